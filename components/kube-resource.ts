@@ -1,0 +1,51 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { KubeObject } from "./specs/kube-object";
+
+// Every kind our spec builders produce, mapped to its typed @pulumi/kubernetes class, so that a plain object becomes the
+// same resource (and the same preview) as if it had been written against the SDK by hand.
+type KubeResourceClass = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+const CLASSES: Record<string, KubeResourceClass> = {
+    "v1/Namespace": k8s.core.v1.Namespace,
+    "v1/Service": k8s.core.v1.Service,
+    "v1/Secret": k8s.core.v1.Secret,
+    "v1/LimitRange": k8s.core.v1.LimitRange,
+    "v1/ResourceQuota": k8s.core.v1.ResourceQuota,
+    "v1/PersistentVolume": k8s.core.v1.PersistentVolume,
+    "v1/PersistentVolumeClaim": k8s.core.v1.PersistentVolumeClaim,
+    "v1/ServiceAccount": k8s.core.v1.ServiceAccount,
+    "apps/v1/Deployment": k8s.apps.v1.Deployment,
+    "apps/v1/StatefulSet": k8s.apps.v1.StatefulSet,
+    "autoscaling/v2/HorizontalPodAutoscaler": k8s.autoscaling.v2.HorizontalPodAutoscaler,
+    "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
+    "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
+    "rbac.authorization.k8s.io/v1/ClusterRole": k8s.rbac.v1.ClusterRole,
+    "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
+    "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
+    "apiregistration.k8s.io/v1/APIService": k8s.apiregistration.v1.APIService,
+};
+
+/**
+ * Declares a plain Kubernetes object as its typed Pulumi resource. The Pulumi resource name is the object's name, which
+ * is unique per kind within our stacks; the object keeps its explicit `metadata.name` (no random suffix), so names in the
+ * cluster are exactly the ones in the config.
+ */
+export function declareObject(object: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+    const key = `${object.apiVersion}/${object.kind}`;
+    const resourceClass = CLASSES[key];
+    if (!resourceClass) throw new Error(`kube-appstack cannot declare ${key} "${object.metadata.name}": no resource class is mapped for it`);
+    return new resourceClass(object.metadata.name, object as never, opts);
+}
+
+/** Declares the objects that are present, in order, as children of `parent`. */
+export function declareObjects(
+    objects: Record<string, KubeObject | undefined>,
+    opts: pulumi.CustomResourceOptions,
+): Record<string, pulumi.CustomResource> {
+    const declared: Record<string, pulumi.CustomResource> = {};
+    for (const [role, object] of Object.entries(objects)) {
+        if (object) declared[role] = declareObject(object, opts);
+    }
+    return declared;
+}

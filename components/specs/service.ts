@@ -1,0 +1,42 @@
+import { compact, KubeObject } from "./kube-object";
+import { selectorLabels } from "./labels";
+
+/** How the app is reached inside (and optionally outside) the cluster. */
+export interface ServiceArgs {
+    /**
+     * ClusterIP (inside the cluster only), NodePort (also on every node's IP) or LoadBalancer (a cloud load balancer).
+     * @default "ClusterIP"
+     */
+    type?: "ClusterIP" | "NodePort" | "LoadBalancer";
+    /** Port clients connect to; traffic goes to the container port. @default 80 */
+    port?: number;
+    /** Fixed node port (30000-32767) for NodePort/LoadBalancer, e.g. to match a kind port mapping. @default assigned by Kubernetes */
+    nodePort?: number;
+}
+
+export const DEFAULT_SERVICE_PORT = 80;
+
+export function service(
+    name: string,
+    namespace: string,
+    labels: Record<string, string>,
+    targetPort: number,
+    args: ServiceArgs = {},
+    options: { headless?: boolean } = {},
+): KubeObject {
+    const port = args.port ?? (options.headless ? targetPort : DEFAULT_SERVICE_PORT);
+    return {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name, namespace, labels },
+        spec: compact({
+            type: options.headless ? "ClusterIP" : args.type ?? "ClusterIP",
+            // A headless Service gives each StatefulSet pod its own stable DNS name (pod-0.<service>...).
+            clusterIP: options.headless ? "None" : undefined,
+            // Peers of a stateful app must find each other before they are ready (e.g. to form a quorum).
+            publishNotReadyAddresses: options.headless ? true : undefined,
+            selector: selectorLabels(labels["app.kubernetes.io/name"]),
+            ports: [compact({ name: "http", port, targetPort, protocol: "TCP", nodePort: args.nodePort })],
+        }),
+    };
+}

@@ -1,0 +1,48 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { childOptions } from "./child-options";
+import { declareObjects } from "./kube-resource";
+import { withSecretValues } from "./secret-env";
+import { StatefulAppArgs, statefulAppObjects } from "./specs/stateful-app";
+
+export interface StatefulAppComponentArgs extends StatefulAppArgs {
+    /** Secret environment values, stored in a Secret `<name>-secret-env` (see StatelessApp). @default none */
+    secretValues?: Record<string, pulumi.Input<string>>;
+    /**
+     * Mark the StatefulSet `protect: true`, so that `pulumi destroy` or a replacement stops with an error instead of
+     * deleting it (claims are retained anyway, see `claimRetention`).
+     * @default false
+     */
+    protect?: boolean;
+}
+
+/** A stateful app: StatefulSet with per-replica volumes + headless Service (+ optional client Service) + PDB. */
+export class StatefulApp extends pulumi.ComponentResource {
+    public readonly statefulSet: k8s.apps.v1.StatefulSet;
+    public readonly headlessService: k8s.core.v1.Service;
+    public readonly clientService?: k8s.core.v1.Service;
+    public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+    /** In-cluster DNS name clients use: the client Service when there is one, else the headless Service. */
+    public readonly serviceDnsName: string;
+
+    constructor(name: string, args: StatefulAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        super("kube-appstack:index:StatefulApp", name, {}, opts);
+        const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
+        const objects = statefulAppObjects(name, specArgs);
+        const { statefulSet } = declareObjects(
+            { statefulSet: objects.statefulSet },
+            { ...childOptions(this, opts, secret ? [secret] : []), protect: args.protect ?? false },
+        );
+        const rest = declareObjects(
+            { headlessService: objects.headlessService, clientService: objects.clientService, disruptionBudget: objects.disruptionBudget },
+            childOptions(this, opts),
+        );
+        this.statefulSet = statefulSet as k8s.apps.v1.StatefulSet;
+        this.headlessService = rest.headlessService as k8s.core.v1.Service;
+        this.clientService = rest.clientService as k8s.core.v1.Service | undefined;
+        this.disruptionBudget = rest.disruptionBudget as k8s.policy.v1.PodDisruptionBudget | undefined;
+        const dnsService = (objects.clientService ?? objects.headlessService).metadata.name;
+        this.serviceDnsName = `${dnsService}.${args.namespace}.svc.cluster.local`;
+        this.registerOutputs({ serviceDnsName: this.serviceDnsName });
+    }
+}

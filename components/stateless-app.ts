@@ -1,0 +1,51 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { childOptions } from "./child-options";
+import { declareObjects } from "./kube-resource";
+import { withSecretValues } from "./secret-env";
+import { StatelessAppArgs, statelessAppObjects } from "./specs/stateless-app";
+
+export interface StatelessAppComponentArgs extends StatelessAppArgs {
+    /**
+     * Environment variables whose values are secrets (e.g. `config.requireSecret("apiKey")`). They are stored in a
+     * Kubernetes Secret `<name>-secret-env` owned by the app and stay Pulumi secrets (encrypted in state, masked in
+     * previews). @default none
+     */
+    secretValues?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * A stateless app: Deployment + Service + HorizontalPodAutoscaler (autoscaling/v2) + PodDisruptionBudget, with safe
+ * defaults (requests and limits, probes, zero-downtime rolling updates, restricted pod security).
+ */
+export class StatelessApp extends pulumi.ComponentResource {
+    public readonly deployment: k8s.apps.v1.Deployment;
+    public readonly service: k8s.core.v1.Service;
+    public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+    public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+    /** In-cluster DNS name of the Service. */
+    public readonly serviceDnsName: string;
+
+    constructor(name: string, args: StatelessAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        super("kube-appstack:index:StatelessApp", name, {}, opts);
+        const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
+        const objects = statelessAppObjects(name, specArgs);
+        // The hand-over patch must co-own spec.replicas before the Deployment stops declaring it (see StatelessAppArgs);
+        // deleting the patch later must not release the field either, or the app would drop to 1 pod.
+        const handover = objects.replicasHandover && new k8s.apps.v1.DeploymentPatch(
+            `${name}-replicas-handover`, objects.replicasHandover as never, { ...childOptions(this, opts), retainOnDelete: true },
+        );
+        const waitFor = [secret, handover].filter((r) => r !== undefined);
+        const { deployment } = declareObjects({ deployment: objects.deployment }, childOptions(this, opts, waitFor));
+        const rest = declareObjects(
+            { service: objects.service, autoscaler: objects.autoscaler, disruptionBudget: objects.disruptionBudget },
+            childOptions(this, opts),
+        );
+        this.deployment = deployment as k8s.apps.v1.Deployment;
+        this.service = rest.service as k8s.core.v1.Service;
+        this.autoscaler = rest.autoscaler as k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
+        this.disruptionBudget = rest.disruptionBudget as k8s.policy.v1.PodDisruptionBudget | undefined;
+        this.serviceDnsName = `${name}.${args.namespace}.svc.cluster.local`;
+        this.registerOutputs({ serviceName: this.service.metadata.name, serviceDnsName: this.serviceDnsName });
+    }
+}

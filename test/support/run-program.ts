@@ -1,0 +1,114 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { parse } from "yaml";
+
+export const REPO = path.resolve(__dirname, "../..");
+
+/** One resource registration exactly as the Pulumi engine would receive it. */
+export interface Registration {
+    type: string;
+    name: string;
+    urn: string;
+    parent: string;
+    provider: string;
+    protect: boolean;
+    retainOnDelete: boolean;
+    dependencies: string[];
+    inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+    registrations: Registration[];
+    outputs: Record<string, unknown>;
+    /** Registrations of one Pulumi type token, e.g. `kubernetes:apps/v1:Deployment`. */
+    ofType(type: string): Registration[];
+    /** The one registration of a type and name; throws when there is none. */
+    get(type: string, name: string): Registration;
+}
+
+/** The `config:` map of a Pulumi.<stack>.yaml in the repo, with `secure:` values given in clear by `secrets`. */
+export function stackConfigFile(stack: string): Record<string, unknown> {
+    const file = path.join(REPO, `Pulumi.${stack}.yaml`);
+    return (parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> }).config ?? {};
+}
+
+// Internal SDK helpers (not in the public typings): wait until every registration reached the mock monitor, and
+// read an Output's value.
+const waitForRPCs = (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
+async function resolve(value: unknown): Promise<Record<string, unknown>> {
+    await waitForRPCs();
+    const output = pulumi.output(value) as unknown as { promise(): Promise<Record<string, unknown>> };
+    return output.promise();
+}
+
+type AnyRequest = {
+    getType(): string; getName(): string; getParent(): string; getProvider(): string; getProtect(): boolean;
+    getRetainondelete?(): boolean; getDependenciesList(): string[]; getObject(): unknown;
+};
+type Monitor = { registerResource(req: AnyRequest, cb: (err: unknown, res?: { getUrn(): string }) => void): void };
+
+/**
+ * Runs the kube-appstack program under Pulumi's mocks with the given stack config (keys with their namespace, values as
+ * they appear in Pulumi.<stack>.yaml) and returns every resource registration, with the options the engine would see.
+ * `previousOutputs` plays the stack's outputs from its last update (read back through a StackReference).
+ */
+export async function runProgram(
+    stack: string,
+    config: Record<string, unknown>,
+    options: { previousOutputs?: Record<string, unknown>; secretKeys?: string[]; preview?: boolean } = {},
+): Promise<ProgramRun> {
+    const registrations: Registration[] = [];
+    await pulumi.runtime.setMocks({
+        newResource(args) {
+            if (args.type === "pulumi:pulumi:StackReference") {
+                return { id: args.name, state: { name: args.name, outputs: options.previousOutputs ?? {}, secretOutputNames: [] } };
+            }
+            return { id: `${args.name}-id`, state: args.inputs };
+        },
+        call: (args) => args.inputs,
+    }, "kube-appstack", stack, options.preview ?? false, "organization");
+
+    const monitor = settings.getMonitor() as unknown as Monitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => register(req, (err, res) => {
+        if (!err && res) {
+            registrations.push({
+                type: req.getType(),
+                name: req.getName(),
+                urn: res.getUrn(),
+                parent: req.getParent(),
+                provider: req.getProvider(),
+                protect: req.getProtect(),
+                retainOnDelete: req.getRetainondelete?.() ?? false,
+                dependencies: req.getDependenciesList(),
+                // Inputs as the engine receives them (Outputs resolved; secrets unwrapped to their values).
+                inputs: deserializeProperties(req.getObject() as Parameters<typeof deserializeProperties>[0]) as Record<string, unknown>,
+            });
+        }
+        cb(err, res);
+    });
+
+    const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+    pulumi.runtime.setAllConfig(values, options.secretKeys ?? []);
+
+    // Imported here so the program's module state never outlives the mocks set above.
+    const { program } = await import("../../program/program");
+    const result = await program();
+    const outputs = await resolve(result);
+    await waitForRPCs();
+
+    const ofType = (type: string) => registrations.filter((r) => r.type === type);
+    return {
+        registrations,
+        outputs,
+        ofType,
+        get(type: string, name: string) {
+            const found = ofType(type).find((r) => r.name === name);
+            if (!found) throw new Error(`no ${type} named ${name}; have: ${registrations.map((r) => `${r.type}/${r.name}`).join(", ")}`);
+            return found;
+        },
+    };
+}

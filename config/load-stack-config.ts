@@ -97,12 +97,19 @@ function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): s
     return [`${formatPath(issue.path)}: ${message}${given}`];
 }
 
+/** Keys that apps name in `secretConfig`: they hold secret values, set next to ours with `pulumi config set --secret`. */
+function secretConfigKeys(raw: Record<string, unknown>): string[] {
+    const apps = Array.isArray(raw.apps) ? (raw.apps as Array<{ secretConfig?: unknown } | null>) : [];
+    return apps.flatMap((a) => (a?.secretConfig && typeof a.secretConfig === "object" ? Object.values(a.secretConfig) : []))
+        .filter((k): k is string => typeof k === "string");
+}
+
 /**
  * Validates the `kube-appstack:*` config of a stack. `raw` maps keys without the namespace (`apps`, `cluster`, ...) to
  * their values as Pulumi read them from Pulumi.<stack>.yaml. Throws a StackConfigError listing every problem.
  */
 export function parseStackConfig(stack: string, raw: Record<string, unknown>, validators: SectionValidator[] = []): StackConfig {
-    const unknownTopLevel = Object.keys(raw).filter((k) => !TOP_LEVEL_KEYS.includes(k));
+    const unknownTopLevel = Object.keys(raw).filter((k) => !TOP_LEVEL_KEYS.includes(k) && !secretConfigKeys(raw).includes(k));
     const known = Object.fromEntries(Object.entries(raw).filter(([k]) => TOP_LEVEL_KEYS.includes(k)));
     const result = stackConfigSchema.safeParse(known, { reportInput: true });
     const problems = [

@@ -52,7 +52,7 @@ export async function program(): Promise<Record<string, unknown>> {
                 serviceName: app.name,
                 servicePort: app.service?.port ?? DEFAULT_SERVICE_PORT,
                 dnsName: component.serviceDnsName,
-                replicas: app.autoscaling ? undefined : app.replicas ?? DEFAULT_REPLICAS,
+                ...(app.autoscaling ? {} : { replicas: app.replicas ?? DEFAULT_REPLICAS }),
             };
         } else {
             const component = new StatefulApp(app.name, { ...statefulAppArgs(app, namespace), secretValues: secretValues(app), protect }, opts);

@@ -18,7 +18,12 @@ export interface Registration {
     retainOnDelete: boolean;
     dependencies: string[];
     inputs: Record<string, unknown>;
+    /** The inputs as serialized on the wire; secrets appear there wrapped with Pulumi's secret signature. */
+    wire: string;
 }
+
+/** Pulumi's wire signature of a secret value. */
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 export interface ProgramRun {
     registrations: Registration[];
@@ -27,6 +32,13 @@ export interface ProgramRun {
     ofType(type: string): Registration[];
     /** The one registration of a type and name; throws when there is none. */
     get(type: string, name: string): Registration;
+}
+
+/** The program threw; `registrations` says what it had declared by then. */
+export class ProgramFailure extends Error {
+    constructor(public readonly cause: Error, public readonly registrations: Registration[]) {
+        super(cause.message);
+    }
 }
 
 /** The `config:` map of a Pulumi.<stack>.yaml in the repo, with `secure:` values given in clear by `secrets`. */
@@ -86,6 +98,7 @@ export async function runProgram(
                 dependencies: req.getDependenciesList(),
                 // Inputs as the engine receives them (Outputs resolved; secrets unwrapped to their values).
                 inputs: deserializeProperties(req.getObject() as Parameters<typeof deserializeProperties>[0]) as Record<string, unknown>,
+                wire: JSON.stringify((req.getObject() as { toJavaScript(): unknown }).toJavaScript()),
             });
         }
         cb(err, res);
@@ -96,7 +109,13 @@ export async function runProgram(
 
     // Imported here so the program's module state never outlives the mocks set above.
     const { program } = await import("../../program/program");
-    const result = await program();
+    let result: unknown;
+    try {
+        result = await program();
+    } catch (error) {
+        await waitForRPCs();
+        throw new ProgramFailure(error as Error, registrations);
+    }
     const outputs = await resolve(result);
     await waitForRPCs();
 

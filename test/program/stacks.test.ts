@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { KubeObject } from "../../components/specs/kube-object";
+import { validateAgainstOpenApi } from "../support/openapi";
+import { ProgramRun, Registration, runProgram, stackConfigFile } from "../support/run-program";
+
+const T = {
+    provider: "pulumi:providers:kubernetes",
+    namespace: "kubernetes:core/v1:Namespace",
+    deployment: "kubernetes:apps/v1:Deployment",
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+    service: "kubernetes:core/v1:Service",
+    hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+    pv: "kubernetes:core/v1:PersistentVolume",
+    pvc: "kubernetes:core/v1:PersistentVolumeClaim",
+};
+
+type Obj = KubeObject & { spec: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const obj = (r: Registration) => r.inputs as Obj;
+const kubeResources = (run: ProgramRun) => run.registrations.filter((r) => r.type.startsWith("kubernetes:"));
+
+async function run(stack: string) {
+    return runProgram(stack, stackConfigFile(stack));
+}
+
+describe.each(["staging", "prod"])("stack %s under mocks", (stack) => {
+    it("declares the seed's app stack, every object through one explicit provider", async () => {
+        const r = await run(stack);
+        const providers = r.ofType(T.provider);
+        expect(providers).toHaveLength(1);
+        const providerRef = `${providers[0].urn}::${providers[0].name}-id`;
+        const kube = kubeResources(r);
+        expect(kube.map((k) => `${k.type.split(":")[2]}/${k.name}`).sort()).toEqual([
+            ...(stack === "prod" ? ["NetworkPolicy/default-deny-ingress"] : []),
+            "Deployment/web", "HorizontalPodAutoscaler/web", "LimitRange/default-resources", "Namespace/apps",
+            "PersistentVolume/apps-shared-data", "PersistentVolumeClaim/shared-data",
+            "PodDisruptionBudget/cache", "PodDisruptionBudget/web", "ResourceQuota/quota",
+            "Service/cache-headless", "Service/web", "StatefulSet/cache",
+        ].sort());
+        for (const k of kube) {
+            expect(k.provider, `${k.type} ${k.name}`).toBe(providerRef);
+            expect(k.parent, `${k.type} ${k.name} is parented to a component`).toMatch(/::kube-appstack:index:\w+::/);
+        }
+        expect(providers[0].inputs.context).toBe(stack);
+        expect(providers[0].inputs.clusterIdentifier).toBe(stack);
+    });
+
+    it("runs the web app as in the seed: requests 250m/128Mi, limits 500m/256Mi, port 80 -> 8080, HPA owns replicas", async () => {
+        const r = await run(stack);
+        const deployment = obj(r.get(T.deployment, "web"));
+        const container = deployment.spec.template.spec.containers[0];
+        expect(container.resources).toEqual({ requests: { cpu: "250m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } });
+        expect(deployment.spec.replicas).toBeUndefined();
+        const svc = obj(r.get(T.service, "web"));
+        expect(svc.spec.ports).toEqual([{ name: "http", port: 80, targetPort: 8080, protocol: "TCP" }]);
+        const hpa = obj(r.get(T.hpa, "web"));
+        expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "web" });
+        expect(hpa.spec.minReplicas).toBe(stack === "prod" ? 3 : 2);
+    });
+
+    it("runs the stateful app as in the seed: 3 replicas with 500Mi claims that outlive the StatefulSet", async () => {
+        const r = await run(stack);
+        const sts = obj(r.get(T.statefulSet, "cache"));
+        expect(sts.spec.replicas).toBe(3);
+        expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("500Mi");
+        expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+        expect(sts.spec.serviceName).toBe("cache-headless");
+        expect(obj(r.get(T.service, "cache-headless")).spec.clusterIP).toBe("None");
+    });
+
+    it("protects every stateful resource (StatefulSet, PV, PVC) and nothing else", async () => {
+        const r = await run(stack);
+        const protectedOnes = r.registrations.filter((x) => x.protect).map((x) => `${x.type}/${x.name}`).sort();
+        expect(protectedOnes).toEqual([`${T.pv}/apps-shared-data`, `${T.pvc}/shared-data`, `${T.statefulSet}/cache`].sort());
+    });
+
+    it("makes every Kubernetes object valid against the Kubernetes OpenAPI schema", async () => {
+        const r = await run(stack);
+        for (const k of kubeResources(r)) validateAgainstOpenApi(obj(k));
+    });
+
+    it("exports the namespace and each app's service name, port and DNS name", async () => {
+        const r = await run(stack);
+        expect(r.outputs.namespace).toBe("apps");
+        expect(r.outputs.apps).toEqual({
+            web: { kind: "stateless", serviceName: "web", servicePort: 80, dnsName: "web.apps.svc.cluster.local" },
+            cache: { kind: "stateful", serviceName: "cache-headless", servicePort: 6379, dnsName: "cache-headless.apps.svc.cluster.local" },
+        });
+    });
+});
+
+describe("prod specifics", () => {
+    it("keeps at least 2 web pods through disruptions and scales on CPU and memory with a slow scale-down", async () => {
+        const r = await run("prod");
+        expect(obj(r.get(T.pdb, "web")).spec.minAvailable).toBe(2);
+        const hpa = obj(r.get(T.hpa, "web"));
+        expect(hpa.spec.metrics.map((m: { resource: { name: string } }) => m.resource.name)).toEqual(["cpu", "memory"]);
+        expect(hpa.spec.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 300, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] });
+        expect(obj(r.get(T.service, "web")).spec.type).toBe("LoadBalancer");
+    });
+
+    it("pins the shared local volume to its node, as the API requires for local volumes", async () => {
+        const r = await run("prod");
+        const pv = obj(r.get(T.pv, "apps-shared-data"));
+        expect(pv.spec.local).toEqual({ path: "/mnt/disks/shared-data" });
+        expect(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values).toEqual(["prod-storage-1"]);
+        expect(pv.spec.persistentVolumeReclaimPolicy).toBe("Retain");
+    });
+});

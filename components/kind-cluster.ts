@@ -1,0 +1,316 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+    KindClusterArgs, ResolvedKindClusterArgs, kindClusterArgsProblems, renderKindConfig, resolveKindClusterArgs,
+} from "./kind-config";
+
+/** What the dynamic provider receives: the resolved args plus the kind config file rendered from them. */
+export interface KindClusterInputs extends ResolvedKindClusterArgs {
+    kindConfig: string;
+}
+
+/** What the dynamic provider records after `kind create cluster`. */
+export interface KindClusterOutputs extends KindClusterInputs {
+    kubeconfig: string;
+    contextName: string;
+    apiServerEndpoint: string;
+    nodeNames: string[];
+}
+
+interface KindRun {
+    code: number | null;
+    signal: string | null;
+    stdout: string;
+    stderr: string;
+}
+
+// Everything below up to the component runs inside Pulumi's dynamic provider host, from a serialized copy of the
+// provider object and of the functions it calls. Imports of this file are not available there (a captured import
+// would drag its whole module into the copy), so these functions take node's built-ins from here, at call time.
+function builtins() {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    return {
+        childProcess: require("child_process") as typeof import("child_process"),
+        fs: require("fs") as typeof import("fs"),
+        net: require("net") as typeof import("net"),
+        os: require("os") as typeof import("os"),
+        path: require("path") as typeof import("path"),
+    };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+function kindMissingError(): Error {
+    return new Error(
+        "kind is not on PATH (the `kind` command was not found). The dev stack creates its local cluster with kind: " +
+        "install kind v0.29.0 or newer (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), check that " +
+        "`kind version` works in the shell that runs pulumi, then run `pulumi up` again.",
+    );
+}
+
+function nameTakenAdvice(name: string): string {
+    return `A kind cluster named "${name}" already exists and this Pulumi stack does not own it. Delete it with ` +
+        `\`kind delete cluster --name ${name}\` if you no longer need it, or give this stack's cluster another name ` +
+        "(KindCluster arg `name`; stack config `cluster.kind.name`), then run `pulumi up` again.";
+}
+
+function runKind(args: string[]): Promise<KindRun> {
+    const { childProcess } = builtins();
+    return new Promise((resolve, reject) => {
+        const child = childProcess.spawn("kind", args, { stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("error", (err: NodeJS.ErrnoException) => reject(err.code === "ENOENT" ? kindMissingError() : err));
+        child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    });
+}
+
+/** One error for a failed kind command: what to do first, then the command and kind's own stderr. */
+function kindFailure(args: string[], run: KindRun, cluster: Pick<KindClusterInputs, "name" | "nodeImage">, note = ""): Error {
+    const stderr = run.stderr.trim();
+    const lines = stderr.split("\n");
+    const tail = lines.length > 40 ? ["...", ...lines.slice(-40)].join("\n") : stderr;
+    const advice: [RegExp, string][] = [
+        [/permission denied while trying to connect to the docker/i,
+            "Docker refused the connection for this user: add the user to the docker group (`sudo usermod -aG docker $USER`, " +
+            "then log in again) or use Docker Desktop, check that `docker ps` works, then run `pulumi up` again."],
+        [/cannot connect to the docker daemon|is the docker daemon running|error during connect|failed to connect to the docker api/i,
+            `Docker is not running, so kind cannot create or inspect cluster "${cluster.name}": start Docker (Docker Desktop, ` +
+            "or `sudo systemctl start docker` on Linux), check that `docker ps` works, then run `pulumi up` again."],
+        [/"(docker|podman|nerdctl)": executable file not found/i,
+            "kind found no container engine: install Docker (https://docs.docker.com/get-docker/) or Podman, check that " +
+            "`docker ps` works, then run `pulumi up` again."],
+        [/node\(s\) already exist for a cluster with the name/i, nameTakenAdvice(cluster.name)],
+        [/port is already allocated|address already in use|ports are not available/i,
+            "A host port in extraPortMappings is already in use (by another kind cluster? see `kind get clusters`): stop " +
+            "what listens there or change extraPortMappings[].hostPort, then run `pulumi up` again."],
+        [/failed to pull image|pull access denied|manifest unknown|not found: manifest|invalid reference format/i,
+            `kind could not pull the node image "${cluster.nodeImage}": set nodeImage to a kindest/node image listed in the ` +
+            "release notes of your kind version (`kind version`), check registry access, then run `pulumi up` again."],
+    ];
+    const first = advice.find(([pattern]) => pattern.test(stderr));
+    const how = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.code}`;
+    const summary = `\`kind ${args.join(" ")}\` ${how}.`;
+    const said = stderr === "" ? "kind wrote nothing to stderr." : `kind's stderr:\n${tail}`;
+    return new Error([first ? first[1] : summary, first ? summary : "", note, said].filter((s) => s !== "").join("\n"));
+}
+
+async function kindOk(args: string[], cluster: Pick<KindClusterInputs, "name" | "nodeImage">): Promise<string> {
+    const run = await runKind(args);
+    if (run.code !== 0) throw kindFailure(args, run, cluster);
+    return run.stdout;
+}
+
+async function kindClusters(cluster: Pick<KindClusterInputs, "name" | "nodeImage">): Promise<string[]> {
+    // With no clusters kind prints "No kind clusters found." on stderr and nothing on stdout.
+    const stdout = await kindOk(["get", "clusters"], cluster);
+    return stdout.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+}
+
+// Written before `kind create cluster` and removed once it has succeeded or been cleaned up: a marker left behind means
+// a create of ours was interrupted (Ctrl-C, a killed process), so a cluster of that name is our half-made one, not a
+// stranger's, and the next create may delete it.
+function pendingCreateMarker(name: string): string {
+    const { os, path } = builtins();
+    const stateHome = process.env.XDG_STATE_HOME || path.join(os.homedir(), ".local", "state");
+    return path.join(stateHome, "kube-appstack", "kind-creating", name);
+}
+
+/** Host ports that something on this machine already listens on; docker would fail on them halfway through a create. */
+async function busyHostPorts(mappings: KindClusterInputs["extraPortMappings"]): Promise<string[]> {
+    const { net } = builtins();
+    const busy: string[] = [];
+    for (const [index, m] of mappings.entries()) {
+        if (m.protocol !== "TCP") continue;
+        const failure = await new Promise<string | undefined>((resolve) => {
+            const server = net.createServer();
+            server.once("error", (err: NodeJS.ErrnoException) => resolve(err.code));
+            server.listen(m.hostPort, m.listenAddress, () => server.close(() => resolve(undefined)));
+        });
+        // EACCES only says that this process may not bind a low port; the Docker daemon may.
+        if (failure === "EADDRINUSE" || failure === "EADDRNOTAVAIL") {
+            const why = failure === "EADDRINUSE" ? "is already in use" : "is not an address of this machine";
+            busy.push(`extraPortMappings[${index}]: ${m.listenAddress}:${m.hostPort}/TCP ${why}`);
+        }
+    }
+    return busy;
+}
+
+async function clusterFacts(name: string, kubeconfig: string, cluster: Pick<KindClusterInputs, "name" | "nodeImage">) {
+    const server = /^\s*server:\s*(\S+)\s*$/m.exec(kubeconfig);
+    if (!server) throw new Error(`kind returned a kubeconfig for cluster "${name}" without an API server address:\n${kubeconfig}`);
+    const nodes = await kindOk(["get", "nodes", "--name", name], cluster);
+    return {
+        kubeconfig,
+        contextName: `kind-${name}`,
+        apiServerEndpoint: server[1],
+        nodeNames: nodes.split("\n").map((line) => line.trim()).filter((line) => line !== "").sort(),
+    };
+}
+
+/** Runs `kind delete cluster`, pointing it at a throw-away kubeconfig so that the user's ~/.kube/config is never edited. */
+async function deleteKindCluster(name: string): Promise<KindRun> {
+    const { fs, os, path } = builtins();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-kind-"));
+    try {
+        return await runKind(["delete", "cluster", "--name", name, "--kubeconfig", path.join(dir, "kubeconfig")]);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+function inputsOf(props: KindClusterInputs): KindClusterInputs {
+    const { name, nodeImage, controlPlaneNodes, workerNodes, extraPortMappings, extraMounts, nodeLabels, waitTimeout, kindConfig } = props;
+    return { name, nodeImage, controlPlaneNodes, workerNodes, extraPortMappings, extraMounts, nodeLabels, waitTimeout, kindConfig };
+}
+
+/** JSON with object keys sorted, so that a reordered map in the stack config is not a change. */
+function canonical(value: unknown): string {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === "object" && v !== null && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v));
+}
+
+/**
+ * The dynamic provider behind KindCluster: the cluster's id is its kind name, and the `kind` CLI on PATH does the work.
+ * Exported so tests can call it directly.
+ */
+export const kindClusterProvider = {
+    async create(inputs: KindClusterInputs): Promise<{ id: string; outs: KindClusterOutputs }> {
+        const { fs, os, path } = builtins();
+        const { name } = inputs;
+        const marker = pendingCreateMarker(name);
+        if ((await kindClusters(inputs)).includes(name)) {
+            if (!fs.existsSync(marker)) throw new Error(nameTakenAdvice(name));
+            const leftover = await deleteKindCluster(name);
+            if (leftover.code !== 0) throw kindFailure(["delete", "cluster", "--name", name], leftover, inputs,
+                `Could not delete the half-made cluster "${name}" that an interrupted create left behind.`);
+        }
+        const busy = await busyHostPorts(inputs.extraPortMappings);
+        if (busy.length > 0) {
+            throw new Error(`Cannot create kind cluster "${name}": ${busy.join("; ")}. Stop what listens there (another ` +
+                "kind cluster? see `kind get clusters`; `lsof -i :<port>` shows the process) or choose another hostPort, " +
+                "then run `pulumi up` again.");
+        }
+        fs.mkdirSync(path.dirname(marker), { recursive: true });
+        fs.writeFileSync(marker, `kind create cluster --name ${name} started by pid ${process.pid} at ${new Date().toISOString()}\n`);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-kind-"));
+        try {
+            const configFile = path.join(dir, "kind-config.yaml");
+            const kubeconfigFile = path.join(dir, "kubeconfig");
+            fs.writeFileSync(configFile, inputs.kindConfig);
+            const args = ["create", "cluster", "--name", name, "--config", configFile, "--kubeconfig", kubeconfigFile,
+                "--wait", inputs.waitTimeout];
+            const created = await runKind(args);
+            try {
+                if (created.code !== 0) throw kindFailure(args, created, inputs);
+                const facts = await clusterFacts(name, fs.readFileSync(kubeconfigFile, "utf8"), inputs);
+                fs.rmSync(marker, { force: true });
+                return { id: name, outs: { ...inputsOf(inputs), ...facts } };
+            } catch (err) {
+                // Pulumi records nothing for a failed create, so nothing may be left behind that blocks the next one.
+                const cleanup = await deleteKindCluster(name);
+                const note = cleanup.code === 0
+                    ? `The partial cluster "${name}" was deleted.`
+                    : `Deleting the partial cluster "${name}" failed too; run \`kind delete cluster --name ${name}\` before the next \`pulumi up\`.`;
+                if (cleanup.code === 0) fs.rmSync(marker, { force: true });
+                throw new Error(`${(err as Error).message}\n${note}`);
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    },
+
+    async read(id: string, props: KindClusterOutputs): Promise<{ id: string; props: Partial<KindClusterOutputs> }> {
+        // A cluster deleted by hand (`kind delete cluster`) reads as gone, so the next `pulumi up` creates it again.
+        if (!(await kindClusters(props)).includes(id)) return { id: "", props: {} };
+        const kubeconfig = await kindOk(["get", "kubeconfig", "--name", id], props);
+        return { id, props: { ...inputsOf(props), ...(await clusterFacts(id, kubeconfig, props)) } };
+    },
+
+    async diff(_id: string, olds: KindClusterOutputs, news: KindClusterInputs) {
+        const replacing: (keyof KindClusterInputs)[] = [
+            "name", "nodeImage", "controlPlaneNodes", "workerNodes", "extraPortMappings", "extraMounts", "nodeLabels", "kindConfig",
+        ];
+        const replaces = replacing.filter((key) => canonical(olds[key]) !== canonical(news[key]));
+        if (replaces.length === 0) return { changes: olds.waitTimeout !== news.waitTimeout };
+        // The engine shows a dynamic provider's stderr in the preview: say why a whole cluster goes away.
+        process.stderr.write(`kind cannot change a running cluster: kind cluster "${olds.name}" will be deleted and ` +
+            `created again because ${replaces.join(", ")} changed. Workloads and data inside the nodes go with it; ` +
+            "directories mounted from the laptop (extraMounts) stay.\n");
+        // kind names are unique, so the old cluster has to go before its replacement can take the name.
+        return { changes: true, replaces, deleteBeforeReplace: true };
+    },
+
+    // Only the wait timeout can change without a replacement, and it matters only while creating.
+    async update(_id: string, olds: KindClusterOutputs, news: KindClusterInputs): Promise<{ outs: KindClusterOutputs }> {
+        return { outs: { ...olds, waitTimeout: news.waitTimeout } };
+    },
+
+    async delete(id: string, props: KindClusterOutputs): Promise<void> {
+        const { fs } = builtins();
+        // kind succeeds when the cluster is already gone, so destroy works after a hand-made `kind delete cluster`.
+        const run = await deleteKindCluster(id);
+        if (run.code !== 0) throw kindFailure(["delete", "cluster", "--name", id], run, props);
+        fs.rmSync(pendingCreateMarker(id), { force: true });
+    },
+};
+
+class KindClusterResource extends pulumi.dynamic.Resource {
+    // `declare`: with ES2022 class fields a plain field declaration would reset the outputs set by the super call.
+    declare public readonly kubeconfig: pulumi.Output<string>;
+    declare public readonly contextName: pulumi.Output<string>;
+    declare public readonly apiServerEndpoint: pulumi.Output<string>;
+    declare public readonly nodeNames: pulumi.Output<string[]>;
+
+    constructor(name: string, inputs: KindClusterInputs, opts: pulumi.CustomResourceOptions) {
+        const outputs = { kubeconfig: undefined, contextName: undefined, apiServerEndpoint: undefined, nodeNames: undefined };
+        super(kindClusterProvider, name, { ...inputs, ...outputs }, opts, undefined, "KindCluster");
+    }
+}
+
+/**
+ * A local Kubernetes cluster made by kind (Kubernetes in Docker). Create, refresh and destroy drive the `kind` CLI; any
+ * change to the cluster's shape replaces it, because kind cannot change a running cluster.
+ */
+export class KindCluster extends pulumi.ComponentResource {
+    /** The kind cluster name (known at preview time). */
+    public readonly clusterName: string;
+    /** The kubeconfig context kind names after the cluster, `kind-<name>` (known at preview time). */
+    public readonly contextName: string;
+    /** Admin kubeconfig of the cluster, a Pulumi secret. Unknown until the cluster exists. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** API server URL as the laptop reaches it, e.g. https://127.0.0.1:40123. */
+    public readonly apiServerEndpoint: pulumi.Output<string>;
+    /** Names of the node containers, sorted, e.g. dev-control-plane, dev-worker, dev-worker2. */
+    public readonly nodeNames: pulumi.Output<string[]>;
+
+    constructor(name: string, args: KindClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+        // Checked before super() registers anything. The resource name stands in for an unset cluster name, so it goes
+        // through the same check.
+        const problems = kindClusterArgsProblems({ ...args, name: args.name ?? name }, "args");
+        if (problems.length > 0) {
+            const defaulted = args.name === undefined && problems.some((p) => p.startsWith("args.name:"))
+                ? " (args.name defaults to the resource name)" : "";
+            throw new Error(`KindCluster "${name}" has invalid args${defaulted}:\n  - ${problems.join("\n  - ")}`);
+        }
+        super("kube-appstack:index:KindCluster", name, {}, opts);
+        const resolved = resolveKindClusterArgs(args, { defaultName: name, projectDir: process.cwd() });
+        const cluster = new KindClusterResource(name, { ...resolved, kindConfig: renderKindConfig(resolved) }, {
+            parent: this,
+            additionalSecretOutputs: ["kubeconfig"],
+        });
+        this.clusterName = resolved.name;
+        this.contextName = `kind-${resolved.name}`;
+        this.kubeconfig = pulumi.secret(cluster.kubeconfig);
+        this.apiServerEndpoint = cluster.apiServerEndpoint;
+        this.nodeNames = cluster.nodeNames;
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            contextName: this.contextName,
+            kubeconfig: this.kubeconfig,
+            apiServerEndpoint: this.apiServerEndpoint,
+            nodeNames: this.nodeNames,
+        });
+    }
+}

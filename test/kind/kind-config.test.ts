@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import {
+    DEFAULT_KIND_NODE_IMAGE, KindClusterArgs, kindClusterArgsProblems, renderKindConfig, resolveKindClusterArgs,
+} from "../../components/kind-config";
+
+interface KindNode {
+    role: string;
+    image: string;
+    labels?: Record<string, string>;
+    extraPortMappings?: Record<string, unknown>[];
+    extraMounts?: Record<string, unknown>[];
+}
+interface KindConfig {
+    kind: string;
+    apiVersion: string;
+    name: string;
+    nodes: KindNode[];
+}
+
+function render(args: KindClusterArgs): KindConfig {
+    return parse(renderKindConfig(resolveKindClusterArgs(args, { defaultName: "dev", projectDir: "/home/me/stack" }))) as KindConfig;
+}
+
+describe("renderKindConfig", () => {
+    it("renders a v1alpha4 Cluster with one control plane and two workers by default, all on the pinned image", () => {
+        const config = render({});
+        expect(config).toMatchObject({ kind: "Cluster", apiVersion: "kind.x-k8s.io/v1alpha4", name: "dev" });
+        expect(config.nodes.map((n) => n.role)).toEqual(["control-plane", "worker", "worker"]);
+        expect(new Set(config.nodes.map((n) => n.image))).toEqual(new Set([DEFAULT_KIND_NODE_IMAGE]));
+        expect(DEFAULT_KIND_NODE_IMAGE).toMatch(/^kindest\/node:v1\.33\.1@sha256:[a-f0-9]{64}$/);
+        // No empty lists or maps: kind's strict decoder would accept them, but they are noise in the file.
+        expect(config.nodes.every((n) => !("extraPortMappings" in n) && !("extraMounts" in n) && !("labels" in n))).toBe(true);
+    });
+
+    it("follows the requested node counts and image", () => {
+        const image = "kindest/node:v1.32.5@sha256:e3b2327e3a5ab8c76f5ece68936e4cafaa82edf58486b769727ab0b3b97a5b0d";
+        const config = render({ name: "ha", controlPlaneNodes: 3, workerNodes: 0, nodeImage: image });
+        expect(config.name).toBe("ha");
+        expect(config.nodes.map((n) => n.role)).toEqual(["control-plane", "control-plane", "control-plane"]);
+        expect(config.nodes.every((n) => n.image === image)).toBe(true);
+    });
+
+    it("puts port mappings on the first control plane only, with the safe listen address by default", () => {
+        const config = render({
+            controlPlaneNodes: 2,
+            extraPortMappings: [
+                { containerPort: 30080, hostPort: 8080 },
+                { containerPort: 30053, hostPort: 5353, listenAddress: "0.0.0.0", protocol: "UDP" },
+            ],
+        });
+        expect(config.nodes[0].extraPortMappings).toEqual([
+            { containerPort: 30080, hostPort: 8080, listenAddress: "127.0.0.1", protocol: "TCP" },
+            { containerPort: 30053, hostPort: 5353, listenAddress: "0.0.0.0", protocol: "UDP" },
+        ]);
+        expect(config.nodes.slice(1).some((n) => n.extraPortMappings)).toBe(false);
+    });
+
+    it("mounts every extra mount into every node, resolving relative host paths against the project directory", () => {
+        const config = render({
+            extraMounts: [
+                { hostPath: ".data/pv", containerPath: "/var/local-data" },
+                { hostPath: "/srv/seed", containerPath: "/seed", readOnly: true },
+            ],
+        });
+        for (const node of config.nodes) {
+            expect(node.extraMounts).toEqual([
+                { hostPath: "/home/me/stack/.data/pv", containerPath: "/var/local-data", readOnly: false },
+                { hostPath: "/srv/seed", containerPath: "/seed", readOnly: true },
+            ]);
+        }
+        // Written out in full per node, not as YAML aliases that a reader has to chase.
+        expect(renderKindConfig(resolveKindClusterArgs({ extraMounts: [{ hostPath: "/a", containerPath: "/a" }] },
+            { defaultName: "dev", projectDir: "/" }))).not.toMatch(/[&*]a\d/);
+    });
+
+    it("labels worker nodes only", () => {
+        const config = render({ nodeLabels: { "example.com/pool": "apps" } });
+        expect(config.nodes.map((n) => n.labels)).toEqual([undefined, { "example.com/pool": "apps" }, { "example.com/pool": "apps" }]);
+    });
+});
+
+describe("kindClusterArgsProblems", () => {
+    it("accepts the defaults and a full valid config", () => {
+        expect(kindClusterArgsProblems(undefined, "cluster.kind")).toEqual([]);
+        expect(kindClusterArgsProblems({}, "cluster.kind")).toEqual([]);
+        expect(kindClusterArgsProblems({
+            name: "kube-appstack-dev",
+            nodeImage: DEFAULT_KIND_NODE_IMAGE,
+            controlPlaneNodes: 1,
+            workerNodes: 2,
+            extraPortMappings: [{ containerPort: 30080, hostPort: 8080 }, { containerPort: 30080, hostPort: 8080, protocol: "UDP" }],
+            extraMounts: [{ hostPath: "./.data", containerPath: "/var/local-data", readOnly: false }],
+            nodeLabels: { "example.com/pool": "apps", "node.kubernetes.io/role": "" },
+            waitTimeout: "2m30s",
+        }, "cluster.kind")).toEqual([]);
+        expect(kindClusterArgsProblems({ nodeImage: "localhost:5000/kindest/node:v1.33.1" }, "cluster.kind")).toEqual([]);
+    });
+
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+        ["unknown key", { workerNode: 2 }, /^cluster\.kind\.workerNode: unknown key; allowed keys: name, nodeImage, /],
+        ["negative workers", { workerNodes: -1 }, /^cluster\.kind\.workerNodes: got -1; allowed: a whole number from 0 to 20$/],
+        ["fractional workers", { workerNodes: 1.5 }, /^cluster\.kind\.workerNodes: got 1\.5; /],
+        ["workers as a string", { workerNodes: "2" }, /^cluster\.kind\.workerNodes: got "2"; /],
+        ["no control plane", { controlPlaneNodes: 0 }, /^cluster\.kind\.controlPlaneNodes: got 0; allowed: a whole number from 1 to 7$/],
+        ["upper-case name", { name: "Dev" }, /^cluster\.kind\.name: got "Dev"; allowed: 1-40 lowercase letters/],
+        ["name starting with a dash", { name: "-dev" }, /^cluster\.kind\.name: got "-dev"/],
+        ["untagged image", { nodeImage: "kindest/node" }, /^cluster\.kind\.nodeImage: got "kindest\/node"; allowed: a pinned image reference/],
+        ["latest image", { nodeImage: "kindest/node:latest" }, /^cluster\.kind\.nodeImage: got "kindest\/node:latest"/],
+        ["short digest", { nodeImage: "kindest/node@sha256:abc" }, /^cluster\.kind\.nodeImage: got "kindest\/node@sha256:abc"/],
+        ["untagged image from a registry with a port", { nodeImage: "localhost:5000/kindest/node" },
+            /^cluster\.kind\.nodeImage: got "localhost:5000\/kindest\/node"/],
+        ["host port out of range", { extraPortMappings: [{ containerPort: 30080, hostPort: 70000 }] },
+            /^cluster\.kind\.extraPortMappings\[0\]\.hostPort: got 70000; allowed: a whole number from 1 to 65535$/],
+        ["missing container port", { extraPortMappings: [{ hostPort: 8080 }] },
+            /^cluster\.kind\.extraPortMappings\[0\]\.containerPort: got nothing; /],
+        ["bad protocol", { extraPortMappings: [{ containerPort: 1, hostPort: 1, protocol: "tcp" }] },
+            /^cluster\.kind\.extraPortMappings\[0\]\.protocol: got "tcp"; allowed: TCP, UDP or SCTP$/],
+        ["bad listen address", { extraPortMappings: [{ containerPort: 1, hostPort: 1, listenAddress: "localhost" }] },
+            /^cluster\.kind\.extraPortMappings\[0\]\.listenAddress: got "localhost"; allowed: an IPv4 or IPv6 address/],
+        ["port mapping typo", { extraPortMappings: [{ containerPort: 1, hostPort: 1, hostport: 2 }] },
+            /^cluster\.kind\.extraPortMappings\[0\]\.hostport: unknown key; allowed keys: containerPort, hostPort, listenAddress, protocol$/],
+        ["same host port twice", {
+            extraPortMappings: [{ containerPort: 30080, hostPort: 8080 }, { containerPort: 30081, hostPort: 8080, listenAddress: "0.0.0.0" }],
+        }, /^cluster\.kind\.extraPortMappings\[1\]\.hostPort: got 8080, but cluster\.kind\.extraPortMappings\[0\] already listens on 127\.0\.0\.1:8080\/TCP/],
+        ["home-relative mount", { extraMounts: [{ hostPath: "~/data", containerPath: "/data" }] },
+            /^cluster\.kind\.extraMounts\[0\]\.hostPath: got "~\/data"; allowed: an absolute laptop path, or one relative to the Pulumi project directory/],
+        ["relative container path", { extraMounts: [{ hostPath: "/data", containerPath: "data" }] },
+            /^cluster\.kind\.extraMounts\[0\]\.containerPath: got "data"; allowed: an absolute path inside the node/],
+        ["container path twice", { extraMounts: [{ hostPath: "/a", containerPath: "/data" }, { hostPath: "/b", containerPath: "/data" }] },
+            /^cluster\.kind\.extraMounts\[1\]\.containerPath: got "\/data", already mounted by cluster\.kind\.extraMounts\[0\]/],
+        ["readOnly as a string", { extraMounts: [{ hostPath: "/a", containerPath: "/a", readOnly: "yes" }] },
+            /^cluster\.kind\.extraMounts\[0\]\.readOnly: got "yes"; allowed: true or false$/],
+        ["restricted label", { nodeLabels: { "node-role.kubernetes.io/worker": "" } },
+            /^cluster\.kind\.nodeLabels\["node-role\.kubernetes\.io\/worker"\]: the kubelet may not set labels under node-role\.kubernetes\.io\//],
+        ["invalid label key", { nodeLabels: { "pool!": "a" } }, /^cluster\.kind\.nodeLabels\["pool!"\]: "pool!" is not a valid label key/],
+        ["invalid label value", { nodeLabels: { pool: "a b" } }, /^cluster\.kind\.nodeLabels\["pool"\]: got "a b"; /],
+        ["labels without workers", { workerNodes: 0, nodeLabels: { pool: "a" } },
+            /^cluster\.kind\.nodeLabels: got {"pool":"a"}; allowed: no labels when workerNodes is 0/],
+        ["timeout without unit", { waitTimeout: "180" }, /^cluster\.kind\.waitTimeout: got "180"; allowed: a Go duration/],
+    ];
+    it.each(cases)("rejects %s with one message naming the key, the value and what is allowed", (_case, args, message) => {
+        const problems = kindClusterArgsProblems(args, "cluster.kind");
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(message);
+    });
+
+    it("lists every problem at once", () => {
+        const problems = kindClusterArgsProblems({ workerNodes: -1, nodeImage: "kindest/node", waitTimeout: 5 }, "cluster.kind");
+        expect(problems.map((p) => p.split(":")[0])).toEqual(["cluster.kind.nodeImage", "cluster.kind.workerNodes", "cluster.kind.waitTimeout"]);
+    });
+
+    it("rejects a section that is not a map", () => {
+        expect(kindClusterArgsProblems("dev", "cluster.kind")).toEqual([
+            expect.stringMatching(/^cluster\.kind: got "dev"; allowed: a map with the keys name, nodeImage, /),
+        ]);
+    });
+});

@@ -1,10 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { secretEnvObject, secretEnvRefs } from "./specs/secret-env";
 import { WorkloadArgs } from "./specs/pod-template";
-
-export function secretEnvName(app: string): string {
-    return `${app}-secret-env`;
-}
 
 /**
  * Stores secret environment values in a Secret owned by the app and points the container's env at it, so the values
@@ -18,12 +15,7 @@ export function withSecretValues<T extends WorkloadArgs>(
     const values = args.secretValues ?? {};
     const names = Object.keys(values);
     if (names.length === 0) return { specArgs: args };
-    const secretName = secretEnvName(app);
-    const secret = new k8s.core.v1.Secret(secretName, {
-        metadata: { name: secretName, namespace: args.namespace, labels: { "app.kubernetes.io/name": app } },
-        type: "Opaque",
-        stringData: Object.fromEntries(names.map((n) => [n, pulumi.secret(values[n])])),
-    }, opts);
-    const refs = Object.fromEntries(names.map((n) => [n, { secretName, key: n }]));
-    return { specArgs: { ...args, secretEnv: { ...args.secretEnv, ...refs } }, secret };
+    const object = secretEnvObject(app, args.namespace, Object.fromEntries(names.map((n) => [n, pulumi.secret(values[n])])));
+    const secret = new k8s.core.v1.Secret(object.metadata.name, object as never, opts);
+    return { specArgs: { ...args, secretEnv: { ...args.secretEnv, ...secretEnvRefs(app, names) } }, secret };
 }

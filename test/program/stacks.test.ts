@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KubeObject } from "../../components/specs/kube-object";
 import { validateAgainstOpenApi } from "../support/openapi";
-import { ProgramRun, Registration, runProgram, stackConfigFile } from "../support/run-program";
+import { ProgramRun, Registration, runProgram, SECRET_SIG, stackConfigFile } from "../support/run-program";
 
 const T = {
     provider: "pulumi:providers:kubernetes",
@@ -105,5 +105,61 @@ describe("prod specifics", () => {
         expect(pv.spec.local).toEqual({ path: "/mnt/disks/shared-data" });
         expect(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values).toEqual(["prod-storage-1"]);
         expect(pv.spec.persistentVolumeReclaimPolicy).toBe("Retain");
+    });
+});
+
+describe("dev stack under mocks", () => {
+    it("creates a kind cluster, a provider from its kubeconfig, and metrics-server before the apps", async () => {
+        const r = await run("dev");
+        const kind = r.get("kube-appstack:index:KindCluster", "kind");
+        const providers = r.ofType(T.provider);
+        expect(providers).toHaveLength(1);
+        const provider = providers[0];
+        expect(provider.inputs).toMatchObject({ clusterIdentifier: "kube-appstack-dev", context: "kind-kube-appstack-dev", deleteUnreachable: "true" });
+        // The provider's kubeconfig comes from the cluster (so it waits for it) and stays a secret.
+        expect(provider.dependencies.some((d) => d.includes("KindCluster"))).toBe(true);
+        expect(provider.wire).toContain(SECRET_SIG);
+        const providerRef = `${provider.urn}::${provider.name}-id`;
+        for (const k of kubeResources(r)) expect(k.provider, `${k.type} ${k.name}`).toBe(providerRef);
+        const metricsDeployment = r.ofType(T.deployment).find((d) => d.parent.includes("MetricsServer"));
+        expect(metricsDeployment).toBeDefined();
+        expect(r.get(T.namespace, "apps").dependencies).toContain(metricsDeployment!.urn);
+        expect(kind.parent).toMatch(/pulumi:pulumi:Stack|^$/);
+        expect(Object.keys(r.outputs)).toContain("kubeconfig");
+    });
+
+    it("previews every app resource before the cluster exists (kubeconfig unknown)", async () => {
+        const preview = await runProgram("dev", stackConfigFile("dev"), { preview: true });
+        const up = await run("dev");
+        const names = (x: ProgramRun) => kubeResources(x).map((k) => `${k.type}/${k.name}`).sort();
+        expect(names(preview)).toEqual(names(up));
+        expect(names(preview)).toContain(`${T.deployment}/web`);
+    });
+
+    it("keeps the laptop footprint small and nothing protected", async () => {
+        const r = await run("dev");
+        expect(r.registrations.filter((x) => x.protect)).toEqual([]);
+        expect(obj(r.get(T.hpa, "web")).spec).toMatchObject({ minReplicas: 1, maxReplicas: 3 });
+        expect(obj(r.get(T.statefulSet, "cache")).spec.replicas).toBe(1);
+        expect(obj(r.get(T.service, "web")).spec).toMatchObject({ type: "NodePort", ports: [{ port: 80, targetPort: 8080, nodePort: 30080 }] });
+    });
+
+    it("puts local PersistentVolumes in the directory the kind nodes mount from the laptop", async () => {
+        const r = await run("dev");
+        expect(obj(r.get(T.pv, "apps-shared-data")).spec.hostPath).toEqual({ path: "/kube-appstack-data/shared-data", type: "DirectoryOrCreate" });
+        const kindInputs = r.registrations.find((x) => x.type.includes("KindCluster") && x.type.startsWith("pulumi-nodejs"));
+        expect(JSON.stringify(kindInputs?.inputs ?? {})).toContain("/kube-appstack-data");
+    });
+
+    it("makes every Kubernetes object valid against the Kubernetes OpenAPI schema", async () => {
+        const r = await run("dev");
+        for (const k of kubeResources(r)) validateAgainstOpenApi(obj(k));
+    });
+});
+
+describe("staging and prod have no kind cluster", () => {
+    it.each(["staging", "prod"])("%s", async (stack) => {
+        const r = await run(stack);
+        expect(r.registrations.filter((x) => /Kind|MetricsServer/.test(x.type))).toEqual([]);
     });
 });

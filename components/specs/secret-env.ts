@@ -1,0 +1,25 @@
+import { KubeObject } from "./kube-object";
+import { SecretKeyRef } from "./pod-template";
+
+export function secretEnvName(app: string): string {
+    return `${app}-secret-env`;
+}
+
+/**
+ * The Secret holding an app's secret environment values (one key per variable), with `values` as its stringData.
+ * The component passes Pulumi secret Outputs; the engine-free renderer passes a placeholder, never the value.
+ */
+export function secretEnvObject<V>(app: string, namespace: string, values: Record<string, V>): KubeObject & { stringData: Record<string, V> } {
+    return {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: secretEnvName(app), namespace, labels: { "app.kubernetes.io/name": app } },
+        type: "Opaque",
+        stringData: values,
+    };
+}
+
+/** The container env references to those keys. */
+export function secretEnvRefs(app: string, variables: string[]): Record<string, SecretKeyRef> {
+    return Object.fromEntries(variables.map((v) => [v, { secretName: secretEnvName(app), key: v }]));
+}

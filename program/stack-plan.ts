@@ -1,0 +1,66 @@
+import { AppNamespaceArgs } from "../components/specs/app-namespace";
+import { PersistentStorageArgs } from "../components/specs/persistent-storage";
+import { DEFAULT_PORT } from "../components/specs/pod-template";
+import { DEFAULT_SERVICE_PORT } from "../components/specs/service";
+import { headlessServiceName, StatefulAppArgs } from "../components/specs/stateful-app";
+import { DEFAULT_REPLICAS, StatelessAppArgs } from "../components/specs/stateless-app";
+import { persistentStorageArgs, statefulAppArgs, statelessAppArgs } from "../config/app-args";
+import { StackConfig } from "../config/stack-config";
+import { AppOutput } from "./previous-outputs";
+
+export type PlannedApp =
+    | { type: "stateless"; name: string; args: StatelessAppArgs; secretConfig: Record<string, string> }
+    | { type: "stateful"; name: string; args: StatefulAppArgs; secretConfig: Record<string, string> };
+
+/**
+ * Everything a stack declares, as component names and args: the one description of a stack that both the Pulumi program
+ * (components) and the engine-free renderer (spec builders) follow, so the two cannot drift apart.
+ */
+export interface StackPlan {
+    namespace: { name: string; args: AppNamespaceArgs };
+    storage: Array<{ name: string; args: PersistentStorageArgs }>;
+    apps: PlannedApp[];
+    /** `protect` on stateful resources (StatefulSets, PVs, PVCs). */
+    protect: boolean;
+    /** The `apps` stack output. */
+    appOutputs: Record<string, AppOutput>;
+}
+
+function appOutput(app: PlannedApp, namespace: string): AppOutput {
+    if (app.type === "stateless") {
+        const { args } = app;
+        return {
+            kind: "stateless",
+            serviceName: app.name,
+            servicePort: args.service?.port ?? DEFAULT_SERVICE_PORT,
+            dnsName: `${app.name}.${namespace}.svc.cluster.local`,
+            ...(args.autoscaling ? {} : { replicas: args.replicas ?? DEFAULT_REPLICAS }),
+        };
+    }
+    const serviceName = app.args.clientService ? app.name : headlessServiceName(app.name);
+    return {
+        kind: "stateful",
+        serviceName,
+        servicePort: app.args.clientService ? app.args.clientService.port ?? DEFAULT_SERVICE_PORT : app.args.port ?? DEFAULT_PORT,
+        dnsName: `${serviceName}.${namespace}.svc.cluster.local`,
+    };
+}
+
+/** `previous` is the stack's last `apps` output: a fixed-size app that is now autoscaled hands its count over. */
+export function stackPlan(config: StackConfig, previous: Record<string, AppOutput> = {}): StackPlan {
+    const { name: namespace, ...namespaceArgs } = config.namespace;
+    const apps: PlannedApp[] = config.apps.map((app) => {
+        const secretConfig = app.secretConfig ?? {};
+        if (app.type === "stateful") return { type: "stateful", name: app.name, args: statefulAppArgs(app, namespace), secretConfig };
+        const before = previous[app.name];
+        const previousReplicas = app.autoscaling && before?.kind === "stateless" ? before.replicas : undefined;
+        return { type: "stateless", name: app.name, args: statelessAppArgs(app, namespace, previousReplicas), secretConfig };
+    });
+    return {
+        namespace: { name: namespace, args: namespaceArgs },
+        storage: (config.storage ?? []).map((s) => ({ name: s.name, args: persistentStorageArgs(s, namespace) })),
+        apps,
+        protect: config.protectData ?? true,
+        appOutputs: Object.fromEntries(apps.map((a) => [a.name, appOutput(a, namespace)])),
+    };
+}

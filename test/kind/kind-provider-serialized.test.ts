@@ -84,6 +84,10 @@ describe("the serialized provider", () => {
         process.kill(Number(fs.readFileSync(hungPid, "utf8")), "SIGKILL");
         await expect(done).rejects.toThrow(/SIGKILL/);
         expect(env.fake.clusters()).toEqual(["dev"]);
+        // The killed process could not remove its temporary directory (the config file kind was reading).
+        const configFile = env.fake.calls().find((argv) => argv[0] === "create")?.[5];
+        expect(configFile).toMatch(new RegExp(`^${os.tmpdir()}/kube-appstack-kind-[^/]+/kind-config\\.yaml$`));
+        fs.rmSync(path.dirname(configFile as string), { recursive: true, force: true });
 
         const { outs } = await kindClusterProvider.create(kindInputs());
         expect(env.fake.calls().slice(-4).map((argv) => argv.slice(0, 2).join(" "))).toEqual([

@@ -1,14 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-
-/** What the stack exported about each app last time (see `AppOutput`), read back to plan transitions. */
-export interface AppOutput {
-    kind: "stateless" | "stateful";
-    serviceName: string;
-    servicePort: number;
-    dnsName: string;
-    /** The fixed replica count, or undefined when an autoscaler owns it. */
-    replicas?: number;
-}
+import type { AppOutput } from "./stack-plan";
 
 /**
  * The `apps` output of this very stack's last update. A fixed-replica app that is now autoscaled needs its old count to

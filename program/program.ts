@@ -1,29 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AppNamespace, PersistentStorage, StatefulApp, StatelessApp } from "../components";
-import { kindClusterArgsProblems } from "../components/kind-config";
-import { CONFIG_NAMESPACE, parseStackConfig } from "../config/load-stack-config";
-import { StackConfig } from "../config/stack-config";
+import { CONFIG_NAMESPACE } from "../config/load-stack-config";
+import { validateStackConfig } from "../config/validate-stack";
 import { clusterConnection } from "./cluster-provider";
 import { previousAppOutputs } from "./previous-outputs";
 import { readRawConfig } from "./raw-config";
 import { PlannedApp, stackPlan } from "./stack-plan";
-
-/** Every `secretConfig` entry must name a config key that is set, checked before anything is declared. */
-function secretConfigProblems(configKeys: string[]) {
-    return (config: StackConfig): string[] => config.apps.flatMap((app, i) =>
-        Object.entries(app.secretConfig ?? {})
-            .filter(([, key]) => !configKeys.includes(`${CONFIG_NAMESPACE}:${key}`))
-            .map(([env, key]) => `${CONFIG_NAMESPACE}:apps[${i}].secretConfig.${env}: config key "${CONFIG_NAMESPACE}:${key}" is not set; allowed: a key set with \`pulumi config set --secret ${key} <value>\``));
-}
-
-function kindProblems(config: StackConfig): string[] {
-    return config.cluster.kind === undefined ? [] : kindClusterArgsProblems(config.cluster.kind, `${CONFIG_NAMESPACE}:cluster.kind`);
-}
-
-/** Validates a stack's raw `kube-appstack:*` config, with every section's own checks. */
-export function validateStackConfig(stack: string, raw: Record<string, unknown>, configKeys: string[]): StackConfig {
-    return parseStackConfig(stack, raw, [kindProblems, secretConfigProblems(configKeys)]);
-}
 
 function secretValues(app: PlannedApp): Record<string, pulumi.Output<string>> | undefined {
     const config = new pulumi.Config(CONFIG_NAMESPACE);

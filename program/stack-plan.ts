@@ -6,7 +6,16 @@ import { headlessServiceName, StatefulAppArgs } from "../components/specs/statef
 import { DEFAULT_REPLICAS, StatelessAppArgs } from "../components/specs/stateless-app";
 import { persistentStorageArgs, statefulAppArgs, statelessAppArgs } from "../config/app-args";
 import { StackConfig } from "../config/stack-config";
-import { AppOutput } from "./previous-outputs";
+
+/** What the stack exports about each app, and reads back on its next update to plan transitions. */
+export interface AppOutput {
+    kind: "stateless" | "stateful";
+    serviceName: string;
+    servicePort: number;
+    dnsName: string;
+    /** The fixed replica count, or absent when an autoscaler owns it. */
+    replicas?: number;
+}
 
 export type PlannedApp =
     | { type: "stateless"; name: string; args: StatelessAppArgs; secretConfig: Record<string, string> }

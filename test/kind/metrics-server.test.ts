@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { METRICS_SERVER_IMAGE, MetricsServer, metricsServerObjects } from "../../components/metrics-server";
+import { MetricsServer } from "../../components/metrics-server";
+import { METRICS_SERVER_IMAGE, metricsServerObjects } from "../../components/specs/metrics-server";
 import { KubeObject } from "../../components/specs/kube-object";
 import { validateAgainstOpenApi } from "../support/openapi";
 

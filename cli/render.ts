@@ -1,0 +1,116 @@
+/**
+ * `kube-appstack render --stack <name> [--out <dir>]`: the manifests a stack applies, from Pulumi.<name>.yaml alone, with
+ * no Pulumi engine, state or credentials (pull requests from forks, GitOps repos, input to `kube-appstack check`).
+ *
+ * Exit status: 0 rendered, 1 the stack config is invalid (every problem listed), 2 usage error or unreadable stack file.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { parse, stringify } from "yaml";
+import { KubeObject } from "../components/specs/kube-object";
+import { CONFIG_NAMESPACE, StackConfigError } from "../config/load-stack-config";
+import { validateStackConfig } from "../config/validate-stack";
+import { stackObjects } from "../program/stack-objects";
+import { stackPlan } from "../program/stack-plan";
+import type { Io } from "./main";
+
+const USAGE = `usage: kube-appstack render --stack <name> [--out <dir>] [--project-dir <dir>]
+
+Writes the Kubernetes manifests that \`pulumi up --stack <name>\` applies, from Pulumi.<name>.yaml alone: no Pulumi
+engine, state or credentials. Secret values are written as a placeholder, never in clear.
+
+options:
+  --stack <name>        the stack whose Pulumi.<name>.yaml is rendered (required)
+  --out <dir>           write one file per object, <dir>/<namespace or "cluster">/<kind>-<name>.yaml
+                        (default: print all objects as one multi-document YAML stream)
+  --project-dir <dir>   directory holding Pulumi.yaml and the stack files (default: the current directory)
+  -h, --help            show this help
+
+exit status: 0 rendered, 1 invalid stack config, 2 usage error or unreadable stack file
+`;
+
+/** Marks a directory as ours, so a later render may clear it without deleting anything a person put there. */
+const MARKER = ".kube-appstack-render";
+
+/** Reads Pulumi.<stack>.yaml's `config:` map; `kube-appstack:` keys are returned without their namespace. */
+export function readStackFile(projectDir: string, stack: string): { raw: Record<string, unknown>; keys: string[] } {
+    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    const config = ((parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    return { raw, keys: Object.keys(config) };
+}
+
+/** The objects `pulumi up --stack <stack>` applies, rendered without the engine. Throws StackConfigError on bad config. */
+export function renderStack(projectDir: string, stack: string): KubeObject[] {
+    const { raw, keys } = readStackFile(projectDir, stack);
+    const config = validateStackConfig(stack, raw, keys);
+    return stackObjects(stackPlan(config), config.cluster);
+}
+
+export function objectFile(object: KubeObject): string {
+    return path.join(object.metadata.namespace ?? "cluster", `${object.kind.toLowerCase()}-${object.metadata.name}.yaml`);
+}
+
+function writeObjects(out: string, objects: KubeObject[]): void {
+    if (fs.existsSync(out)) {
+        const entries = fs.readdirSync(out);
+        if (entries.length > 0 && !entries.includes(MARKER)) {
+            throw new Error(`--out ${out} is not empty and was not written by kube-appstack render; give an empty or new directory`);
+        }
+        fs.rmSync(out, { recursive: true, force: true });
+    }
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, MARKER), "Written by `kube-appstack render`; the next render replaces this directory.\n");
+    for (const object of objects) {
+        const file = path.join(out, objectFile(object));
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, stringify(object));
+    }
+}
+
+export function runRender(args: string[], io: Io): number {
+    let values: { stack?: string; out?: string; "project-dir"?: string; help?: boolean };
+    try {
+        ({ values } = parseArgs({
+            args,
+            options: { stack: { type: "string" }, out: { type: "string" }, "project-dir": { type: "string" }, help: { type: "boolean", short: "h" } },
+        }));
+    } catch (error) {
+        io.stderr(`error: ${(error as Error).message}\n\n${USAGE}`);
+        return 2;
+    }
+    if (values.help) {
+        io.stdout(USAGE);
+        return 0;
+    }
+    if (!values.stack) {
+        io.stderr(`error: --stack is required\n\n${USAGE}`);
+        return 2;
+    }
+    const projectDir = values["project-dir"] ?? process.cwd();
+    let objects: KubeObject[];
+    try {
+        objects = renderStack(projectDir, values.stack);
+    } catch (error) {
+        if (error instanceof StackConfigError) {
+            io.stderr(`error: ${error.message}\n`);
+            return 1;
+        }
+        io.stderr(`error: cannot read the stack file of "${values.stack}": ${(error as Error).message}\n`);
+        return 2;
+    }
+    if (values.out === undefined) {
+        io.stdout(objects.map((o) => stringify(o)).join("---\n"));
+        return 0;
+    }
+    try {
+        writeObjects(values.out, objects);
+    } catch (error) {
+        io.stderr(`error: ${(error as Error).message}\n`);
+        return 2;
+    }
+    io.stderr(`rendered ${objects.length} objects of stack "${values.stack}" to ${values.out}\n`);
+    return 0;
+}

@@ -1,0 +1,41 @@
+import { metricsServerObjects } from "../components/specs/metrics-server";
+import { appNamespaceObjects } from "../components/specs/app-namespace";
+import { KubeObject } from "../components/specs/kube-object";
+import { persistentStorageObjects } from "../components/specs/persistent-storage";
+import { secretEnvObject, secretEnvRefs } from "../components/specs/secret-env";
+import { statefulAppObjects } from "../components/specs/stateful-app";
+import { statelessAppObjects } from "../components/specs/stateless-app";
+import { StackConfig } from "../config/stack-config";
+import { PlannedApp, StackPlan } from "./stack-plan";
+
+/** Stands in for a secret value in rendered output: secrets are never written in clear. */
+export const SECRET_PLACEHOLDER = "<secret: set by pulumi from config>";
+
+function appObjects(app: PlannedApp, namespace: string): KubeObject[] {
+    const variables = Object.keys(app.secretConfig);
+    const secret = variables.length > 0
+        ? [secretEnvObject(app.name, namespace, Object.fromEntries(variables.map((v) => [v, SECRET_PLACEHOLDER])))]
+        : [];
+    const secretEnv = { ...app.args.secretEnv, ...secretEnvRefs(app.name, variables) };
+    const withRefs = variables.length > 0 ? { ...app.args, secretEnv } : app.args;
+    // The replicas hand-over patch only exists against a live Deployment, never in rendered manifests.
+    const objects = app.type === "stateless"
+        ? (({ replicasHandover: _handover, ...rest }) => rest)(statelessAppObjects(app.name, { ...withRefs, previousReplicas: undefined }))
+        : statefulAppObjects(app.name, withRefs as typeof app.args);
+    return [...secret, ...Object.values(objects).filter((o): o is KubeObject => o !== undefined)];
+}
+
+/**
+ * Every Kubernetes object a stack applies, in the order the program declares them, built by the same spec builders as
+ * the components. The engine-free renderer writes these; a test checks they equal what the program declares.
+ */
+export function stackObjects(plan: StackPlan, cluster: StackConfig["cluster"]): KubeObject[] {
+    const namespace = plan.namespace.name;
+    const metrics = cluster.kind !== undefined && cluster.metricsServer !== false ? Object.values(metricsServerObjects()) : [];
+    return [
+        ...metrics,
+        ...Object.values(appNamespaceObjects(namespace, plan.namespace.args)).filter((o): o is KubeObject => o !== undefined),
+        ...plan.storage.flatMap((s) => Object.values(persistentStorageObjects(s.name, s.args))),
+        ...plan.apps.flatMap((a) => appObjects(a, namespace)),
+    ];
+}

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { assertValidArgs, appNamespaceArgsSchema } from "../config/component-args";
 import { childOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { AppNamespaceArgs, appNamespaceObjects } from "./specs/app-namespace";
@@ -11,6 +12,7 @@ export class AppNamespace extends pulumi.ComponentResource {
     public readonly name: string;
 
     constructor(name: string, args: AppNamespaceArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+        assertValidArgs("AppNamespace", name, appNamespaceArgsSchema, args);
         super("kube-appstack:index:AppNamespace", name, {}, opts);
         const objects = appNamespaceObjects(name, args);
         const { namespace } = declareObjects({ namespace: objects.namespace }, childOptions(this, opts));

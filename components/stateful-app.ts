@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { childOptions } from "./child-options";
+import { assertValidArgs, statefulAppArgsSchema } from "../config/component-args";
+import { childOptions, withoutComponentOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { withSecretValues } from "./secret-env";
 import { StatefulAppArgs, statefulAppObjects } from "./specs/stateful-app";
@@ -26,6 +27,7 @@ export class StatefulApp extends pulumi.ComponentResource {
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatefulAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        assertValidArgs("StatefulApp", name, statefulAppArgsSchema, withoutComponentOptions(args));
         super("kube-appstack:index:StatefulApp", name, {}, opts);
         const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
         const objects = statefulAppObjects(name, specArgs);

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { childOptions } from "./child-options";
+import { assertValidArgs, statelessAppArgsSchema } from "../config/component-args";
+import { childOptions, withoutComponentOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { withSecretValues } from "./secret-env";
 import { StatelessAppArgs, statelessAppObjects } from "./specs/stateless-app";
@@ -27,6 +28,7 @@ export class StatelessApp extends pulumi.ComponentResource {
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatelessAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        assertValidArgs("StatelessApp", name, statelessAppArgsSchema, withoutComponentOptions(args));
         super("kube-appstack:index:StatelessApp", name, {}, opts);
         const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
         const objects = statelessAppObjects(name, specArgs);

@@ -19,9 +19,13 @@ export type SectionValidator = (config: StackConfig) => string[];
 
 type Path = ReadonlyArray<PropertyKey>;
 
-export function formatPath(path: Path): string {
-    return path.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : `${out}.${String(part)}`), CONFIG_NAMESPACE)
-        .replace(`${CONFIG_NAMESPACE}.`, `${CONFIG_NAMESPACE}:`);
+/**
+ * A key path as users write it: `kube-appstack:apps[1].autoscaling.minReplicas` for stack config (root
+ * `kube-appstack:`), `args.autoscaling.minReplicas` for component args (root `args.`).
+ */
+export function formatPath(path: Path, root = `${CONFIG_NAMESPACE}:`): string {
+    if (path.length === 0) return root.replace(/[:.]$/, "");
+    return path.reduce<string>((out, part, i) => (typeof part === "number" ? `${out}[${part}]` : `${out}${i === 0 ? "" : "."}${String(part)}`), root);
 }
 
 function distance(a: string, b: string): number {
@@ -83,18 +87,24 @@ function allowedKeysAt(schema: z.ZodType, path: Path, data: unknown): string[] {
     }
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string[] {
+function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown, root: string): string[] {
     if (issue.code === "unrecognized_keys") {
-        const allowed = allowedKeysAt(stackConfigSchema, issue.path, raw);
+        const allowed = allowedKeysAt(schema, issue.path, data);
         return issue.keys.map((key) =>
-            `${formatPath([...issue.path, key])}: unknown key${suggestion(key, allowed)}; allowed keys here: ${allowed.join(", ")}`);
+            `${formatPath([...issue.path, key], root)}: unknown key${suggestion(key, allowed)}; allowed keys here: ${allowed.join(", ")}`);
     }
     // Our own messages already quote the value; zod's built-in ones ("Invalid input: expected number") get it appended.
     const builtIn = issue.code !== "custom" && issue.message.startsWith("Invalid");
     const missing = issue.code === "invalid_type" && issue.input === undefined;
     const message = missing && builtIn ? "required, but missing" : issue.message;
     const given = builtIn && !missing && "input" in issue ? `; given: ${JSON.stringify(issue.input)}` : "";
-    return [`${formatPath(issue.path)}: ${message}${given}`];
+    return [`${formatPath(issue.path, root)}: ${message}${given}`];
+}
+
+/** Every problem of `data` against `schema`, one message each, key paths under `root`; empty when valid. */
+export function schemaProblems(schema: z.ZodType, data: unknown, root: string): string[] {
+    const result = schema.safeParse(data, { reportInput: true });
+    return result.success ? [] : result.error.issues.flatMap((i) => describeIssue(i, schema, data, root));
 }
 
 /** Keys that apps name in `secretConfig`: they hold secret values, set next to ours with `pulumi config set --secret`. */
@@ -114,7 +124,7 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>, va
     const result = stackConfigSchema.safeParse(known, { reportInput: true });
     const problems = [
         ...unknownTopLevel.map((k) => `${CONFIG_NAMESPACE}:${k}: unknown key${suggestion(k, TOP_LEVEL_KEYS)}; allowed keys: ${TOP_LEVEL_KEYS.map((t) => `${CONFIG_NAMESPACE}:${t}`).join(", ")}`),
-        ...(result.success ? [] : result.error.issues.flatMap((i) => describeIssue(i, known))),
+        ...(result.success ? [] : result.error.issues.flatMap((i) => describeIssue(i, stackConfigSchema, known, `${CONFIG_NAMESPACE}:`))),
         ...crossEntryProblems(known).map((p) => `${formatPath(p.path)}: ${p.message}`),
         ...(result.success ? validators.flatMap((v) => v(result.data)) : []),
     ];

@@ -159,7 +159,7 @@ const workload = {
     labels: z.record(z.string(), z.string()).optional(),
 };
 
-const statelessApp = z.strictObject({
+export const statelessAppSchema = z.strictObject({
     ...workload,
     type: z.literal("stateless"),
     replicas: intIn(0, 1000).optional(),
@@ -177,7 +177,7 @@ const statelessApp = z.strictObject({
 
 const accessModes = z.array(z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"])).min(1);
 
-const statefulApp = z.strictObject({
+export const statefulAppSchema = z.strictObject({
     ...workload,
     type: z.literal("stateful"),
     replicas: intIn(0, 1000).optional(),
@@ -197,25 +197,32 @@ const statefulApp = z.strictObject({
     disruption: disruption.optional(),
 });
 
-const app = z.discriminatedUnion("type", [statelessApp, statefulApp], {
+const app = z.discriminatedUnion("type", [statelessAppSchema, statefulAppSchema], {
     error: (iss) => (iss.code === "invalid_union"
         ? `type ${show((iss.input as { type?: unknown } | undefined)?.type)} is not known; allowed: "stateless" or "stateful"`
         : undefined),
 });
 
-const storage = z.strictObject({
-    name: dnsLabel,
+const storageFields = {
     size: quantity,
     accessModes: accessModes.optional(),
     storageClassName: z.string().optional(),
     reclaimPolicy: z.enum(["Retain", "Delete"]).optional(),
     hostPath: z.string().startsWith("/").optional(),
     local: z.strictObject({ path: z.string().startsWith("/"), nodeNames: z.array(z.string()).min(1) }).optional(),
-}).refine((s) => (s.hostPath === undefined) !== (s.local === undefined), {
-    error: "exactly one of hostPath and local is required (a local volume also names its nodes, as the Kubernetes API requires node affinity for it)",
-});
+};
 
-const namespace = z.strictObject({
+/** A PersistentStorage needs exactly one volume source. */
+export function withOneStorageSource<T extends z.ZodType<{ hostPath?: string; local?: unknown }>>(schema: T): T {
+    return schema.refine((s) => (s.hostPath === undefined) !== (s.local === undefined), {
+        error: "exactly one of hostPath and local is required (a local volume also names its nodes, as the Kubernetes API requires node affinity for it)",
+    }) as T;
+}
+
+export const storageSchema = withOneStorageSource(z.strictObject({ name: dnsLabel, ...storageFields }));
+export const persistentStorageArgsSchema = withOneStorageSource(z.strictObject({ namespace: dnsLabel, ...storageFields }));
+
+export const namespaceSchema = z.strictObject({
     name: dnsLabel,
     podSecurity: z.enum(["restricted", "baseline", "privileged"]).optional(),
     quota: z.record(z.string(), quantity).optional(),
@@ -247,9 +254,9 @@ const cluster = z.strictObject({
 
 export const stackConfigSchema = z.strictObject({
     cluster,
-    namespace,
+    namespace: namespaceSchema,
     apps: z.array(app).min(1),
-    storage: z.array(storage).optional(),
+    storage: z.array(storageSchema).optional(),
     protectData: z.boolean().optional(),
 });
 
@@ -287,4 +294,5 @@ export type AppConfig = StackConfig["apps"][number];
 export type StatelessAppConfig = Extract<AppConfig, { type: "stateless" }>;
 export type StatefulAppConfig = Extract<AppConfig, { type: "stateful" }>;
 export type StorageConfig = NonNullable<StackConfig["storage"]>[number];
+export const dnsLabelSchema = dnsLabel;
 export const TOP_LEVEL_KEYS = Object.keys(stackConfigSchema.shape);

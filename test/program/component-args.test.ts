@@ -1,0 +1,57 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { AppNamespace, PersistentStorage, StatefulApp, StatelessApp } from "../../components";
+
+const resources = { requests: { cpu: "250m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
+const registered: string[] = [];
+
+beforeAll(async () => {
+    await pulumi.runtime.setMocks({
+        newResource(args) {
+            registered.push(`${args.type}/${args.name}`);
+            return { id: `${args.name}-id`, state: args.inputs };
+        },
+        call: (args) => args.inputs,
+    });
+});
+
+describe("components check their args like the stack config", () => {
+    it("StatelessApp lists every problem, with key paths, and registers nothing", () => {
+        const before = registered.length;
+        expect(() => new StatelessApp("Web", {
+            namespace: "apps",
+            image: "nginx:latest",
+            resources: { requests: { cpu: "1", memory: "12 MB" }, limits: { cpu: "500m", memory: "1Gi" } },
+            autoscaling: { minReplicas: 4, maxReplicas: 2 },
+        })).toThrow([
+            'StatelessApp "Web" has invalid args:',
+            `  - name: "Web" is not a valid name; allowed: a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`,
+            '  - args.image: "nginx:latest" is not pinned; allowed: a tag other than "latest" (e.g. "nginx:1.27.3") or a digest ("nginx@sha256:<64 hex>")',
+            '  - args.resources.requests.memory: "12 MB" is not a valid quantity; allowed: a Kubernetes quantity such as "250m", "0.5", "128Mi" or "1Gi" (no spaces; binary suffixes Ki Mi Gi Ti, decimal k M G T, or m for milli)',
+            '  - args.resources.limits.cpu: "500m" is below the request "1"; allowed: a limit >= the request',
+            "  - args.autoscaling.minReplicas: 4 is greater than maxReplicas (2); allowed: 1 <= minReplicas <= maxReplicas",
+        ].join("\n"));
+        expect(registered.length).toBe(before);
+    });
+
+    it("StatefulApp requires storage and rejects unknown args", () => {
+        expect(() => new StatefulApp("db", { namespace: "apps", image: "redis:7.4.1", resources, replica: 3 } as never))
+            .toThrow(/args\.storage: required, but missing\n {2}- args\.replica: unknown key \(did you mean "replicas"\?\)/);
+    });
+
+    it("PersistentStorage requires exactly one volume source", () => {
+        expect(() => new PersistentStorage("data", { namespace: "apps", size: "1Gi" }))
+            .toThrow('PersistentStorage "data" has invalid args:\n  - args: exactly one of hostPath and local is required');
+    });
+
+    it("AppNamespace rejects a bad Pod Security level", () => {
+        expect(() => new AppNamespace("apps", { podSecurity: "strict" as never })).toThrow(/args\.podSecurity: Invalid option/);
+    });
+
+    it("accepts valid args, secret Outputs and protect included", () => {
+        expect(() => new StatefulApp("db", {
+            namespace: "apps", image: "redis:7.4.1", resources, storage: { size: "1Gi" }, protect: true,
+            secretValues: { PASSWORD: pulumi.secret("x") },
+        })).not.toThrow();
+    });
+});

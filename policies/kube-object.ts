@@ -1,0 +1,101 @@
+/**
+ * Plain Kubernetes objects as the rules see them: parsed YAML, Pulumi resource inputs or mock outputs.
+ *
+ * Nothing here trusts the shape of its input. Manifests come from users and CrossGuard hands over partially unknown
+ * values during preview, so every accessor returns `undefined` (or an empty list) for a missing or mistyped field
+ * instead of throwing.
+ */
+
+/** A Kubernetes object: anything with a string `apiVersion` and `kind`. */
+export interface KubeObject {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly metadata?: unknown;
+    readonly spec?: unknown;
+    readonly [field: string]: unknown;
+}
+
+/** Which object a violation is about. */
+export interface ObjectRef {
+    readonly kind: string;
+    /** `default` when the object has none (also for cluster-scoped kinds). */
+    readonly namespace: string;
+    readonly name: string;
+}
+
+export type Fields = Readonly<Record<string, unknown>>;
+
+export function isKubeObject(value: unknown): value is KubeObject {
+    const fields = asFields(value);
+    return typeof fields?.apiVersion === "string" && typeof fields.kind === "string";
+}
+
+/** The value as a JSON object (not an array), or `undefined`. */
+export function asFields(value: unknown): Fields | undefined {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Fields) : undefined;
+}
+
+/**
+ * The value as a plain list; anything else counts as an empty list. Always a copy: CrossGuard hands over arrays
+ * wrapped in a proxy on which `map`, `filter` and friends throw (they read the proxied `constructor`).
+ */
+export function asList(value: unknown): readonly unknown[] {
+    if (!Array.isArray(value)) return [];
+    const list: unknown[] = [];
+    for (let i = 0; i < value.length; i++) list.push(value[i]);
+    return list;
+}
+
+export function asString(value: unknown): string | undefined {
+    return typeof value === "string" ? value : undefined;
+}
+
+export function asNumber(value: unknown): number | undefined {
+    return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/** Follows `path` through nested objects; `undefined` as soon as a step is missing or not an object. */
+export function fieldAt(value: unknown, ...path: readonly string[]): unknown {
+    let current = value;
+    for (const key of path) {
+        const fields = asFields(current);
+        if (fields === undefined) return undefined;
+        current = fields[key];
+    }
+    return current;
+}
+
+/** The API group of an `apiVersion`: `apps` for `apps/v1`, the empty string (core) for `v1`. */
+export function apiGroup(apiVersion: string): string {
+    const slash = apiVersion.indexOf("/");
+    return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+/**
+ * True for a built-in kind in its own API group (any version), so a CRD that reuses a built-in kind name in another
+ * group is not mistaken for it.
+ */
+export function isKind(obj: KubeObject, group: string, kind: string): boolean {
+    return obj.kind === kind && apiGroup(obj.apiVersion) === group;
+}
+
+export function objectRef(obj: KubeObject): ObjectRef {
+    return {
+        kind: obj.kind,
+        namespace: namespaceOf(obj),
+        name: asString(fieldAt(obj, "metadata", "name")) ?? asString(fieldAt(obj, "metadata", "generateName")) ?? "",
+    };
+}
+
+export function namespaceOf(obj: KubeObject): string {
+    return asString(fieldAt(obj, "metadata", "namespace")) || "default";
+}
+
+/** String-valued entries of a label map; other values cannot be labels and are ignored. */
+export function labelsOf(value: unknown): Readonly<Record<string, string>> {
+    const labels: Record<string, string> = {};
+    for (const [key, label] of Object.entries(asFields(value) ?? {})) {
+        if (typeof label === "string") labels[key] = label;
+    }
+    return labels;
+}

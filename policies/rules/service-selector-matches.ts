@@ -1,0 +1,54 @@
+import { asFields, asList, asNumber, asString, fieldAt, type KubeObject, namespaceOf } from "../kube-object";
+import { formatSelector, isEmptySelector, mapSelector } from "../label-selector";
+import { defineStackRule, type Finding } from "../rule";
+import type { Workload } from "../stack-index";
+import { containersOf } from "../workload";
+
+/** Whether some container of the workloads declares the port a Service's targetPort names (by number or by name). */
+function declaresPort(workloads: readonly Workload[], targetPort: number | string): boolean {
+    return workloads.some((workload) =>
+        containersOf(workload.template.spec).some((container) =>
+            asList(container.fields.ports).some((port) =>
+                typeof targetPort === "number" ? fieldAt(port, "containerPort") === targetPort : fieldAt(port, "name") === targetPort,
+            ),
+        ),
+    );
+}
+
+function portProblems(service: KubeObject, selected: readonly Workload[]): string[] {
+    const problems: string[] = [];
+    for (const port of asList(fieldAt(service, "spec", "ports"))) {
+        const fields = asFields(port) ?? {};
+        // An omitted targetPort equals port.
+        const targetPort = asNumber(fields.targetPort) ?? asString(fields.targetPort) ?? asNumber(fields.port);
+        if (targetPort === undefined || declaresPort(selected, targetPort)) continue;
+        const label = asString(fields.name) !== undefined ? `port "${asString(fields.name)}"` : `port ${String(fields.port)}`;
+        const kind = typeof targetPort === "number" ? "containerPort" : "named container port";
+        problems.push(`${label} targets ${JSON.stringify(targetPort)}, but no selected pod declares that ${kind}`);
+    }
+    return problems;
+}
+
+export const serviceSelectorMatches = defineStackRule({
+    name: "service-selector-matches",
+    description:
+        "A Service's selector matches the pod template labels of a workload in its namespace, and each targetPort (numeric, named, or omitted and so equal to port) is a port those pods declare; otherwise the Service routes nowhere. Services without a selector are not checked.",
+    remediation: "Make spec.selector a subset of the workload's pod template labels and point targetPort at a declared containerPort (or its name).",
+    defaultLevel: "mandatory",
+    parameters: {},
+    checkStack(index) {
+        const findings: Finding[] = [];
+        for (const service of index.services) {
+            const selector = mapSelector(fieldAt(service, "spec", "selector"));
+            if (isEmptySelector(selector)) continue;
+            const namespace = namespaceOf(service);
+            const selected = index.workloadsSelectedBy(namespace, selector);
+            if (selected.length === 0) {
+                findings.push({ object: service, message: `selector ${formatSelector(selector)} matches no pod template in namespace "${namespace}"` });
+                continue;
+            }
+            for (const message of portProblems(service, selected)) findings.push({ object: service, message });
+        }
+        return findings;
+    },
+});

@@ -1,0 +1,80 @@
+/**
+ * Everything cross-resource rules look up, built once per check in one pass over the objects, so each rule costs
+ * time linear in the number of objects instead of comparing all pairs.
+ */
+import { hpaTarget, isHpa } from "./hpa";
+import { fieldAt, isKind, type KubeObject, namespaceOf, objectRef, type ObjectRef } from "./kube-object";
+import { LabeledIndex, SelectorIndex } from "./label-index";
+import { type LabelSelector, parseLabelSelector } from "./label-selector";
+import { podTemplateOf, type PodTemplate } from "./workload";
+
+export interface Workload {
+    readonly object: KubeObject;
+    readonly ref: ObjectRef;
+    readonly template: PodTemplate;
+}
+
+const targetKey = (namespace: string, kind: string, name: string): string => `${namespace}\u0000${kind}\u0000${name}`;
+
+export class StackIndex {
+    /** Every workload kind, bare Pods included. */
+    readonly workloads: readonly Workload[];
+    readonly hpas: readonly KubeObject[];
+    readonly services: readonly KubeObject[];
+    private readonly workloadsByName = new Map<string, Workload>();
+    private readonly workloadsByLabels = new LabeledIndex<Workload>();
+    private readonly hpasByTarget = new Map<string, KubeObject[]>();
+    private readonly pdbs = new SelectorIndex<KubeObject>();
+
+    constructor(objects: Iterable<KubeObject>) {
+        const workloads: Workload[] = [];
+        const hpas: KubeObject[] = [];
+        const services: KubeObject[] = [];
+        for (const object of objects) {
+            const template = podTemplateOf(object);
+            if (template !== undefined) {
+                const workload = { object, ref: objectRef(object), template };
+                workloads.push(workload);
+                this.workloadsByName.set(targetKey(workload.ref.namespace, workload.ref.kind, workload.ref.name), workload);
+                this.workloadsByLabels.add(workload.ref.namespace, template.labels, workload);
+            } else if (isHpa(object)) {
+                hpas.push(object);
+                const target = hpaTarget(object);
+                if (target !== undefined) {
+                    const key = targetKey(namespaceOf(object), target.kind, target.name);
+                    const list = this.hpasByTarget.get(key);
+                    if (list === undefined) this.hpasByTarget.set(key, [object]);
+                    else list.push(object);
+                }
+            } else if (isKind(object, "", "Service")) {
+                services.push(object);
+            } else if (isKind(object, "policy", "PodDisruptionBudget")) {
+                const selector = parseLabelSelector(fieldAt(object, "spec", "selector"));
+                if (selector !== undefined) this.pdbs.add(namespaceOf(object), selector, object);
+            }
+        }
+        this.workloads = workloads;
+        this.hpas = hpas;
+        this.services = services;
+    }
+
+    /** The workload an HPA's `scaleTargetRef` names, looked up in the HPA's namespace. */
+    hpaTargetOf(hpa: KubeObject): Workload | undefined {
+        const target = hpaTarget(hpa);
+        return target === undefined ? undefined : this.workloadsByName.get(targetKey(namespaceOf(hpa), target.kind, target.name));
+    }
+
+    hpasTargeting(workload: Workload): readonly KubeObject[] {
+        return this.hpasByTarget.get(targetKey(workload.ref.namespace, workload.ref.kind, workload.ref.name)) ?? [];
+    }
+
+    /** Workloads in `namespace` whose pod template labels the selector matches. */
+    workloadsSelectedBy(namespace: string, selector: LabelSelector): Workload[] {
+        return this.workloadsByLabels.matching(namespace, selector);
+    }
+
+    /** PodDisruptionBudgets in the workload's namespace whose selector matches its pod template labels. */
+    pdbsCovering(workload: Workload): KubeObject[] {
+        return this.pdbs.selecting(workload.ref.namespace, workload.template.labels);
+    }
+}

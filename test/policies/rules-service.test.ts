@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { deployment, messagesOf, service, violationsOf, withFields, workloadOfKind } from "./objects";
+
+describe("service-selector-matches", () => {
+    it("accepts a named targetPort matching a named containerPort", () => {
+        expect(messagesOf("service-selector-matches", deployment(), service())).toEqual([]);
+    });
+
+    it("fires when the selector matches no pod template in the namespace", () => {
+        const elsewhere = deployment("web", "other");
+        const wrongLabels = withFields(deployment(), { "spec.template.metadata.labels": { app: "web-v2" } });
+        expect(violationsOf("service-selector-matches", elsewhere, wrongLabels, service()).map((v) => [v.kind, v.namespace, v.name, v.message])).toEqual([
+            ["Service", "shop", "web", 'selector app=web matches no pod template in namespace "shop"'],
+        ]);
+    });
+
+    it("requires every selector label on the pod template, which may carry more", () => {
+        const selectsTwo = withFields(service(), { "spec.selector": { app: "web", tier: "frontend" } });
+        const moreLabels = withFields(deployment(), { "spec.template.metadata.labels": { app: "web", tier: "frontend", version: "2" } });
+        expect(messagesOf("service-selector-matches", deployment(), selectsTwo)).toHaveLength(1);
+        expect(messagesOf("service-selector-matches", moreLabels, selectsTwo)).toEqual([]);
+    });
+
+    it("fires for a numeric targetPort no selected container declares", () => {
+        const numeric = withFields(service(), { "spec.ports": [{ name: "http", port: 80, targetPort: 9090 }] });
+        expect(messagesOf("service-selector-matches", deployment(), numeric)).toEqual(['port "http" targets 9090, but no selected pod declares that containerPort']);
+    });
+
+    it("accepts a numeric targetPort that a container declares", () => {
+        const numeric = withFields(service(), { "spec.ports": [{ port: 80, targetPort: 8080 }] });
+        expect(messagesOf("service-selector-matches", deployment(), numeric)).toEqual([]);
+    });
+
+    it("treats an omitted targetPort as equal to port", () => {
+        const samePort = withFields(service(), { "spec.ports": [{ port: 8080 }] });
+        const otherPort = withFields(service(), { "spec.ports": [{ port: 80 }] });
+        expect(messagesOf("service-selector-matches", deployment(), samePort)).toEqual([]);
+        expect(messagesOf("service-selector-matches", deployment(), otherPort)).toEqual(["port 80 targets 80, but no selected pod declares that containerPort"]);
+    });
+
+    it("fires for a named targetPort no selected container declares", () => {
+        const named = withFields(service(), { "spec.ports": [{ name: "metrics", port: 9100, targetPort: "metrics" }] });
+        expect(messagesOf("service-selector-matches", deployment(), named)).toEqual(['port "metrics" targets "metrics", but no selected pod declares that named container port']);
+    });
+
+    it("looks at the ports of every selected workload, bare Pods included", () => {
+        const pod = withFields(workloadOfKind("Pod", "web"), { "spec.containers.0.ports": [{ containerPort: 9000 }] });
+        const ports = withFields(service(), { "spec.ports": [{ name: "http", port: 80, targetPort: "http" }, { name: "admin", port: 9000, targetPort: 9000 }] });
+        expect(messagesOf("service-selector-matches", deployment(), pod, ports)).toEqual([]);
+    });
+
+    it("does not check Services without a selector", () => {
+        const external = withFields(service("db"), { "spec.selector": undefined, "spec.type": "ExternalName", "spec.externalName": "db.example.com" });
+        const manualEndpoints = withFields(service("legacy"), { "spec.selector": {} });
+        expect(violationsOf("service-selector-matches", external, manualEndpoints)).toEqual([]);
+    });
+});

@@ -1,0 +1,184 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main";
+
+const ROOT = path.join(__dirname, "../..");
+const FIXTURES = path.join(__dirname, "fixtures");
+const fixture = (name: string): string => path.join(FIXTURES, name);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-check-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function run(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const status = await main(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+    return { status, stdout, stderr };
+}
+
+interface JsonViolation {
+    policy: string;
+    level: string;
+    kind: string;
+    namespace: string;
+    name: string;
+    message: string;
+}
+
+function jsonViolations(stdout: string): JsonViolation[] {
+    const report = JSON.parse(stdout) as { violations: JsonViolation[] };
+    expect(Object.keys(report)).toEqual(["violations"]);
+    return report.violations;
+}
+
+const summary = (v: JsonViolation): string => `${v.level} ${v.policy} ${v.kind} ${v.namespace}/${v.name}`;
+
+describe("kube-appstack check --format json", () => {
+    it("prints one JSON object with every violation and exits 1 on a mandatory one", async () => {
+        const { status, stdout, stderr } = await run("check", fixture("violations.yaml"), "--format", "json");
+        expect(stderr).toBe("");
+        expect(status).toBe(1);
+        const violations = jsonViolations(stdout);
+        for (const violation of violations) {
+            expect(Object.keys(violation)).toEqual(["policy", "level", "kind", "namespace", "name", "message"]);
+            expect(Object.values(violation).every((value) => typeof value === "string" && value !== "")).toBe(true);
+        }
+        expect([...new Set(violations.map(summary))]).toEqual([
+            "mandatory pv-reclaim-retain PersistentVolume default/scratch",
+            "advisory resource-requests-required Deployment shop/api",
+            "advisory resource-limits-required Deployment shop/api",
+            "mandatory limits-not-below-requests Deployment shop/api",
+            "advisory image-tag-pinned Deployment shop/api",
+            "advisory readiness-probe-required Deployment shop/api",
+            "advisory rolling-update-safe Deployment shop/api",
+            "advisory run-as-non-root Deployment shop/api",
+            "advisory no-privilege-escalation Deployment shop/api",
+            "advisory read-only-root-filesystem Deployment shop/api",
+            "advisory drop-all-capabilities Deployment shop/api",
+            "mandatory no-host-namespaces Deployment shop/api",
+            "advisory min-replicas Deployment shop/api",
+            "advisory resource-requests-required Deployment shop/worker",
+            "advisory drop-all-capabilities Deployment shop/worker",
+            "advisory pdb-required Deployment shop/worker",
+            "advisory hpa-replicas-unset Deployment shop/worker",
+            "mandatory hpa-bounds-valid HorizontalPodAutoscaler shop/worker",
+            "mandatory hpa-target-has-requests HorizontalPodAutoscaler shop/worker",
+            "mandatory service-selector-matches Service shop/api",
+            "mandatory service-selector-matches Service shop/ghost",
+            "advisory rolling-update-safe StatefulSet shop/cache",
+            "mandatory statefulset-pvc-retained StatefulSet shop/cache",
+            "advisory pdb-required StatefulSet shop/cache",
+        ]);
+    });
+
+    it("exits 0 with an empty list for compliant manifests, reading directories, multi-document files and Lists", async () => {
+        const { status, stdout, stderr } = await run("check", fixture("compliant"), "--format=json");
+        expect([status, jsonViolations(stdout), stderr]).toEqual([0, [], ""]);
+    });
+
+    it("skips CRDs, custom resources and YAML that is not Kubernetes", async () => {
+        const { status, stdout, stderr } = await run("check", fixture("not-kubernetes.yaml"), "--format", "json");
+        expect([status, jsonViolations(stdout), stderr]).toEqual([0, [], ""]);
+    });
+
+    it("judges cross-resource rules over every file of one call", async () => {
+        const services = path.join(tmp, "services.yaml");
+        fs.writeFileSync(services, "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app.kubernetes.io/name: web}\n  ports: [{port: 80, targetPort: http}]\n");
+        const alone = jsonViolations((await run("check", services, "--format", "json")).stdout);
+        expect(alone.map((v) => v.policy)).toEqual(["service-selector-matches"]);
+        const withWorkload = jsonViolations((await run("check", services, fixture("compliant/web.yaml"), "--format", "json")).stdout);
+        expect(withWorkload).toEqual([]);
+    });
+
+    it("exits 2 for an unparsable document, naming file and document, and still reports the rest", async () => {
+        const { status, stdout, stderr } = await run("check", fixture("broken.yaml"), fixture("violations.yaml"), "--format", "json");
+        expect(status).toBe(2);
+        expect(stderr).toMatch(new RegExp(`^error: ${fixture("broken.yaml")}: document 2: .*line \\d+`));
+        const violations = jsonViolations(stdout);
+        // Document 1 of the broken file is still checked, and so is the other file.
+        expect(violations.map(summary)).toContain("mandatory pv-reclaim-retain PersistentVolume default/broken-file-pv");
+        expect(violations.map(summary)).toContain("mandatory pv-reclaim-retain PersistentVolume default/scratch");
+    });
+
+    it("exits 2 for a path or file that cannot be read, and still reports the others", async () => {
+        const dir = path.join(tmp, "dangling");
+        fs.mkdirSync(dir);
+        fs.symlinkSync(path.join(tmp, "nowhere.yaml"), path.join(dir, "link.yaml"));
+        const { status, stdout, stderr } = await run("check", path.join(tmp, "missing.yaml"), dir, fixture("violations.yaml"), "--format", "json");
+        expect(status).toBe(2);
+        expect(stderr).toContain(`error: ${path.join(tmp, "missing.yaml")}: cannot read: ENOENT`);
+        expect(stderr).toContain(`error: ${path.join(dir, "link.yaml")}: cannot read: ENOENT`);
+        expect(jsonViolations(stdout).length).toBeGreaterThan(20);
+    });
+
+    it("applies a --config file's levels and parameters", async () => {
+        const prod = jsonViolations((await run("check", fixture("violations.yaml"), "--format", "json", "--config", path.join(ROOT, "policies/config/prod.json"))).stdout);
+        expect(new Set(prod.map((v) => v.level))).toEqual(new Set(["mandatory"]));
+        const config = path.join(tmp, "quiet.json");
+        fs.writeFileSync(config, JSON.stringify({ all: "disabled", "pv-reclaim-retain": "advisory" }));
+        const { status, stdout } = await run("check", fixture("violations.yaml"), "--format", "json", "--config", config);
+        expect([status, jsonViolations(stdout).map(summary)]).toEqual([0, ["advisory pv-reclaim-retain PersistentVolume default/scratch"]]);
+    });
+
+    it("exits 2 on an invalid --config, naming the file and key", async () => {
+        const config = path.join(tmp, "bad.json");
+        fs.writeFileSync(config, JSON.stringify({ "min-replicas": { minReplicas: "two" } }));
+        const { status, stdout, stderr } = await run("check", fixture("violations.yaml"), "--config", config);
+        expect([status, stdout]).toEqual([2, ""]);
+        expect(stderr).toBe(`error: ${config}: "min-replicas": parameter "minReplicas" is invalid: Invalid input: expected number, received string (given "two")\n`);
+    });
+});
+
+describe("kube-appstack check (text)", () => {
+    it("groups violations by object, with a fix hint per policy and a summary", async () => {
+        const { status, stdout } = await run("check", fixture("violations.yaml"));
+        expect(status).toBe(1);
+        const lines = stdout.split("\n");
+        const ghost = lines.indexOf(`Service shop/ghost  (${fixture("violations.yaml")})`);
+        expect(lines.slice(ghost, ghost + 3)).toEqual([
+            `Service shop/ghost  (${fixture("violations.yaml")})`,
+            '  [mandatory] service-selector-matches: selector app=nothing-has-this-label matches no pod template in namespace "shop"',
+            "      fix: Make spec.selector a subset of the workload's pod template labels and point targetPort at a declared containerPort (or its name).",
+        ]);
+        expect(lines.filter((line) => line.includes("fix: Set resources.limits")).length).toBe(1);
+        expect(stdout.trimEnd().split("\n").at(-1)).toBe("Checked 7 object(s) in 1 file(s): 8 mandatory and 22 advisory violation(s).");
+    });
+
+    it("says so when there is nothing to fix", async () => {
+        expect((await run("check", fixture("compliant"))).stdout).toBe("Checked 8 object(s) in 2 file(s): no violations.\n");
+    });
+});
+
+describe("command line usage", () => {
+    it.each([
+        [["check"], /give at least one file or directory/],
+        [["check", "x.yaml", "--format", "xml"], /--format must be text or json, given "xml"/],
+        [["check", "x.yaml", "--verbose"], /Unknown option '--verbose'/],
+        [["lint"], /unknown command "lint"/],
+        [[], /usage: kube-appstack <command>/],
+    ])("exits 2 for %j", async (args, message) => {
+        const { status, stderr } = await run(...args);
+        expect(status).toBe(2);
+        expect(stderr).toMatch(message);
+    });
+
+    it("prints help and exits 0", async () => {
+        expect(await run("check", "--help")).toMatchObject({ status: 0, stdout: expect.stringContaining("usage: kube-appstack check") });
+        expect(await run("--help")).toMatchObject({ status: 0, stdout: expect.stringContaining("check     check Kubernetes YAML manifests") });
+    });
+});
+
+describe("bin/kube-appstack.js", () => {
+    // The installed entry point, run as CI would run it: the exit status is the process's.
+    it.each([
+        [fixture("compliant"), 0],
+        [fixture("violations.yaml"), 1],
+        [fixture("broken.yaml"), 2],
+    ])("checks %s with exit status %i", (input, expected) => {
+        const result = spawnSync(process.execPath, [path.join(ROOT, "bin/kube-appstack.js"), "check", input, "--format", "json"], { encoding: "utf8", cwd: ROOT });
+        expect(result.status, result.stderr).toBe(expected);
+        expect(Array.isArray((JSON.parse(result.stdout) as { violations: unknown }).violations)).toBe(true);
+    });
+});

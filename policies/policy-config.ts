@@ -89,7 +89,7 @@ export function parsePolicyConfig(raw: unknown, source: string): PolicyConfig {
 export function resolveParameters(rule: Rule, given: Readonly<Record<string, unknown>>, where: string): Record<string, unknown> {
     const resolved: Record<string, unknown> = {};
     for (const key of Object.keys(given)) {
-        if (!(key in rule.parameters)) {
+        if (!Object.hasOwn(rule.parameters, key)) {
             const known = Object.keys(rule.parameters);
             throw new PolicyConfigError(
                 `${where}: unknown parameter "${key}"; ${known.length === 0 ? `${rule.name} has no parameters` : `allowed: ${known.join(", ")}`}`,
@@ -97,7 +97,7 @@ export function resolveParameters(rule: Rule, given: Readonly<Record<string, unk
         }
     }
     for (const [key, spec] of Object.entries(rule.parameters)) {
-        const value = key in given ? given[key] : spec.default;
+        const value = Object.hasOwn(given, key) ? given[key] : spec.default;
         const result = spec.schema.safeParse(value);
         if (!result.success) {
             const issue = result.error.issues[0];

@@ -102,6 +102,7 @@ describe("parsePolicyConfig", () => {
         [{ "min-replicas": { enforcementLevel: 1 } }, /^c\.json: "min-replicas"\.enforcementLevel: enforcement level 1 is not one of/],
         [{ "min-replicas": { minReplica: 2 } }, /^c\.json: "min-replicas": unknown parameter "minReplica"; allowed: minReplicas$/],
         [{ "no-host-namespaces": { hostNetwork: true } }, /unknown parameter "hostNetwork"; no-host-namespaces has no parameters/],
+        [{ "min-replicas": { constructor: 2 } }, /unknown parameter "constructor"; allowed: minReplicas/],
         [{ "min-replicas": { minReplicas: "two" } }, /^c\.json: "min-replicas": parameter "minReplicas" is invalid: .*expected number.* \(given "two"\)$/],
         [{ "min-replicas": { minReplicas: 0 } }, /parameter "minReplicas" is invalid: .*>=1/],
         [{ "drop-all-capabilities": { allowedCapabilities: ["NET_ADMIN", 7] } }, /parameter "allowedCapabilities\.1" is invalid: .*\(given 7\)$/],

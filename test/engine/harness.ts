@@ -1,0 +1,231 @@
+// Drives the real Pulumi CLI for the engine tests: finds the binaries, gives every test its own
+// throw-away project copy, local file backend, PULUMI_HOME and passphrase, and removes all of it.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+/** The binaries the engine needs besides `pulumi` itself, found beside it or on PATH. */
+const companions = ["pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-pulumi-nodejs"];
+
+/** Passphrase of every throw-away stack; it protects nothing, it only selects the passphrase provider. */
+export const passphrase = "engine-tests-passphrase";
+
+/** Any one CLI command is killed after this: a hung plugin must fail the test, not stall CI. */
+const commandTimeoutMs = 10 * 60_000;
+
+export interface Engine {
+    /** Absolute path of the `pulumi` binary. */
+    pulumi: string;
+    /** PATH for the CLI: our tool folder, the directories of the binaries found, node's, then the system's. */
+    path: string;
+}
+
+/**
+ * Finds the Pulumi CLI and its plugins in .tools/bin (or $TOOLS_BIN), else on PATH. Throws, so the suite
+ * fails rather than skips, when any is missing: these tests exist to prove the program under the real engine.
+ */
+export function findEngine(): Engine {
+    const toolsBin = process.env.TOOLS_BIN ?? path.join(repoRoot, ".tools", "bin");
+    const searchPath = [toolsBin, ...(process.env.PATH ?? "").split(path.delimiter)].filter((dir) => dir !== "");
+    const locate = (name: string): string | undefined =>
+        searchPath.map((dir) => path.join(dir, name)).find((file) => isExecutable(file));
+    const found = new Map(["pulumi", ...companions].map((name) => [name, locate(name)]));
+    const missing = [...found].filter(([, file]) => file === undefined).map(([name]) => name);
+    if (missing.length > 0) {
+        throw new Error(
+            `The engine tests need ${missing.join(", ")}, found neither in ${toolsBin} nor on PATH. ` +
+                "Run scripts/install-tools.sh (it builds them from Go modules; the first build takes long).",
+        );
+    }
+    const dirs = [...new Set([...found.values()].map((file) => path.dirname(file as string)))];
+    return {
+        pulumi: found.get("pulumi") as string,
+        path: [...dirs, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(path.delimiter),
+    };
+}
+
+function isExecutable(file: string): boolean {
+    try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
+    }
+}
+
+export interface RunResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+    /** stdout and stderr together, for asserting on what a user sees. */
+    output: string;
+}
+
+export interface RunOptions {
+    /** Extra environment variables for this command only. */
+    env?: Record<string, string>;
+    /** Resolve with a non-zero exit code instead of throwing (for the tests that expect a failure). */
+    allowFailure?: boolean;
+}
+
+/** One throw-away Pulumi project: its own copy of the sources, backend, PULUMI_HOME and stacks. */
+export class EngineProject {
+    private readonly stacks = new Set<string>();
+
+    private constructor(
+        readonly engine: Engine,
+        /** Temporary root holding everything below. */
+        readonly tempDir: string,
+        /** The project copy the commands run in. */
+        readonly dir: string,
+        private readonly env: NodeJS.ProcessEnv,
+    ) {}
+
+    /**
+     * Copies `source` (by default this repository) into a temporary directory, minus node_modules, git and
+     * build output, and links this repository's node_modules into it, so that Pulumi writes its stack files
+     * there and never into the repository. Commands run in `projectDir`, the directory of the Pulumi.yaml
+     * relative to the copy: a fixture project inside the repository can import the repository's modules.
+     * `env` is added to the clean environment of every command (e.g. a PATH with a fake tool first).
+     */
+    static create(
+        engine: Engine,
+        options: { source?: string; projectDir?: string; env?: Record<string, string> } = {},
+    ): EngineProject {
+        const source = options.source ?? repoRoot;
+        const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-engine-"));
+        const copy = path.join(tempDir, "copy");
+        const skipped = new Set(["node_modules", ".git", ".tools", "bin-out", "rendered", ".pulumi", ".kind-data"]);
+        fs.cpSync(source, copy, {
+            recursive: true,
+            filter: (file) => !(path.dirname(file) === source && skipped.has(path.basename(file))),
+        });
+        fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(copy, "node_modules"), "dir");
+        const dir = path.join(copy, options.projectDir ?? ".");
+        const backend = path.join(tempDir, "backend");
+        const home = path.join(tempDir, "home");
+        fs.mkdirSync(backend);
+        fs.mkdirSync(home);
+        // A clean environment: nothing of the caller's Pulumi, cloud or Kubernetes settings leaks in (no
+        // KUBECONFIG, and HOME has no ~/.kube/config), so providers see only the config the stack gives.
+        const env: NodeJS.ProcessEnv = {
+            PATH: engine.path,
+            HOME: home,
+            TMPDIR: os.tmpdir(),
+            PULUMI_HOME: path.join(home, ".pulumi"),
+            PULUMI_BACKEND_URL: `file://${backend}`,
+            PULUMI_CONFIG_PASSPHRASE: passphrase,
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_SKIP_CONFIRMATIONS: "true",
+            PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+            NO_COLOR: "1",
+            ...options.env,
+        };
+        return new EngineProject(engine, tempDir, dir, env);
+    }
+
+    /** Runs `pulumi <args>` in the project copy; throws with the CLI's output on failure unless allowed. */
+    async pulumi(args: string[], options: RunOptions = {}): Promise<RunResult> {
+        const result = await run(this.engine.pulumi, ["--color", "never", ...args], {
+            cwd: this.dir,
+            env: { ...this.env, ...options.env },
+        });
+        if (result.code !== 0 && !options.allowFailure) {
+            throw new Error(`pulumi ${args.join(" ")} exited with ${result.code}:\n${result.output}`);
+        }
+        return result;
+    }
+
+    /** The stack's Pulumi.<stack>.yaml in the project copy, parsed (`config:` and what else Pulumi wrote). */
+    readStackFile(stack: string): Record<string, unknown> {
+        return parse(fs.readFileSync(this.stackFile(stack), "utf8")) as Record<string, unknown>;
+    }
+
+    /** Writes Pulumi.<stack>.yaml in the project copy; call before initStack so the stack starts with it. */
+    writeStackFile(stack: string, content: Record<string, unknown>): void {
+        fs.writeFileSync(this.stackFile(stack), stringify(content));
+    }
+
+    /** Uses a prepared stack file (a test fixture) as Pulumi.<stack>.yaml; call before initStack. */
+    copyStackFile(stack: string, from: string): void {
+        fs.copyFileSync(from, this.stackFile(stack));
+    }
+
+    private stackFile(stack: string): string {
+        return path.join(this.dir, `Pulumi.${stack}.yaml`);
+    }
+
+    /** Creates a stack (passphrase secrets) and sets its config; it is removed again by cleanup(). */
+    async initStack(stack: string, config: Record<string, string> = {}): Promise<void> {
+        await this.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+        this.stacks.add(stack);
+        for (const [key, value] of Object.entries(config)) {
+            await this.pulumi(["config", "set", "--stack", stack, "--", key, value]);
+        }
+    }
+
+    /** The stack's checkpoint as stored in the file backend (what an attacker with the state would read). */
+    stateText(stack: string): string {
+        const stacksDir = path.join(this.tempDir, "backend", ".pulumi", "stacks");
+        const files = fs
+            .readdirSync(stacksDir, { recursive: true, encoding: "utf8" })
+            .filter((file) => path.basename(file) === `${stack}.json`);
+        if (files.length !== 1) {
+            throw new Error(`expected one state file for stack ${stack} in ${stacksDir}, found ${files.length}`);
+        }
+        return fs.readFileSync(path.join(stacksDir, files[0]), "utf8");
+    }
+
+    /** Stack outputs, with secrets shown. */
+    async outputs(stack: string): Promise<Record<string, unknown>> {
+        const result = await this.pulumi(["stack", "output", "--stack", stack, "--json", "--show-secrets"]);
+        return JSON.parse(result.stdout) as Record<string, unknown>;
+    }
+
+    /** Destroys and removes every stack this project created, then deletes the temporary directory. */
+    async cleanup(): Promise<void> {
+        try {
+            for (const stack of this.stacks) {
+                await this.pulumi(["destroy", "--stack", stack, "--yes", "--skip-preview"], { allowFailure: true });
+                await this.pulumi(["stack", "rm", stack, "--yes", "--force"]);
+            }
+        } finally {
+            fs.rmSync(this.tempDir, { recursive: true, force: true });
+        }
+    }
+}
+
+function run(
+    command: string,
+    args: string[],
+    options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        let output = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+            stdout += chunk.toString();
+            output += chunk.toString();
+        });
+        child.stderr.on("data", (chunk: Buffer) => {
+            stderr += chunk.toString();
+            output += chunk.toString();
+        });
+        const timer = setTimeout(() => child.kill("SIGKILL"), commandTimeoutMs);
+        child.on("error", (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.on("close", (code, signal) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, output });
+        });
+    });
+}

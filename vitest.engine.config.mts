@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// The engine tests drive the real Pulumi CLI (see test/engine/harness.ts and docs/engine-tests.md).
+export default defineConfig({
+    test: {
+        include: ["test/engine/**/*.test.ts"],
+        // Every CLI run compiles the TypeScript program and starts plugins: minutes, not seconds.
+        testTimeout: 20 * 60_000,
+        hookTimeout: 10 * 60_000,
+        // One file at a time: each spawns the CLI, Node and provider processes, and the machine has 2 cores.
+        fileParallelism: false,
+        pool: "forks",
+    },
+});

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { isPinnedImage } from "../components/specs/image";
-import { QUANTITY_HELP, parseQuantity } from "./quantity";
+import { parseQuantity } from "../policies/quantity";
 
 // The structured stack configuration (`kube-appstack:*` keys of Pulumi.<stack>.yaml). Pulumi.yaml's `config:` block has
 // no object type, so the structure is validated here, before any resource is declared. Defaults are NOT applied here:
 // they live in one place, the spec builders, and the README documents them.
+
+const QUANTITY_HELP = 'a Kubernetes quantity such as "250m", "0.5", "128Mi" or "1Gi" (no spaces; binary suffixes Ki Mi Gi Ti, decimal k M G T, or m for milli)';
 
 const show = (value: unknown): string => (value === undefined ? "nothing" : JSON.stringify(value));
 

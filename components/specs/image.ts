@@ -1,18 +1,26 @@
-// Container image references: `[registry[:port]/]repository[:tag][@sha256:<64 hex>]`.
+// Container image references: `[registry[:port]/]repository[:tag][@<algorithm>:<hex>]`. Shared by the stack config
+// schema, the kind cluster's node image check and the `image-tag-pinned` policy, so all three agree on "pinned".
 
-const DIGEST = /@sha256:[a-f0-9]{64}$/;
+/** `@<algorithm>:<hex>` at the end of an image reference, as in `app@sha256:4f1c...`. */
+const DIGEST = /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
 
-/** The tag of an image reference, or undefined when it has none (a registry port is not a tag). */
-export function imageTag(image: string): string | undefined {
-    const withoutDigest = image.replace(/@.*$/, "");
-    const lastSlash = withoutDigest.lastIndexOf("/");
-    const lastColon = withoutDigest.lastIndexOf(":");
-    return lastColon > lastSlash ? withoutDigest.slice(lastColon + 1) : undefined;
+export function hasDigest(image: string): boolean {
+    return DIGEST.test(image);
 }
 
-/** Pinned: a digest, or a tag other than `latest`. An unpinned image changes under a running app without a deploy. */
-export function isPinnedImage(image: string): boolean {
-    if (DIGEST.test(image)) return true;
+/** The tag of an image reference, or undefined when it has none (a colon before the last slash is a registry port). */
+export function imageTag(image: string): string | undefined {
+    const name = image.split("@")[0];
+    const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
+    return colon >= 0 ? name.slice(colon + 1) : undefined;
+}
+
+/**
+ * Pinned: a digest, or a tag that is not one of `mutableTags`. An unpinned image changes under a running app without
+ * a deploy, so restarts and rollbacks run code nobody reviewed.
+ */
+export function isPinnedImage(image: string, mutableTags: readonly string[] = ["latest"]): boolean {
+    if (hasDigest(image)) return true;
     const tag = imageTag(image);
-    return tag !== undefined && tag !== "" && tag !== "latest";
+    return tag !== undefined && tag !== "" && !mutableTags.includes(tag);
 }

@@ -1,18 +1,8 @@
 import { z } from "zod";
+import { hasDigest, imageTag } from "../../components/specs/image";
 import { asString } from "../kube-object";
 import { defineObjectRule, parameter } from "../rule";
 import { checkContainers } from "../workload";
-
-/** `@<algorithm>:<hex>` at the end of an image reference, as in `app@sha256:4f1c...`. */
-const DIGEST = /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
-
-/** The tag of an image reference without a digest, `undefined` when it has none. */
-function tagOf(image: string): string | undefined {
-    const name = image.split("@")[0];
-    const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
-    // A colon before the last slash belongs to a registry port (`registry:5000/app`), not a tag.
-    return colon >= 0 ? name.slice(colon + 1) : undefined;
-}
 
 export const imageTagPinned = defineObjectRule({
     name: "image-tag-pinned",
@@ -28,8 +18,8 @@ export const imageTagPinned = defineObjectRule({
         return checkContainers(obj, (container) => {
             const image = asString(container.fields.image);
             if (image === undefined) return undefined;
-            if (DIGEST.test(image)) return undefined;
-            const tag = tagOf(image);
+            if (hasDigest(image)) return undefined;
+            const tag = imageTag(image);
             if (tag === undefined || tag === "") return `uses image "${image}" without a tag`;
             return mutableTags.includes(tag) ? `uses image "${image}" with the mutable tag "${tag}"` : undefined;
         });

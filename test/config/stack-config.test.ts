@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { parseStackConfig, StackConfigError } from "../../config/load-stack-config";
-import { parseQuantity } from "../../config/quantity";
 import { ProgramFailure, runProgram } from "../support/run-program";
 
 const web = () => ({
@@ -156,14 +155,5 @@ describe("the program with invalid config", () => {
         await expect(runProgram("staging", config)).rejects.toThrow(
             'kube-appstack:apps[0].secretConfig.API_KEY: config key "kube-appstack:apiKey" is not set; allowed: a key set with `pulumi config set --secret apiKey <value>`',
         );
-    });
-});
-
-describe("quantities", () => {
-    it.each([["250m", 0.25], ["1.5", 1.5], ["128Mi", 134217728], ["1G", 1e9], ["2e3", 2000], [".5", 0.5]])("parses %s", (q, v) => {
-        expect(parseQuantity(q)).toBeCloseTo(v);
-    });
-    it.each(["0.5x", "12 MB", "12MB", "", "Mi", "1.2.3"])("rejects %j", (q) => {
-        expect(parseQuantity(q)).toBeUndefined();
     });
 });

@@ -1,0 +1,110 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseAllDocuments, stringify } from "yaml";
+import { main } from "../../cli/main";
+import { objectFile, renderStack } from "../../cli/render";
+import { KubeObject } from "../../components/specs/kube-object";
+import { SECRET_PLACEHOLDER } from "../../program/stack-objects";
+import { REPO, runProgram, SECRET_SIG, stackConfigFile } from "../support/run-program";
+
+const key = (o: KubeObject) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+
+/** What the program declares under mocks, as plain objects (secrets as the renderer's placeholder). */
+async function declared(stack: string, config: Record<string, unknown>, secretKeys: string[] = []): Promise<Map<string, unknown>> {
+    const run = await runProgram(stack, config, { secretKeys });
+    const objects = run.registrations
+        .filter((r) => r.type.startsWith("kubernetes:") && !r.type.endsWith("Patch"))
+        .map((r) => {
+            const inputs = JSON.parse(r.wire, (_k, v) => (v && typeof v === "object" && Object.values(v).includes(SECRET_SIG)
+                ? Object.fromEntries(Object.keys(v.value).map((n) => [n, SECRET_PLACEHOLDER]))
+                : v)) as KubeObject;
+            return inputs;
+        });
+    return new Map(objects.map((o) => [key(o), o]));
+}
+
+const temps: string[] = [];
+function tempDir(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-render-"));
+    temps.push(dir);
+    return dir;
+}
+afterEach(() => {
+    for (const dir of temps.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function capture(argv: string[]) {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr };
+}
+
+describe("kube-appstack render", () => {
+    it.each(["dev", "staging", "prod"])("renders exactly what the program declares for %s, field by field", async (stack) => {
+        const rendered = renderStack(REPO, stack);
+        const program = await declared(stack, stackConfigFile(stack));
+        expect(rendered.map(key).sort()).toEqual([...program.keys()].sort());
+        for (const object of rendered) expect(object, key(object)).toEqual(program.get(key(object)));
+    });
+
+    it("renders secret env values as a placeholder, never in clear", async () => {
+        const dir = tempDir();
+        const config: Record<string, unknown> = {
+            ...stackConfigFile("staging"),
+            "kube-appstack:apiKey": { secure: "v1:AAAAAAAAAAAA:encrypted" },
+        };
+        (config["kube-appstack:apps"] as Array<Record<string, unknown>>)[0].secretConfig = { API_KEY: "apiKey" };
+        fs.writeFileSync(path.join(dir, "Pulumi.fork.yaml"), stringify({ config }));
+        const rendered = renderStack(dir, "fork");
+        const secret = rendered.find((o) => o.kind === "Secret");
+        expect(secret).toMatchObject({ metadata: { name: "web-secret-env" }, stringData: { API_KEY: SECRET_PLACEHOLDER } });
+        expect(JSON.stringify(rendered)).not.toContain("encrypted");
+        const program = await declared("fork", { ...config, "kube-appstack:apiKey": "the-real-value" }, ["kube-appstack:apiKey"]);
+        expect(program.get(key(secret!))).toEqual(secret);
+    });
+
+    it("writes one file per object, and replaces its own previous output", async () => {
+        const out = path.join(tempDir(), "out");
+        const first = await capture(["render", "--stack", "prod", "--out", out, "--project-dir", REPO]);
+        expect(first.code).toBe(0);
+        expect(first.stderr).toMatch(/^rendered 13 objects of stack "prod" to /);
+        const deployment = parseAllDocuments(fs.readFileSync(path.join(out, "apps", "deployment-web.yaml"), "utf8"))[0].toJS();
+        expect(deployment.kind).toBe("Deployment");
+        expect(fs.existsSync(path.join(out, "cluster", "persistentvolume-apps-shared-data.yaml"))).toBe(true);
+        fs.writeFileSync(path.join(out, "apps", "stale.yaml"), "kind: ConfigMap\n");
+        expect((await capture(["render", "--stack", "staging", "--out", out, "--project-dir", REPO])).code).toBe(0);
+        expect(fs.existsSync(path.join(out, "apps", "stale.yaml"))).toBe(false);
+        expect(fs.existsSync(path.join(out, "apps", "networkpolicy-default-deny-ingress.yaml"))).toBe(false);
+    });
+
+    it("prints a multi-document stream without --out", async () => {
+        const { code, stdout } = await capture(["render", "--stack", "staging", "--project-dir", REPO]);
+        expect(code).toBe(0);
+        const docs = parseAllDocuments(stdout).map((d) => d.toJS() as KubeObject);
+        expect(docs.map(objectFile)).toContain(path.join("apps", "statefulset-cache.yaml"));
+    });
+
+    it("refuses to clear a directory it did not write", async () => {
+        const out = tempDir();
+        fs.writeFileSync(path.join(out, "keep.txt"), "mine");
+        const { code, stderr } = await capture(["render", "--stack", "prod", "--out", out, "--project-dir", REPO]);
+        expect(code).toBe(2);
+        expect(stderr).toContain("is not empty and was not written by kube-appstack render");
+        expect(fs.readFileSync(path.join(out, "keep.txt"), "utf8")).toBe("mine");
+    });
+
+    it("exits 1 with every config problem, and 2 on a missing stack or flag", async () => {
+        const dir = tempDir();
+        fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), stringify({ config: { "kube-appstack:cluster": {}, "kube-appstack:namespace": { name: "Apps" }, "kube-appstack:apps": [] } }));
+        const bad = await capture(["render", "--stack", "bad", "--project-dir", dir]);
+        expect(bad.code).toBe(1);
+        expect(bad.stderr).toContain('Invalid configuration for stack "bad" (Pulumi.bad.yaml): 3 problems');
+        const missing = await capture(["render", "--stack", "nope", "--project-dir", dir]);
+        expect(missing.code).toBe(2);
+        expect(missing.stderr).toContain('cannot read the stack file of "nope"');
+        expect((await capture(["render"])).code).toBe(2);
+    });
+});

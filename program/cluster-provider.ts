@@ -25,7 +25,10 @@ export function defaultKindClusterName(stack: string): string {
  */
 export function clusterConnection(stack: string, cluster: StackConfig["cluster"]): ClusterConnection {
     if (cluster.renderYamlToDirectory !== undefined) {
-        return { provider: new k8s.Provider("render", { renderYamlToDirectory: cluster.renderYamlToDirectory }), readyFor: [] };
+        // kubeconfig "": otherwise the SDK fills it from $KUBECONFIG, and the provider refuses a kubeconfig beside
+        // renderYamlToDirectory, so render mode would fail on any machine with KUBECONFIG set.
+        const provider = new k8s.Provider("render", { renderYamlToDirectory: cluster.renderYamlToDirectory, kubeconfig: "" });
+        return { provider, readyFor: [] };
     }
     if (cluster.kubeconfig !== undefined) {
         const provider = new k8s.Provider("cluster", {

@@ -45,6 +45,18 @@ describe.each(environmentStacks())("render mode for the %s stack under mocks", (
         for (const key of ["kubeconfig", "context", "clusterIdentifier"]) expect(providers[0].inputs[key] ?? "", key).toBe("");
     });
 
+    it("ignores a KUBECONFIG in the environment (the provider refuses a kubeconfig beside renderYamlToDirectory)", async () => {
+        const saved = process.env.KUBECONFIG;
+        process.env.KUBECONFIG = "/home/someone/.kube/config";
+        try {
+            const run = await runProgram(`render-${stack}`, renderConfig(stack));
+            expect(run.ofType(PROVIDER)[0].inputs.kubeconfig ?? "").toBe("");
+        } finally {
+            if (saved === undefined) delete process.env.KUBECONFIG;
+            else process.env.KUBECONFIG = saved;
+        }
+    });
+
     it("sends every Kubernetes resource through the rendering provider", async () => {
         const run = await runProgram(`render-${stack}`, renderConfig(stack));
         const ref = providerRef(run.ofType(PROVIDER)[0]);

@@ -12,6 +12,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { rules } from "../../policies/rules";
 import { analyzeRequest, analyzeStackRequest, diagnosticsOf, resourceOf, UNKNOWN_STRING } from "./analyzer-requests";
 import { deployment, persistentVolume, withFields } from "./objects";
@@ -108,5 +109,12 @@ describe("the policy pack process", () => {
         const diagnostics = diagnosticsOf(await unary(client.analyze, analyzeRequest(web)), web.urn);
         expect(diagnostics.map((d) => [d.policy, d.level])).toEqual([["image-tag-pinned", "advisory"]]);
         expect(diagnostics[0].message).toContain("can't be known during preview");
+    });
+});
+
+describe("policies/PulumiPolicy.yaml", () => {
+    it("is a mapping the CLI can load: a Node.js pack with a plain-string description", () => {
+        const project = parseYaml(fs.readFileSync(path.join(__dirname, "../../policies/PulumiPolicy.yaml"), "utf8"));
+        expect(project).toEqual({ runtime: "nodejs", description: expect.stringContaining("Guardrails") });
     });
 });

@@ -108,14 +108,15 @@ export class EngineProject {
         const dir = path.join(copy, options.projectDir ?? ".");
         const backend = path.join(tempDir, "backend");
         const home = path.join(tempDir, "home");
-        fs.mkdirSync(backend);
-        fs.mkdirSync(home);
+        // The CLI and its plugins leave files in TMPDIR (the Kubernetes provider a kubeconfig copy per run).
+        const tmp = path.join(tempDir, "tmp");
+        for (const d of [backend, home, tmp]) fs.mkdirSync(d);
         // A clean environment: nothing of the caller's Pulumi, cloud or Kubernetes settings leaks in (no
         // KUBECONFIG, and HOME has no ~/.kube/config), so providers see only the config the stack gives.
         const env: NodeJS.ProcessEnv = {
             PATH: engine.path,
             HOME: home,
-            TMPDIR: os.tmpdir(),
+            TMPDIR: tmp,
             PULUMI_HOME: path.join(home, ".pulumi"),
             PULUMI_BACKEND_URL: `file://${backend}`,
             PULUMI_CONFIG_PASSPHRASE: passphrase,

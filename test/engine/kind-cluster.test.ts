@@ -1,0 +1,71 @@
+// The KindCluster dynamic provider under the real engine: serialized by the Node SDK, started through
+// the pulumi-resource-pulumi-nodejs launcher, driving the fake `kind` from test/kind/fake-kind.ts.
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeKind, writeFakeKind } from "../kind/fake-kind";
+import { EngineProject, findEngine } from "./harness";
+
+const stack = "kind";
+const clusterName = "engine-test";
+
+describe("KindCluster under the real engine, against the fake kind", () => {
+    let fake: FakeKind;
+    let project: EngineProject;
+
+    const up = () => project.pulumi(["up", "--stack", stack, "--yes", "--skip-preview"]);
+    const workerCount = () => (fake.configOf(clusterName)?.match(/role: worker/g) ?? []).length;
+
+    beforeAll(async () => {
+        const engine = findEngine();
+        fake = writeFakeKind();
+        project = EngineProject.create(engine, {
+            projectDir: "test/engine/fixtures/kind-cluster",
+            env: { PATH: `${fake.dir}:${engine.path}` },
+        });
+        await project.initStack(stack, { "engine-kind:workerNodes": "1" });
+    });
+
+    afterAll(async () => {
+        await project?.cleanup();
+        if (fake) fs.rmSync(fake.dir, { recursive: true, force: true });
+    });
+
+    it("pulumi up creates the cluster", async () => {
+        await up();
+
+        expect(fake.clusters()).toEqual([clusterName]);
+        expect(workerCount()).toBe(1);
+        const outputs = await project.outputs(stack);
+        expect(outputs.nodeNames).toEqual([`${clusterName}-control-plane`, `${clusterName}-worker`]);
+        expect(outputs.kubeconfig).toContain(`current-context: kind-${clusterName}`);
+    });
+
+    it("stores the kubeconfig encrypted in the state file", async () => {
+        const kubeconfig = (await project.outputs(stack)).kubeconfig as string;
+        const state = project.stateText(stack);
+
+        expect(state).toContain("ciphertext");
+        expect(state).not.toContain(kubeconfig);
+        expect(state).not.toContain(JSON.stringify(kubeconfig).slice(1, -1));
+        // The fake's CA data, which only the kubeconfig carries.
+        expect(state).not.toContain("RkFLRS1DQQ==");
+    });
+
+    it("a config change replaces the cluster", async () => {
+        await project.pulumi(["config", "set", "--stack", stack, "workerNodes", "2"]);
+        const result = await up();
+
+        expect(result.output).toMatch(/replaced/);
+        const commands = fake.calls().map((argv) => argv.slice(0, 2).join(" "));
+        expect(commands.filter((c) => c === "create cluster")).toHaveLength(2);
+        expect(commands).toContain("delete cluster");
+        expect(fake.clusters()).toEqual([clusterName]);
+        expect(workerCount()).toBe(2);
+    });
+
+    it("pulumi destroy deletes the cluster", async () => {
+        await project.pulumi(["destroy", "--stack", stack, "--yes", "--skip-preview"]);
+
+        expect(fake.clusters()).toEqual([]);
+    });
+});

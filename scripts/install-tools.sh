@@ -15,6 +15,10 @@
 # 2 cores. Builds run under `nice -n 19` so they do not starve whatever else the machine does.
 set -euo pipefail
 
+for command in go node flock; do
+  command -v "$command" >/dev/null || { echo "install-tools: needs '$command' on PATH" >&2; exit 1; }
+done
+
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tools="$root/scripts/tools"
 bin=${TOOLS_BIN:-$root/.tools/bin}

@@ -8,11 +8,11 @@ import { parse, stringify } from "yaml";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
-/** The binaries the engine needs besides `pulumi` itself, found beside it or on PATH. */
+/** The binaries the engine needs besides `pulumi` itself: its language host and the plugins it starts. */
 const companions = ["pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-pulumi-nodejs"];
 
 /** Passphrase of every throw-away stack; it protects nothing, it only selects the passphrase provider. */
-export const passphrase = "engine-tests-passphrase";
+const passphrase = "engine-tests-passphrase";
 
 /** Any one CLI command is killed after this: a hung plugin must fail the test, not stall CI. */
 const commandTimeoutMs = 10 * 60_000;

@@ -1,0 +1,118 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { benchStackPlan, writeBenchStackFile } from "../../bench/bench-stack";
+import { cdk8sPlusYaml } from "../../bench/cdk8s-plus-stack";
+import type { Sample } from "../../bench/child";
+import { declareComponents, declareRaw, rawObjects, settled, useMocks } from "../../bench/mocks-cases";
+import { jsonSummary, median, RunInfo, Samples, targets } from "../../bench/report";
+import { renderStack } from "../../cli/render";
+
+const REPO = path.resolve(__dirname, "../..");
+
+async function declared(declare: () => void) {
+    const seen = await useMocks(true);
+    declare();
+    await settled();
+    return seen.kubernetes.map((r) => ({ ...r, inputs: JSON.parse(JSON.stringify(r.inputs)) }));
+}
+
+describe("benchmark workload", () => {
+    it("declares the same Kubernetes resources, with the same inputs, through components, raw classes and empty groups", async () => {
+        const plan = benchStackPlan(2);
+        const components = await declared(() => declareComponents(plan));
+        const raw = await declared(() => declareRaw(rawObjects(plan), plan.protect));
+        const grouped = await declared(() => declareRaw(rawObjects(plan), plan.protect, true));
+        const byKey = (list: typeof raw) => new Map(list.map((r) => [`${r.type}/${r.name}`, r.inputs]));
+        expect([...byKey(components).keys()].sort()).toEqual([
+            "kubernetes:apps/v1:Deployment/web-0", "kubernetes:apps/v1:Deployment/web-1",
+            "kubernetes:apps/v1:StatefulSet/db-0", "kubernetes:apps/v1:StatefulSet/db-1",
+            "kubernetes:autoscaling/v2:HorizontalPodAutoscaler/web-0", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler/web-1",
+            "kubernetes:core/v1:PersistentVolume/bench-data-0", "kubernetes:core/v1:PersistentVolume/bench-data-1",
+            "kubernetes:core/v1:PersistentVolumeClaim/data-0", "kubernetes:core/v1:PersistentVolumeClaim/data-1",
+            "kubernetes:core/v1:Service/db-0-headless", "kubernetes:core/v1:Service/db-1-headless",
+            "kubernetes:core/v1:Service/web-0", "kubernetes:core/v1:Service/web-1",
+            "kubernetes:policy/v1:PodDisruptionBudget/web-0", "kubernetes:policy/v1:PodDisruptionBudget/web-1",
+        ]);
+        expect(byKey(raw)).toEqual(byKey(components));
+        expect(byKey(grouped)).toEqual(byKey(components));
+    });
+
+    it("has cdk8s-plus synthesize an object of the same kind and name for each object render writes", () => {
+        const dir = writeBenchStackFile(fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-bench-test-")), 2);
+        try {
+            const ours = renderStack(dir, "bench").filter((o) => o.kind !== "Namespace" && o.kind !== "LimitRange");
+            const theirs = parseAllDocuments(cdk8sPlusYaml(2)).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+            const names = (list: Array<{ kind: string; metadata: { name: string } }>) => list.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+            expect(names(theirs)).toEqual(names(ours));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("measures a case in a fresh process and prints one sample line", () => {
+        const child = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO, "bench", "child.ts"), "check", "16"], { cwd: REPO, encoding: "utf8" });
+        expect(child.stderr).toBe("");
+        const sample = JSON.parse(child.stdout) as Sample;
+        expect(sample.items).toBe(2 * 8 + 2);
+        expect(sample.ms).toBeGreaterThan(0);
+        expect(sample.cpuMs).toBeGreaterThan(0);
+        expect(sample.peakMiB).toBeGreaterThan(10);
+    });
+
+    it("refuses an unknown case with the list of cases", () => {
+        const child = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO, "bench", "child.ts"), "nope", "1"], { cwd: REPO, encoding: "utf8" });
+        expect(child.status).toBe(2);
+        expect(child.stderr).toBe('usage: bench/child.ts <components|grouped|raw|render|cdk8s|yaml|check> <n>; got ["nope","1"]\n');
+    });
+});
+
+describe("benchmark report", () => {
+    const sample = (ms: number, peakMiB = 100, items = 8): Sample => ({ ms, cpuMs: ms, items, peakMiB });
+    const info: RunInfo = { date: "2026-01-01", node: "v20.0.0", platform: "linux x64", cpus: 2, cpuModel: "test", runs: 3 };
+
+    it("takes the median of odd and even counts", () => {
+        expect(median([3, 1, 2])).toBe(2);
+        expect(median([4, 1, 3, 2])).toBe(2.5);
+        expect(() => median([])).toThrow("median of no values");
+    });
+
+    it("prints the issue's keys, ratios of medians (ours / other), and judges each target", () => {
+        const samples: Samples = {
+            components: { 10: [sample(12)], 100: [sample(110, 120), sample(130, 130), sample(500, 125)], 500: [sample(600, 300)] },
+            raw: { 10: [sample(10)], 100: [sample(100, 100)], 500: [sample(500, 250)] },
+            render: { 10: [sample(5)], 100: [sample(40)], 500: [sample(200)] },
+            cdk8s: { 10: [sample(10)], 100: [sample(100)], 500: [sample(500)] },
+            yaml: { 10: [sample(2)], 100: [sample(20)], 500: [sample(100)] },
+            check: { 1000: [sample(10, 100, 1002)], 10000: [sample(100, 100, 10002)], 50000: [sample(1000, 100, 50002)] },
+        };
+        const json = jsonSummary(samples, { skipped: "no pulumi" }, info);
+        expect(json).toMatchObject({
+            components_vs_raw_ratio: { 10: 1.2, 100: 1.3, 500: 1.2 },
+            render_vs_cdk8s_ratio: { 10: 0.5, 100: 0.4, 500: 0.4 },
+            render_vs_yaml_floor_ratio: { 10: 2.5, 100: 2, 500: 2 },
+            check_objects_per_s: { 1000: 100200, 10000: 100020, 50000: 50002 },
+            peak_mib: { components: { 100: 125 }, raw: { 500: 250 } },
+            components_vs_raw_peak_ratio: { 100: 1.25, 500: 1.2 },
+            pulumi_preview_s: null,
+            pulumi_preview_skipped: "no pulumi",
+        });
+        const verdicts = Object.fromEntries(targets(samples).map((t) => [t.name, t.met]));
+        expect(verdicts).toEqual({
+            "components / raw SDK, wall time, N=100": false,
+            "components / raw SDK, peak memory, N=100": false,
+            "components / raw SDK, wall time, N=500": false,
+            "components / raw SDK, peak memory, N=500": false,
+            "render / cdk8s-plus, wall time, N=100": true,
+            "render / cdk8s-plus, wall time, N=500": true,
+            "render / yaml floor, wall time, N=500": true,
+            "check objects/s at 50k objects": true,
+            "components: wall time at N=500 / N=100": true,
+            "render: wall time at N=500 / N=100": true,
+            "check: wall time at 50k / 10k objects": false,
+        });
+    });
+});

@@ -40,32 +40,66 @@ export class LabeledIndex<T> {
     }
 }
 
+interface SelectorNamespace<T> {
+    entries: Array<[LabelSelector, T]>;
+    /** Whether the buckets below file every entry; adding an entry refiles them all on the next lookup. */
+    filed: boolean;
+    byPair: Map<string, Array<[LabelSelector, T]>>;
+    byKey: Map<string, Array<[LabelSelector, T]>>;
+    scan: Array<[LabelSelector, T]>;
+}
+
+/** The label pairs a selector requires, by the ways it can be filed: each matchLabels pair alone, or all values of an In. */
+function filings(selector: LabelSelector): string[][] {
+    return [
+        ...selector.matchLabels.map(([key, value]) => [pairKey(key, value)]),
+        ...selector.matchExpressions.filter((r) => r.operator === "In").map((r) => [...new Set(r.values)].map((v) => pairKey(r.key, v))),
+    ];
+}
+
 /** Items with selectors (PodDisruptionBudgets), looked up by the labels of a pod template. */
 export class SelectorIndex<T> {
-    private readonly namespaces = new Map<
-        string,
-        { byPair: Map<string, Array<[LabelSelector, T]>>; byKey: Map<string, Array<[LabelSelector, T]>>; scan: Array<[LabelSelector, T]> }
-    >();
+    private readonly namespaces = new Map<string, SelectorNamespace<T>>();
 
     add(namespace: string, selector: LabelSelector, item: T): void {
         let ns = this.namespaces.get(namespace);
-        if (ns === undefined) this.namespaces.set(namespace, (ns = { byPair: new Map(), byKey: new Map(), scan: [] }));
-        const entry: [LabelSelector, T] = [selector, item];
-        // File the selector under one label every match must carry; selectors with no such label are scanned.
-        const [firstPair] = selector.matchLabels;
-        const inRequirement = selector.matchExpressions.find((r) => r.operator === "In");
-        const existsRequirement = selector.matchExpressions.find((r) => r.operator === "Exists");
-        if (firstPair !== undefined) bucket(ns.byPair, pairKey(...firstPair)).push(entry);
-        else if (inRequirement !== undefined) {
-            for (const value of new Set(inRequirement.values)) bucket(ns.byPair, pairKey(inRequirement.key, value)).push(entry);
-        } else if (existsRequirement !== undefined) bucket(ns.byKey, existsRequirement.key).push(entry);
-        else ns.scan.push(entry);
+        if (ns === undefined) this.namespaces.set(namespace, (ns = { entries: [], filed: false, byPair: new Map(), byKey: new Map(), scan: [] }));
+        ns.entries.push([selector, item]);
+        ns.filed = false;
+    }
+
+    /**
+     * Files each selector under the required labels that the fewest selectors of its namespace share, so that a lookup
+     * only meets selectors that can match: filing under the first label instead would put every selector whose first
+     * label is common (`app.kubernetes.io/name` of a chart installed many times, `part-of`) into one bucket, and each
+     * lookup would test them all. Selectors that require no label value are filed by a key they need, else scanned.
+     */
+    private file(ns: SelectorNamespace<T>): void {
+        const shared = new Map<string, number>();
+        for (const [selector] of ns.entries) {
+            for (const pair of new Set(filings(selector).flat())) shared.set(pair, (shared.get(pair) ?? 0) + 1);
+        }
+        const cost = (pairs: string[]) => pairs.reduce((sum, pair) => sum + (shared.get(pair) ?? 0), 0);
+        ns.byPair.clear();
+        ns.byKey.clear();
+        ns.scan = [];
+        for (const entry of ns.entries) {
+            const [selector] = entry;
+            // An In without values (which the API server rejects) matches nothing, and is filed nowhere.
+            const best = filings(selector).reduce<string[] | undefined>((min, pairs) => (min === undefined || cost(pairs) < cost(min) ? pairs : min), undefined);
+            const existsRequirement = selector.matchExpressions.find((r) => r.operator === "Exists");
+            if (best !== undefined) for (const pair of best) bucket(ns.byPair, pair).push(entry);
+            else if (existsRequirement !== undefined) bucket(ns.byKey, existsRequirement.key).push(entry);
+            else ns.scan.push(entry);
+        }
+        ns.filed = true;
     }
 
     /** Every item in `namespace` whose selector matches `labels`. */
     selecting(namespace: string, labels: Labels): T[] {
         const ns = this.namespaces.get(namespace);
         if (ns === undefined) return [];
+        if (!ns.filed) this.file(ns);
         const candidates = [...ns.scan];
         for (const [key, value] of Object.entries(labels)) {
             candidates.push(...(ns.byPair.get(pairKey(key, value)) ?? []), ...(ns.byKey.get(key) ?? []));

@@ -24,9 +24,12 @@ export async function program(): Promise<Record<string, unknown>> {
     const cluster = clusterConnection(stack, config.cluster);
     const { provider } = cluster;
     const ns = new AppNamespace(plan.namespace.name, plan.namespace.args, { provider, dependsOn: cluster.readyFor });
-    const storage = plan.storage.map((s) => new PersistentStorage(s.name, { ...s.args, protect: plan.protect }, { provider, dependsOn: [ns] }));
+    const storage = new Map(plan.storage.map((s) => [s.name, new PersistentStorage(s.name, { ...s.args, protect: plan.protect }, { provider, dependsOn: [ns] })]));
     for (const app of plan.apps) {
-        const opts = { provider, dependsOn: [ns, ...storage] };
+        // An app waits for the claims it mounts (the config only lets it name declared storage), not for every claim of
+        // the stack: that made each of N apps depend on N claims, quadratic in the stack's size.
+        const claims = (app.args.volumes ?? []).flatMap((v) => (v.claimName === undefined ? [] : [storage.get(v.claimName)]));
+        const opts = { provider, dependsOn: [ns, ...claims.filter((c) => c !== undefined)] };
         if (app.type === "stateless") new StatelessApp(app.name, { ...app.args, secretValues: secretValues(app) }, opts);
         else new StatefulApp(app.name, { ...app.args, secretValues: secretValues(app), protect: plan.protect }, opts);
     }

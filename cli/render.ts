@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse, stringify } from "yaml";
 import { KubeObject } from "../components/specs/kube-object";
-import { CONFIG_NAMESPACE, StackConfigError } from "../config/load-stack-config";
+import { CONFIG_NAMESPACE, configValue, StackConfigError } from "../config/load-stack-config";
 import { validateStackConfig } from "../config/validate-stack";
 import { stackObjects } from "../program/stack-objects";
 import { stackPlan } from "../program/stack-plan";
@@ -38,7 +38,7 @@ export function readStackFile(projectDir: string, stack: string): { raw: Record<
     const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
     const config = ((parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
     const prefix = `${CONFIG_NAMESPACE}:`;
-    const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), configValue(v)]));
     return { raw, keys: Object.keys(config) };
 }
 

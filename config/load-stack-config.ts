@@ -5,12 +5,27 @@ export const CONFIG_NAMESPACE = "kube-appstack";
 
 /** Every problem of a stack's configuration at once, so one `pulumi up` shows the whole list to fix. */
 export class StackConfigError extends Error {
-    constructor(public readonly stack: string, public readonly problems: string[]) {
+    // Not `stack`: that would shadow Error.prototype.stack, and Pulumi would print the problems object, not the message.
+    constructor(public readonly stackName: string, public readonly problems: string[]) {
         super(
-            `Invalid configuration for stack "${stack}" (Pulumi.${stack}.yaml): ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was deployed.\n`
+            `Invalid configuration for stack "${stackName}" (Pulumi.${stackName}.yaml): ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was deployed.\n`
             + problems.map((p) => `  - ${p}`).join("\n"),
         );
         this.name = "StackConfigError";
+    }
+}
+
+/**
+ * A config value as the program sees it. Pulumi passes structured values as JSON text and scalars as strings (the CLI
+ * also writes `pulumi config set` values into Pulumi.<stack>.yaml as strings, e.g. `"true"`): JSON text is parsed, so
+ * `"true"` is the boolean and `"3"` the number, and any other string stays a string.
+ */
+export function configValue(value: unknown): unknown {
+    if (typeof value !== "string") return value;
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
     }
 }
 

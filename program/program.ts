@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AppNamespace, PersistentStorage, StatefulApp, StatelessApp } from "../components";
-import { CONFIG_NAMESPACE } from "../config/load-stack-config";
+import { CONFIG_NAMESPACE, StackConfigError } from "../config/load-stack-config";
+import { StackConfig } from "../config/stack-config";
 import { validateStackConfig } from "../config/validate-stack";
 import { clusterConnection } from "./cluster-provider";
 import { previousAppOutputs } from "./previous-outputs";
@@ -16,7 +17,13 @@ function secretValues(app: PlannedApp): Record<string, pulumi.Output<string>> | 
 /** The Pulumi program: validate the stack config, then declare the cluster connection, namespace, storage and apps. */
 export async function program(): Promise<Record<string, unknown>> {
     const stack = pulumi.getStack();
-    const config = validateStackConfig(stack, readRawConfig(), Object.keys(pulumi.runtime.allConfig()));
+    let config: StackConfig;
+    try {
+        config = validateStackConfig(stack, readRawConfig(), Object.keys(pulumi.runtime.allConfig()));
+    } catch (error) {
+        // A RunError is shown as its message alone, without a stack trace: the message is the whole story.
+        throw error instanceof StackConfigError ? new pulumi.RunError(error.message) : error;
+    }
     // Rendered manifests have no live Deployment whose replica count could be lost.
     const previous = config.cluster.renderYamlToDirectory !== undefined ? {} : await previousAppOutputs(stack);
     const plan = stackPlan(config, previous);

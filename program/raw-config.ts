@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE } from "../config/load-stack-config";
+import { CONFIG_NAMESPACE, configValue } from "../config/load-stack-config";
 
 /**
  * The stack's `kube-appstack:*` values as Pulumi read them from Pulumi.<stack>.yaml, keyed without the namespace.
@@ -10,13 +10,7 @@ export function readRawConfig(): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
     for (const [key, text] of Object.entries(pulumi.runtime.allConfig())) {
         if (!key.startsWith(prefix)) continue;
-        let value: unknown = text;
-        try {
-            value = JSON.parse(text);
-        } catch {
-            // a plain string value
-        }
-        raw[key.slice(prefix.length)] = value;
+        raw[key.slice(prefix.length)] = configValue(text);
     }
     return raw;
 }

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { checkObjects } from "../../policies/check";
@@ -25,7 +25,7 @@ async function findings(stack: string, config: Record<string, unknown>, policyCo
     const fromCrossGuard: Finding[] = [];
     for (const r of level === "disabled" ? [] : kube) {
         const args = { type: r.type, props: r.inputs, urn: r.urn, name: r.name, opts: { protect: r.protect }, getConfig: () => ({}) };
-        await protect.validateResource(args as unknown as ResourceValidationArgs, () =>
+        await (protect.validateResource as ResourceValidation)(args as unknown as ResourceValidationArgs, () =>
             fromCrossGuard.push({ policy: protect.name, level, kind: r.type.split(":")[2], name: (r.inputs.metadata as { name: string }).name }));
     }
     return [...fromRules, ...fromCrossGuard];

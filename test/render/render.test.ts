@@ -66,6 +66,14 @@ describe("kube-appstack render", () => {
         expect(program.get(key(secret!))).toEqual(secret);
     });
 
+    it("reads config values the way Pulumi passes them: `pulumi config set` writes scalars as strings", async () => {
+        const dir = tempDir();
+        fs.writeFileSync(path.join(dir, "Pulumi.cli.yaml"), stringify({ config: { ...stackConfigFile("prod"), "kube-appstack:protectData": "false" } }));
+        const rendered = renderStack(dir, "cli");
+        const program = await declared("cli", { ...stackConfigFile("prod"), "kube-appstack:protectData": "false" });
+        expect(rendered.map(key).sort()).toEqual([...program.keys()].sort());
+    });
+
     it("writes one file per object, and replaces its own previous output", async () => {
         const out = path.join(tempDir(), "out");
         const first = await capture(["render", "--stack", "prod", "--out", out, "--project-dir", REPO]);

@@ -49,6 +49,23 @@ async function underMocks(n: number, way: "components" | "raw" | "grouped"): Pro
     };
 }
 
+/** The whole Pulumi program (what `pulumi preview` runs) on Pulumi.bench.yaml's config, under the same mocks. */
+async function programUnderMocks(n: number): Promise<Work> {
+    const pulumi = await import("@pulumi/pulumi");
+    const { benchStackConfig } = await import("./bench-stack");
+    const { settled, useMocks } = await import("./mocks-cases");
+    const seen = await useMocks();
+    // Pulumi hands the program structured config values as JSON text.
+    const config = Object.entries(benchStackConfig(n)).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]);
+    pulumi.runtime.setAllConfig(Object.fromEntries(config), []);
+    const { program } = await import("../program/program");
+    return async () => {
+        await program();
+        await settled();
+        return seen.kubernetes.length;
+    };
+}
+
 export const CASES = {
     components: {
         label: "components under mocks",
@@ -61,6 +78,10 @@ export const CASES = {
     raw: {
         label: "raw @pulumi/kubernetes under mocks",
         prepare: (n) => underMocks(n, "raw"),
+    },
+    program: {
+        label: "the whole program under mocks",
+        prepare: programUnderMocks,
     },
     render: {
         label: "kube-appstack render",

@@ -7,13 +7,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { parse, stringify } from "yaml";
+import { load } from "js-yaml";
 import { KubeObject } from "../components/specs/kube-object";
 import { CONFIG_NAMESPACE, configValue, StackConfigError } from "../config/load-stack-config";
 import { validateStackConfig } from "../config/validate-stack";
 import { stackObjects } from "../program/stack-objects";
 import { stackPlan } from "../program/stack-plan";
 import type { Io } from "./main";
+import { manifestYaml } from "./manifest-yaml";
 
 const USAGE = `usage: kube-appstack render --stack <name> [--out <dir>] [--project-dir <dir>]
 
@@ -36,7 +37,7 @@ const MARKER = ".kube-appstack-render";
 /** Reads Pulumi.<stack>.yaml's `config:` map; `kube-appstack:` keys are returned without their namespace. */
 export function readStackFile(projectDir: string, stack: string): { raw: Record<string, unknown>; keys: string[] } {
     const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    const config = ((parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+    const config = ((load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
     const prefix = `${CONFIG_NAMESPACE}:`;
     const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), configValue(v)]));
     return { raw, keys: Object.keys(config) };
@@ -66,7 +67,7 @@ function writeObjects(out: string, objects: KubeObject[]): void {
     for (const object of objects) {
         const file = path.join(out, objectFile(object));
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, stringify(object));
+        fs.writeFileSync(file, manifestYaml(object));
     }
 }
 
@@ -102,7 +103,7 @@ export function runRender(args: string[], io: Io): number {
         return 2;
     }
     if (values.out === undefined) {
-        io.stdout(objects.map((o) => stringify(o)).join("---\n"));
+        io.stdout(objects.map((o) => manifestYaml(o)).join("---\n"));
         return 0;
     }
     try {

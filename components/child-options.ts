@@ -22,8 +22,9 @@ export function childOptions(
     extra: pulumi.Resource[] = [],
 ): pulumi.CustomResourceOptions {
     const inherited = toList(opts.dependsOn);
-    const dependsOn = extra.length === 0
-        ? inherited
+    // Plain lists are concatenated; only an Output or Promise of a list needs an Output (each costs the SDK promises).
+    const dependsOn = extra.length === 0 ? inherited
+        : Array.isArray(inherited) ? [...inherited, ...extra]
         : pulumi.output(inherited).apply((list) => [...list, ...extra]);
     return { parent, dependsOn };
 }

@@ -48,6 +48,7 @@ export class StatelessApp extends pulumi.ComponentResource {
         this.autoscaler = rest.autoscaler as k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
         this.disruptionBudget = rest.disruptionBudget as k8s.policy.v1.PodDisruptionBudget | undefined;
         this.serviceDnsName = `${name}.${args.namespace}.svc.cluster.local`;
-        this.registerOutputs({ serviceName: this.service.metadata.name, serviceDnsName: this.serviceDnsName });
+        // Plain values known at construction: no Output to track per app.
+        this.registerOutputs({ serviceName: objects.service.metadata.name, serviceDnsName: this.serviceDnsName });
     }
 }

@@ -136,6 +136,17 @@ describe("dev stack under mocks", () => {
         expect(names(preview)).toContain(`${T.deployment}/web`);
     });
 
+    it("declares the app stack and metrics-server, and nothing else, on the kind cluster", async () => {
+        const r = await run("dev");
+        const names = kubeResources(r).filter((k) => !k.parent.includes("MetricsServer")).map((k) => `${k.type.split(":")[2]}/${k.name}`).sort();
+        expect(names).toEqual([
+            "Deployment/web", "HorizontalPodAutoscaler/web", "LimitRange/default-resources", "Namespace/apps",
+            "PersistentVolume/apps-shared-data", "PersistentVolumeClaim/shared-data", "PodDisruptionBudget/web",
+            "Service/cache-headless", "Service/web", "StatefulSet/cache",
+        ]);
+        expect(kubeResources(r).filter((k) => k.parent.includes("MetricsServer"))).toHaveLength(9);
+    });
+
     it("keeps the laptop footprint small and nothing protected", async () => {
         const r = await run("dev");
         expect(r.registrations.filter((x) => x.protect)).toEqual([]);

@@ -29,8 +29,3 @@ export function childOptions(
     return { parent, dependsOn };
 }
 
-/** Component args minus the component-level options (secret Outputs, `protect`), i.e. the plain part the schema checks. */
-export function withoutComponentOptions<T extends object>(args: T): Omit<T, "secretValues" | "protect"> {
-    const { secretValues: _secretValues, protect: _protect, ...plain } = args as T & { secretValues?: unknown; protect?: unknown };
-    return plain;
-}

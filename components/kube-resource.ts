@@ -31,7 +31,7 @@ const CLASSES: Record<string, KubeResourceClass> = {
  * is unique per kind within our stacks; the object keeps its explicit `metadata.name` (no random suffix), so names in the
  * cluster are exactly the ones in the config.
  */
-export function declareObject(object: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+function declareObject(object: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
     const key = `${object.apiVersion}/${object.kind}`;
     const resourceClass = CLASSES[key];
     if (!resourceClass) throw new Error(`kube-appstack cannot declare ${key} "${object.metadata.name}": no resource class is mapped for it`);

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { assertValidArgs, persistentStorageArgsSchema } from "../config/component-args";
-import { childOptions, withoutComponentOptions } from "./child-options";
+import { childOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { PersistentStorageArgs, persistentStorageObjects } from "./specs/persistent-storage";
 
@@ -18,7 +18,7 @@ export class PersistentStorage extends pulumi.ComponentResource {
     public readonly claimName: string;
 
     constructor(name: string, args: PersistentStorageComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        assertValidArgs("PersistentStorage", name, persistentStorageArgsSchema, withoutComponentOptions(args));
+        assertValidArgs("PersistentStorage", name, persistentStorageArgsSchema, args);
         super("kube-appstack:index:PersistentStorage", name, {}, opts);
         const objects = persistentStorageObjects(name, args);
         const declared = declareObjects({ ...objects }, { ...childOptions(this, opts), protect: args.protect ?? false });

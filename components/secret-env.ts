@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { secretEnvObject, secretEnvRefs } from "./specs/secret-env";
+import { secretEnvObject, withSecretEnvRefs } from "./specs/secret-env";
 import { WorkloadArgs } from "./specs/pod-template";
 
 /**
@@ -17,5 +17,5 @@ export function withSecretValues<T extends WorkloadArgs>(
     if (names.length === 0) return { specArgs: args };
     const object = secretEnvObject(app, args.namespace, Object.fromEntries(names.map((n) => [n, pulumi.secret(values[n])])));
     const secret = new k8s.core.v1.Secret(object.metadata.name, object as never, opts);
-    return { specArgs: { ...args, secretEnv: { ...args.secretEnv, ...secretEnvRefs(app, names) } }, secret };
+    return { specArgs: withSecretEnvRefs(app, args, names), secret };
 }

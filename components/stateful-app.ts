@@ -1,10 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { assertValidArgs, statefulAppArgsSchema } from "../config/component-args";
-import { childOptions, withoutComponentOptions } from "./child-options";
+import { childOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { withSecretValues } from "./secret-env";
-import { StatefulAppArgs, statefulAppObjects } from "./specs/stateful-app";
+import { serviceDnsName } from "./specs/service";
+import { StatefulAppArgs, statefulAppObjects, statefulAppServiceName } from "./specs/stateful-app";
 
 export interface StatefulAppComponentArgs extends StatefulAppArgs {
     /** Secret environment values, stored in a Secret `<name>-secret-env` (see StatelessApp). @default none */
@@ -27,7 +28,7 @@ export class StatefulApp extends pulumi.ComponentResource {
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatefulAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        assertValidArgs("StatefulApp", name, statefulAppArgsSchema, withoutComponentOptions(args));
+        assertValidArgs("StatefulApp", name, statefulAppArgsSchema, args);
         super("kube-appstack:index:StatefulApp", name, {}, opts);
         const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
         const objects = statefulAppObjects(name, specArgs);
@@ -43,8 +44,7 @@ export class StatefulApp extends pulumi.ComponentResource {
         this.headlessService = rest.headlessService as k8s.core.v1.Service;
         this.clientService = rest.clientService as k8s.core.v1.Service | undefined;
         this.disruptionBudget = rest.disruptionBudget as k8s.policy.v1.PodDisruptionBudget | undefined;
-        const dnsService = (objects.clientService ?? objects.headlessService).metadata.name;
-        this.serviceDnsName = `${dnsService}.${args.namespace}.svc.cluster.local`;
+        this.serviceDnsName = serviceDnsName(statefulAppServiceName(name, args), args.namespace);
         this.registerOutputs({ serviceDnsName: this.serviceDnsName });
     }
 }

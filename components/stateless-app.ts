@@ -1,9 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { assertValidArgs, statelessAppArgsSchema } from "../config/component-args";
-import { childOptions, withoutComponentOptions } from "./child-options";
+import { childOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { withSecretValues } from "./secret-env";
+import { serviceDnsName } from "./specs/service";
 import { StatelessAppArgs, statelessAppObjects } from "./specs/stateless-app";
 
 export interface StatelessAppComponentArgs extends StatelessAppArgs {
@@ -28,7 +29,7 @@ export class StatelessApp extends pulumi.ComponentResource {
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatelessAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        assertValidArgs("StatelessApp", name, statelessAppArgsSchema, withoutComponentOptions(args));
+        assertValidArgs("StatelessApp", name, statelessAppArgsSchema, args);
         super("kube-appstack:index:StatelessApp", name, {}, opts);
         const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
         const objects = statelessAppObjects(name, specArgs);
@@ -47,7 +48,7 @@ export class StatelessApp extends pulumi.ComponentResource {
         this.service = rest.service as k8s.core.v1.Service;
         this.autoscaler = rest.autoscaler as k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
         this.disruptionBudget = rest.disruptionBudget as k8s.policy.v1.PodDisruptionBudget | undefined;
-        this.serviceDnsName = `${name}.${args.namespace}.svc.cluster.local`;
+        this.serviceDnsName = serviceDnsName(name, args.namespace);
         // Plain values known at construction: no Output to track per app.
         this.registerOutputs({ serviceName: objects.service.metadata.name, serviceDnsName: this.serviceDnsName });
     }

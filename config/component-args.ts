@@ -5,19 +5,26 @@ import { dnsLabelSchema, namespaceSchema, statefulAppSchema, statelessAppSchema 
 // Component args are the stack config entries' fields (see config/app-args.ts), so the components check their args
 // with the same schema and messages: a TypeScript user gets the same guardrails as a stack config author.
 
-const componentOnly = { name: true, type: true, secretConfig: true } as const;
+const configOnly = { name: true, type: true, secretConfig: true } as const;
+// Secret values are Pulumi Outputs, checked by the type system only; the schema just lets them through.
+const secretValues = z.record(z.string(), z.unknown()).optional();
 
-export const statelessAppArgsSchema = statelessAppSchema.omit(componentOnly).extend({
+export const statelessAppArgsSchema = statelessAppSchema.omit(configOnly).extend({
     namespace: dnsLabelSchema,
     previousReplicas: z.number().int().min(0).optional(),
+    secretValues,
 });
-export const statefulAppArgsSchema = statefulAppSchema.omit(componentOnly).extend({ namespace: dnsLabelSchema });
+export const statefulAppArgsSchema = statefulAppSchema.omit(configOnly).extend({
+    namespace: dnsLabelSchema,
+    secretValues,
+    protect: z.boolean().optional(),
+});
 export { persistentStorageArgsSchema } from "./stack-config";
 export const appNamespaceArgsSchema = namespaceSchema.omit({ name: true });
 
 /**
  * Throws one error listing every problem of a component's args (and of its name, which names Kubernetes objects), before
- * the component registers anything. `args` must hold plain values only (no Outputs).
+ * the component registers anything.
  */
 export function assertValidArgs(component: string, name: string, schema: z.ZodType, args: unknown): void {
     const problems = [

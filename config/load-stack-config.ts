@@ -38,7 +38,7 @@ type Path = ReadonlyArray<PropertyKey>;
  * A key path as users write it: `kube-appstack:apps[1].autoscaling.minReplicas` for stack config (root
  * `kube-appstack:`), `args.autoscaling.minReplicas` for component args (root `args.`).
  */
-export function formatPath(path: Path, root = `${CONFIG_NAMESPACE}:`): string {
+function formatPath(path: Path, root = `${CONFIG_NAMESPACE}:`): string {
     if (path.length === 0) return root.replace(/[:.]$/, "");
     return path.reduce<string>((out, part, i) => (typeof part === "number" ? `${out}[${part}]` : `${out}${i === 0 ? "" : "."}${String(part)}`), root);
 }

@@ -215,14 +215,14 @@ const storageFields = {
 };
 
 /** A PersistentStorage needs exactly one volume source. */
-export function withOneStorageSource<T extends z.ZodType<{ hostPath?: string; local?: unknown }>>(schema: T): T {
+function withOneStorageSource<T extends z.ZodType<{ hostPath?: string; local?: unknown }>>(schema: T): T {
     return schema.refine((s) => (s.hostPath === undefined) !== (s.local === undefined), {
         error: "exactly one of hostPath and local is required (a local volume also names its nodes, as the Kubernetes API requires node affinity for it)",
     }) as T;
 }
 
-export const storageSchema = withOneStorageSource(z.strictObject({ name: dnsLabel, ...storageFields }));
-export const persistentStorageArgsSchema = withOneStorageSource(z.strictObject({ namespace: dnsLabel, ...storageFields }));
+const storageSchema = withOneStorageSource(z.strictObject({ name: dnsLabel, ...storageFields }));
+export const persistentStorageArgsSchema = withOneStorageSource(z.strictObject({ namespace: dnsLabel, protect: z.boolean().optional(), ...storageFields }));
 
 export const namespaceSchema = z.strictObject({
     name: dnsLabel,
@@ -292,7 +292,7 @@ export function crossEntryProblems(raw: Record<string, unknown>): Array<{ path: 
 }
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
-export type AppConfig = StackConfig["apps"][number];
+type AppConfig = StackConfig["apps"][number];
 export type StatelessAppConfig = Extract<AppConfig, { type: "stateless" }>;
 export type StatefulAppConfig = Extract<AppConfig, { type: "stateful" }>;
 export type StorageConfig = NonNullable<StackConfig["storage"]>[number];

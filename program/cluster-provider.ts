@@ -14,7 +14,7 @@ export interface ClusterConnection {
 }
 
 /** kind cluster name when the stack config gives none: one cluster per stack. */
-export function defaultKindClusterName(stack: string): string {
+function defaultKindClusterName(stack: string): string {
     return `kube-appstack-${stack}`;
 }
 

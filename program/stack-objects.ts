@@ -2,7 +2,7 @@ import { metricsServerObjects } from "../components/specs/metrics-server";
 import { appNamespaceObjects } from "../components/specs/app-namespace";
 import { KubeObject } from "../components/specs/kube-object";
 import { persistentStorageObjects } from "../components/specs/persistent-storage";
-import { secretEnvObject, secretEnvRefs } from "../components/specs/secret-env";
+import { secretEnvObject, withSecretEnvRefs } from "../components/specs/secret-env";
 import { statefulAppObjects } from "../components/specs/stateful-app";
 import { statelessAppObjects } from "../components/specs/stateless-app";
 import { StackConfig } from "../config/stack-config";
@@ -16,12 +16,10 @@ function appObjects(app: PlannedApp, namespace: string): KubeObject[] {
     const secret = variables.length > 0
         ? [secretEnvObject(app.name, namespace, Object.fromEntries(variables.map((v) => [v, SECRET_PLACEHOLDER])))]
         : [];
-    const secretEnv = { ...app.args.secretEnv, ...secretEnvRefs(app.name, variables) };
-    const withRefs = variables.length > 0 ? { ...app.args, secretEnv } : app.args;
-    // The replicas hand-over patch only exists against a live Deployment, never in rendered manifests.
+    // No previous replica count: the hand-over patch only exists against a live Deployment, never in rendered manifests.
     const objects = app.type === "stateless"
-        ? (({ replicasHandover: _handover, ...rest }) => rest)(statelessAppObjects(app.name, { ...withRefs, previousReplicas: undefined }))
-        : statefulAppObjects(app.name, withRefs as typeof app.args);
+        ? statelessAppObjects(app.name, withSecretEnvRefs(app.name, { ...app.args, previousReplicas: undefined }, variables))
+        : statefulAppObjects(app.name, withSecretEnvRefs(app.name, app.args, variables));
     return [...secret, ...Object.values(objects).filter((o): o is KubeObject => o !== undefined)];
 }
 

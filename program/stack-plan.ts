@@ -1,8 +1,8 @@
 import { AppNamespaceArgs } from "../components/specs/app-namespace";
 import { PersistentStorageArgs } from "../components/specs/persistent-storage";
 import { DEFAULT_PORT } from "../components/specs/pod-template";
-import { DEFAULT_SERVICE_PORT } from "../components/specs/service";
-import { headlessServiceName, StatefulAppArgs } from "../components/specs/stateful-app";
+import { DEFAULT_SERVICE_PORT, serviceDnsName } from "../components/specs/service";
+import { StatefulAppArgs, statefulAppServiceName } from "../components/specs/stateful-app";
 import { DEFAULT_REPLICAS, StatelessAppArgs } from "../components/specs/stateless-app";
 import { persistentStorageArgs, statefulAppArgs, statelessAppArgs } from "../config/app-args";
 import { StackConfig } from "../config/stack-config";
@@ -42,16 +42,16 @@ function appOutput(app: PlannedApp, namespace: string): AppOutput {
             kind: "stateless",
             serviceName: app.name,
             servicePort: args.service?.port ?? DEFAULT_SERVICE_PORT,
-            dnsName: `${app.name}.${namespace}.svc.cluster.local`,
+            dnsName: serviceDnsName(app.name, namespace),
             ...(args.autoscaling ? {} : { replicas: args.replicas ?? DEFAULT_REPLICAS }),
         };
     }
-    const serviceName = app.args.clientService ? app.name : headlessServiceName(app.name);
+    const serviceName = statefulAppServiceName(app.name, app.args);
     return {
         kind: "stateful",
         serviceName,
         servicePort: app.args.clientService ? app.args.clientService.port ?? DEFAULT_SERVICE_PORT : app.args.port ?? DEFAULT_PORT,
-        dnsName: `${serviceName}.${namespace}.svc.cluster.local`,
+        dnsName: serviceDnsName(serviceName, namespace),
     };
 }
 

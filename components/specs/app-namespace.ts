@@ -1,4 +1,5 @@
 import { compact, KubeObject } from "./kube-object";
+import { stackLabels } from "./labels";
 
 /** A namespace for apps, with guardrails: Pod Security admission, a quota, default resources, optional default-deny. */
 export interface AppNamespaceArgs {
@@ -40,7 +41,7 @@ export const DEFAULT_LIMIT_RANGE = {
 
 export function appNamespaceObjects(name: string, args: AppNamespaceArgs = {}): AppNamespaceObjects {
     const level = args.podSecurity ?? "restricted";
-    const labels = { "app.kubernetes.io/part-of": "kube-appstack", "app.kubernetes.io/managed-by": "pulumi" };
+    const labels = stackLabels();
     const limits = args.limitRange ?? DEFAULT_LIMIT_RANGE;
     return compact({
         namespace: {

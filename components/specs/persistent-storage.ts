@@ -1,4 +1,5 @@
 import { compact, KubeObject } from "./kube-object";
+import { stackLabels } from "./labels";
 
 /**
  * A PersistentVolume and the PersistentVolumeClaim bound to it: storage provisioned by hand (no dynamic provisioner),
@@ -43,7 +44,7 @@ export function persistentStorageObjects(name: string, args: PersistentStorageAr
     const pvName = persistentVolumeName(name, args.namespace);
     const accessModes = args.accessModes ?? ["ReadWriteOnce"];
     const storageClassName = args.storageClassName ?? "manual";
-    const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "kube-appstack", "app.kubernetes.io/managed-by": "pulumi" };
+    const labels = { "app.kubernetes.io/name": name, ...stackLabels() };
     const source = args.local
         ? {
             local: { path: args.local.path },

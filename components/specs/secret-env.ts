@@ -1,5 +1,5 @@
 import { KubeObject } from "./kube-object";
-import { SecretKeyRef } from "./pod-template";
+import { SecretKeyRef, WorkloadArgs } from "./pod-template";
 
 export function secretEnvName(app: string): string {
     return `${app}-secret-env`;
@@ -19,7 +19,9 @@ export function secretEnvObject<V>(app: string, namespace: string, values: Recor
     };
 }
 
-/** The container env references to those keys. */
-export function secretEnvRefs(app: string, variables: string[]): Record<string, SecretKeyRef> {
-    return Object.fromEntries(variables.map((v) => [v, { secretName: secretEnvName(app), key: v }]));
+/** `args` with its container env pointing at those keys of the app's Secret (unchanged without variables). */
+export function withSecretEnvRefs<T extends WorkloadArgs>(app: string, args: T, variables: string[]): T {
+    if (variables.length === 0) return args;
+    const refs: Record<string, SecretKeyRef> = Object.fromEntries(variables.map((v) => [v, { secretName: secretEnvName(app), key: v }]));
+    return { ...args, secretEnv: { ...args.secretEnv, ...refs } };
 }

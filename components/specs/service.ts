@@ -16,8 +16,15 @@ export interface ServiceArgs {
 
 export const DEFAULT_SERVICE_PORT = 80;
 
+/** In-cluster DNS name of a Service. */
+export function serviceDnsName(service: string, namespace: string): string {
+    return `${service}.${namespace}.svc.cluster.local`;
+}
+
+/** A Service named `name` in front of the pods of `app`. */
 export function service(
     name: string,
+    app: string,
     namespace: string,
     labels: Record<string, string>,
     targetPort: number,
@@ -35,7 +42,7 @@ export function service(
             clusterIP: options.headless ? "None" : undefined,
             // Peers of a stateful app must find each other before they are ready (e.g. to form a quorum).
             publishNotReadyAddresses: options.headless ? true : undefined,
-            selector: selectorLabels(labels["app.kubernetes.io/name"]),
+            selector: selectorLabels(app),
             ports: [compact({ name: "http", port, targetPort, protocol: "TCP", nodePort: args.nodePort })],
         }),
     };

@@ -56,6 +56,11 @@ export function headlessServiceName(name: string): string {
     return `${name}-headless`;
 }
 
+/** The Service clients use: the client Service when there is one, else the headless Service. */
+export function statefulAppServiceName(name: string, args: Pick<StatefulAppArgs, "clientService">): string {
+    return args.clientService ? name : headlessServiceName(name);
+}
+
 export function statefulAppObjects(name: string, args: StatefulAppArgs): StatefulAppObjects {
     const labels = appLabels(name, "database", args.labels);
     const replicas = args.replicas ?? DEFAULT_STATEFUL_REPLICAS;
@@ -91,8 +96,8 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
     };
     return {
         statefulSet,
-        headlessService: service(headlessServiceName(name), args.namespace, labels, port, {}, { headless: true }),
-        clientService: args.clientService && service(name, args.namespace, labels, port, args.clientService),
+        headlessService: service(headlessServiceName(name), name, args.namespace, labels, port, {}, { headless: true }),
+        clientService: args.clientService && service(name, name, args.namespace, labels, port, args.clientService),
         disruptionBudget: replicas > 1 ? podDisruptionBudget(name, args.namespace, labels, args.disruption) : undefined,
     };
 }

@@ -88,7 +88,7 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
         : undefined;
     return {
         deployment,
-        service: service(name, args.namespace, labels, args.port ?? DEFAULT_PORT, args.service),
+        service: service(name, name, args.namespace, labels, args.port ?? DEFAULT_PORT, args.service),
         autoscaler: args.autoscaling
             && horizontalPodAutoscaler(name, args.namespace, labels, { apiVersion: "apps/v1", kind: "Deployment" }, args.autoscaling),
         disruptionBudget: multiReplica ? podDisruptionBudget(name, args.namespace, labels, args.disruption) : undefined,

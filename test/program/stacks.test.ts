@@ -117,14 +117,16 @@ describe("dev stack under mocks", () => {
         const provider = providers[0];
         expect(provider.inputs).toMatchObject({ clusterIdentifier: "kube-appstack-dev", context: "kind-kube-appstack-dev", deleteUnreachable: "true" });
         // The provider's kubeconfig comes from the cluster (so it waits for it) and stays a secret.
-        expect(provider.dependencies.some((d) => d.includes("KindCluster"))).toBe(true);
         expect(provider.wire).toContain(SECRET_SIG);
         const providerRef = `${provider.urn}::${provider.name}-id`;
         for (const k of kubeResources(r)) expect(k.provider, `${k.type} ${k.name}`).toBe(providerRef);
         const metricsDeployment = r.ofType(T.deployment).find((d) => d.parent.includes("MetricsServer"));
         expect(metricsDeployment).toBeDefined();
         expect(r.get(T.namespace, "apps").dependencies).toContain(metricsDeployment!.urn);
-        expect(kind.parent).toMatch(/pulumi:pulumi:Stack|^$/);
+        // The cluster itself is the dynamic resource under the component, and the provider waits for exactly it.
+        const cluster = r.registrations.filter((x) => x.type.startsWith("pulumi-nodejs:dynamic"));
+        expect(cluster.map((c) => c.parent)).toEqual([kind.urn]);
+        expect(provider.dependencies).toContain(cluster[0].urn);
         expect(Object.keys(r.outputs)).toContain("kubeconfig");
     });
 

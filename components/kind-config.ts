@@ -90,7 +90,8 @@ export function resolveKindClusterArgs(
             containerPath: m.containerPath,
             readOnly: m.readOnly ?? false,
         })),
-        nodeLabels: args.nodeLabels ?? {},
+        // Sorted, so that the rendered kind config (which decides replacement) does not change with the map's order.
+        nodeLabels: Object.fromEntries(Object.entries(args.nodeLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
         waitTimeout: args.waitTimeout ?? "180s",
     };
 }

@@ -26,6 +26,7 @@ describe("pulumi preview of the example stacks", () => {
         console.log(`pulumi preview --stack dev took ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
         expect(result.output).toMatch(/kube-appstack:index:KindCluster\s+kind\s+create/);
+        expect(result.output).toMatch(/kube-appstack:index:MetricsServer\s+metrics-server\s+create/);
         expect(result.output).toMatch(/kubernetes:apps\/v1:Deployment\s+web\s+create/);
         expect(result.output).toMatch(/kubernetes:apps\/v1:StatefulSet\s+cache\s+create/);
         expect(result.output).toContain("kube-appstack@v");

@@ -20,6 +20,7 @@ interface Step {
 
 interface Job {
     uses?: string;
+    if?: string;
     with?: Values;
     steps?: Step[];
     needs?: string | string[];
@@ -97,6 +98,10 @@ describe("the stacks CI covers", () => {
         expect(preview.uses).toBe("./.github/workflows/pulumi-stack.yml");
         expect(preview.with).toEqual({ stack: "${{ matrix.stack }}", command: "preview", environment: "${{ matrix.stack }}-preview" });
         expect(needsOf(preview)).toContain("checks");
+        // Pull requests from forks get no secrets: previews run only for branches of this repository.
+        expect(preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+        // A new push supersedes the render of the previous one.
+        expect(workflow("pull-request.yml").jobs.render.concurrency?.["cancel-in-progress"]).toBe(true);
     });
 
     it("deploys every environment stack from main, each in the GitHub environment of its name, after the checks", () => {

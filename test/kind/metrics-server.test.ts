@@ -150,7 +150,7 @@ describe("MetricsServer component", () => {
 
     it("sends the rendered objects unchanged", () => {
         const deployment = registered.find((r) => r.type === "kubernetes:apps/v1:Deployment");
-        expect(deployment?.inputs).toMatchObject({ metadata: { name: "metrics-server", namespace: "kube-system" } });
+        expect(deployment?.inputs).toMatchObject(metricsServerObjects().deployment as Record<string, unknown>);
         expect(JSON.stringify(deployment?.inputs)).toContain("--kubelet-insecure-tls");
         expect(component.apiServiceName).toBe("v1beta1.metrics.k8s.io");
     });

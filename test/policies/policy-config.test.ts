@@ -74,9 +74,17 @@ describe("the shipped configs", () => {
 
     it("keep dev mostly advisory, without the protect requirement", () => {
         const dev = loadPolicyConfig(path.join(CONFIG_DIR, "dev.json"));
-        const levels = [...dev.values()].map((s) => s.level);
-        expect(levels.filter((l) => l === "advisory").length).toBeGreaterThan(rules.length / 2);
-        expect(dev.get("protect-stateful-resources")?.level).toBe("disabled");
+        const levelOf = (level: string) => [...dev].filter(([, s]) => s.level === level).map(([name]) => name).sort();
+        expect(levelOf("mandatory")).toEqual([
+            "hpa-bounds-valid", "hpa-target-has-requests", "limits-not-below-requests", "no-host-namespaces", "service-selector-matches",
+        ]);
+        expect(levelOf("disabled")).toEqual(["protect-stateful-resources"]);
+        expect(levelOf("advisory")).toHaveLength(rules.length - 6);
+    });
+
+    it("make staging mandatory except the protect requirement, as the README says", () => {
+        const staging = loadPolicyConfig(path.join(CONFIG_DIR, "staging.json"));
+        expect([...staging].filter(([, s]) => s.level !== "mandatory").map(([name, s]) => [name, s.level])).toEqual([["protect-stateful-resources", "advisory"]]);
     });
 });
 

@@ -109,7 +109,8 @@ export const CASES = {
         async prepare(n) {
             const { stringify } = await import("yaml");
             const objects = await renderedObjects(n);
-            // The same calls `kube-appstack render` makes for its output, without reading, validating or building.
+            // The issue's "floor": the `yaml` package serializing the rendered objects (what render used before its own
+            // writer, cli/manifest-yaml.ts), without reading, validating or building.
             return () => documents(objects.map((o) => stringify(o)).join("---\n"));
         },
     },

@@ -22,7 +22,7 @@ const GROUPS: Record<string, { cases: CaseId[]; sizes: readonly number[] }> = {
     program: { cases: ["program"], sizes: APP_STACKS },
 };
 const ALL_GROUPS = [...Object.keys(GROUPS), "preview"];
-// The whole program costs what its components cost plus wiring; it runs on request, to keep `npm run bench` near 10 minutes.
+// The whole program costs what its components cost plus wiring; it runs on request, to keep `npm run bench` under 10 minutes.
 const DEFAULT_GROUPS = ALL_GROUPS.filter((group) => group !== "program");
 
 const USAGE = `usage: npm run bench -- [--json] [--runs <k>] [--only <group>[,<group>...]]

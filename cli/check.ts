@@ -30,7 +30,8 @@ options:
   --config <file>     policy config in CrossGuard's policy-pack-config format, e.g. policies/config/prod.json
   -h, --help          show this help
 
-exit status: 0 no mandatory violation, 1 at least one mandatory violation, 2 an input could not be read or parsed
+exit status: 0 no mandatory violation, 1 at least one mandatory violation, 2 an input or the config could not be
+read or parsed, or bad usage
 `;
 
 interface Inputs {

@@ -26,10 +26,6 @@ export interface Container {
     readonly fields: Fields;
 }
 
-export function isWorkload(obj: KubeObject): boolean {
-    return templatePath(obj) !== undefined;
-}
-
 /** The pod template of a workload (or the pod itself), `undefined` for other kinds. */
 export function podTemplateOf(obj: KubeObject): PodTemplate | undefined {
     const path = templatePath(obj);

@@ -1,4 +1,4 @@
-import { asString, fieldAt, isKind } from "../kube-object";
+import { isKind, objectRef } from "../kube-object";
 import { defineStackRule, type Finding } from "../rule";
 import { writtenReplicas } from "../workload";
 
@@ -18,7 +18,7 @@ export const hpaReplicasUnset = defineStackRule({
             if (replicas === undefined || hpa === undefined) continue;
             findings.push({
                 object: workload.object,
-                message: `sets spec.replicas: ${replicas} although HorizontalPodAutoscaler "${asString(fieldAt(hpa, "metadata", "name")) ?? ""}" manages its replica count`,
+                message: `sets spec.replicas: ${replicas} although HorizontalPodAutoscaler "${objectRef(hpa).name}" manages its replica count`,
             });
         }
         return findings;

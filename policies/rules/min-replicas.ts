@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { hpaMinReplicas } from "../hpa";
-import { asString, fieldAt } from "../kube-object";
+import { objectRef } from "../kube-object";
 import { defineStackRule, type Finding, parameter } from "../rule";
 import { effectiveReplicas, isReplicatedService } from "../workload";
 
@@ -28,7 +28,7 @@ export const minReplicas = defineStackRule({
             }
             const floor = Math.max(...hpas.map(hpaMinReplicas));
             if (floor < minReplicas) {
-                const names = hpas.map((hpa) => `"${asString(fieldAt(hpa, "metadata", "name")) ?? ""}"`).join(", ");
+                const names = hpas.map((hpa) => `"${objectRef(hpa).name}"`).join(", ");
                 findings.push({
                     object: workload.object,
                     message: `may be scaled down to ${floor} replica(s), fewer than ${minReplicas}, by HorizontalPodAutoscaler ${names} (minReplicas ${floor})`,

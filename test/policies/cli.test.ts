@@ -117,9 +117,19 @@ describe("kube-appstack check --format json", () => {
         const prod = jsonViolations((await run("check", fixture("violations.yaml"), "--format", "json", "--config", path.join(ROOT, "policies/config/prod.json"))).stdout);
         expect(new Set(prod.map((v) => v.level))).toEqual(new Set(["mandatory"]));
         const config = path.join(tmp, "quiet.json");
-        fs.writeFileSync(config, JSON.stringify({ all: "disabled", "pv-reclaim-retain": "advisory" }));
+        // A parameter changes what a rule finds: "2.0.0" counts as a mutable tag, "latest" no longer does.
+        fs.writeFileSync(config, JSON.stringify({
+            all: "disabled",
+            "pv-reclaim-retain": "advisory",
+            "image-tag-pinned": { enforcementLevel: "advisory", mutableTags: ["2.0.0"] },
+        }));
         const { status, stdout } = await run("check", fixture("violations.yaml"), "--format", "json", "--config", config);
-        expect([status, jsonViolations(stdout).map(summary)]).toEqual([0, ["advisory pv-reclaim-retain PersistentVolume default/scratch"]]);
+        const found = jsonViolations(stdout);
+        expect(status).toBe(0);
+        expect(found.map(summary)).toContain("advisory pv-reclaim-retain PersistentVolume default/scratch");
+        const images = found.filter((v) => v.policy === "image-tag-pinned").map((v) => v.message);
+        expect(images.some((m) => m.includes('worker:2.0.0" with the mutable tag "2.0.0"'))).toBe(true);
+        expect(images.some((m) => m.includes("api:latest"))).toBe(false);
     });
 
     it("exits 2 on an invalid --config, naming the file and key", async () => {

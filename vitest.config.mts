@@ -4,7 +4,7 @@ export default defineConfig({
     test: {
         include: ["test/**/*.test.ts"],
         // Engine tests drive the real Pulumi CLI and have their own command (npm run test:engine).
-        exclude: ["test/engine/**", "node_modules/**"],
+        exclude: ["test/engine/**", "test/integration/**", "node_modules/**"],
         // Pulumi's mocks are process-global (pulumi.runtime.setMocks), so each test file gets its own process.
         pool: "forks",
         testTimeout: 30_000,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_READY_TIMEOUT_SECONDS } from "./specs/pod-template";
 
 type DependsOn = pulumi.ComponentResourceOptions["dependsOn"];
 
@@ -29,3 +30,12 @@ export function childOptions(
     return { parent, dependsOn };
 }
 
+
+/**
+ * Options that bound how long the provider waits for a workload's pods to be ready. A rollout that cannot finish then
+ * fails `pulumi up` with the provider's account of the pods, instead of hanging on.
+ */
+export function readyWaitOptions(readyTimeoutSeconds: number | undefined): pulumi.CustomResourceOptions {
+    const timeout = `${readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS}s`;
+    return { customTimeouts: { create: timeout, update: timeout } };
+}

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { assertValidArgs, statefulAppArgsSchema } from "../config/component-args";
-import { childOptions } from "./child-options";
+import { childOptions, readyWaitOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { withSecretValues } from "./secret-env";
 import { serviceDnsName } from "./specs/service";
@@ -34,7 +34,7 @@ export class StatefulApp extends pulumi.ComponentResource {
         const objects = statefulAppObjects(name, specArgs);
         const { statefulSet } = declareObjects(
             { statefulSet: objects.statefulSet },
-            { ...childOptions(this, opts, secret ? [secret] : []), protect: args.protect ?? false },
+            { ...childOptions(this, opts, secret ? [secret] : []), ...readyWaitOptions(args.readyTimeoutSeconds), protect: args.protect ?? false },
         );
         const rest = declareObjects(
             { headlessService: objects.headlessService, clientService: objects.clientService, disruptionBudget: objects.disruptionBudget },

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { assertValidArgs, statelessAppArgsSchema } from "../config/component-args";
-import { childOptions } from "./child-options";
+import { childOptions, readyWaitOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { withSecretValues } from "./secret-env";
 import { serviceDnsName } from "./specs/service";
@@ -39,7 +39,9 @@ export class StatelessApp extends pulumi.ComponentResource {
             `${name}-replicas-handover`, objects.replicasHandover as never, { ...childOptions(this, opts), retainOnDelete: true },
         );
         const waitFor = [secret, handover].filter((r) => r !== undefined);
-        const { deployment } = declareObjects({ deployment: objects.deployment }, childOptions(this, opts, waitFor));
+        const { deployment } = declareObjects(
+            { deployment: objects.deployment }, { ...childOptions(this, opts, waitFor), ...readyWaitOptions(args.readyTimeoutSeconds) },
+        );
         const rest = declareObjects(
             { service: objects.service, autoscaler: objects.autoscaler, disruptionBudget: objects.disruptionBudget },
             childOptions(this, opts),

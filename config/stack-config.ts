@@ -159,6 +159,7 @@ const workload = {
     prometheus: z.strictObject({ path: z.string().startsWith("/").optional(), port: port.optional() }).optional(),
     terminationGracePeriodSeconds: intIn(0, 3600).optional(),
     labels: z.record(z.string(), z.string()).optional(),
+    readyTimeoutSeconds: intIn(1, 86400).optional(),
 };
 
 export const statelessAppSchema = z.strictObject({

@@ -88,7 +88,17 @@ export interface WorkloadArgs {
     terminationGracePeriodSeconds?: number;
     /** Extra labels on every object of the app (never used in selectors). @default none */
     labels?: Record<string, string>;
+    /**
+     * How long `pulumi up` waits for the app's pods to be ready (a Deployment rolled out, every StatefulSet pod ready)
+     * before it fails with what Kubernetes reports about them (unschedulable pods, unbound claims, failing probes).
+     * For a Deployment, keep it above `rollout.progressDeadlineSeconds`, so the failure names the stalled rollout.
+     * @default 600 (DEFAULT_READY_TIMEOUT_SECONDS, Pulumi's own default)
+     */
+    readyTimeoutSeconds?: number;
 }
+
+/** How long `pulumi up` waits for an app's pods when `readyTimeoutSeconds` is not set: the Kubernetes provider's default. */
+export const DEFAULT_READY_TIMEOUT_SECONDS = 600;
 
 export const DEFAULT_PORT = 8080;
 export const CONTAINER_PORT_NAME = "http";

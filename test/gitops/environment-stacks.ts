@@ -8,6 +8,7 @@ import { REPO } from "../support/run-program";
  */
 export const NOT_IN_CI: Readonly<Record<string, string>> = {
     dev: "each developer's own kind cluster, created by `pulumi up` on their machine with Docker; its state stays there",
+    local: "each developer's own local control plane (npm run cluster:up), on their machine without Docker; its state stays there",
 };
 
 /** The stacks of the Pulumi.<stack>.yaml files in the repository, sorted. */

@@ -176,3 +176,42 @@ describe("staging and prod have no kind cluster", () => {
         expect(r.registrations.filter((x) => /Kind|MetricsServer/.test(x.type))).toEqual([]);
     });
 });
+
+describe("local stack under mocks", () => {
+    it("is the dev stack's apps, namespace and storage, on the local cluster's kubeconfig instead of a kind cluster", () => {
+        const { "kube-appstack:cluster": localCluster, ...local } = stackConfigFile("local");
+        const { "kube-appstack:cluster": _devCluster, ...dev } = stackConfigFile("dev");
+        expect(local).toEqual(dev);
+        expect(localCluster).toEqual({ kubeconfig: { context: "kwok-kube-appstack-local", path: ".local-cluster/kubeconfig" } });
+    });
+
+    it("declares the dev stack's objects through one provider on the local cluster's context, and no kind cluster", async () => {
+        // One after the other: Pulumi's mocks are process-global.
+        const local = await run("local");
+        const dev = await run("dev");
+        const objects = (r: ProgramRun) => kubeResources(r).filter((k) => !k.urn.includes("MetricsServer")).map((k) => [k.type, k.name, k.inputs]);
+        expect(objects(local)).toEqual(objects(dev));
+        expect(local.registrations.filter((x) => /Kind|MetricsServer/.test(x.type))).toEqual([]);
+        const [provider] = local.ofType(T.provider);
+        expect(provider.inputs).toMatchObject({ context: "kwok-kube-appstack-local", clusterIdentifier: "kwok-kube-appstack-local" });
+    });
+});
+
+describe("how long `pulumi up` waits for an app's pods (readyTimeoutSeconds)", () => {
+    const timeouts = (r: Registration) => r.customTimeouts;
+
+    it("bounds the wait of every Deployment and StatefulSet at 600s by default, and nothing else", async () => {
+        const r = await run("staging");
+        expect(timeouts(r.get(T.deployment, "web"))).toEqual({ create: "600s", update: "600s", delete: "" });
+        expect(timeouts(r.get(T.statefulSet, "cache"))).toEqual({ create: "600s", update: "600s", delete: "" });
+        expect(timeouts(r.get(T.service, "web"))).toEqual({ create: "", update: "", delete: "" });
+    });
+
+    it("takes each app's readyTimeoutSeconds", async () => {
+        const config = stackConfigFile("staging");
+        const apps = (config["kube-appstack:apps"] as Array<Record<string, unknown>>).map((a) => ({ ...a, readyTimeoutSeconds: a.name === "web" ? 45 : 90 }));
+        const r = await runProgram("staging", { ...config, "kube-appstack:apps": apps });
+        expect(timeouts(r.get(T.deployment, "web"))).toMatchObject({ create: "45s", update: "45s" });
+        expect(timeouts(r.get(T.statefulSet, "cache"))).toMatchObject({ create: "90s", update: "90s" });
+    });
+});

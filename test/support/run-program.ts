@@ -16,6 +16,8 @@ export interface Registration {
     provider: string;
     protect: boolean;
     retainOnDelete: boolean;
+    /** The customTimeouts option ("" where unset), e.g. how long the provider waits for a workload to be ready. */
+    customTimeouts: { create: string; update: string; delete: string };
     dependencies: string[];
     inputs: Record<string, unknown>;
     /** The inputs as serialized on the wire; secrets appear there wrapped with Pulumi's secret signature. */
@@ -59,6 +61,7 @@ async function resolve(value: unknown): Promise<Record<string, unknown>> {
 type AnyRequest = {
     getType(): string; getName(): string; getParent(): string; getProvider(): string; getProtect(): boolean;
     getRetainondelete?(): boolean; getDependenciesList(): string[]; getObject(): unknown;
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 };
 type Monitor = { registerResource(req: AnyRequest, cb: (err: unknown, res?: { getUrn(): string }) => void): void };
 
@@ -95,6 +98,11 @@ export async function runProgram(
                 provider: req.getProvider(),
                 protect: req.getProtect(),
                 retainOnDelete: req.getRetainondelete?.() ?? false,
+                customTimeouts: {
+                    create: req.getCustomtimeouts()?.getCreate() ?? "",
+                    update: req.getCustomtimeouts()?.getUpdate() ?? "",
+                    delete: req.getCustomtimeouts()?.getDelete() ?? "",
+                },
                 dependencies: req.getDependenciesList(),
                 // Inputs as the engine receives them (Outputs resolved; secrets unwrapped to their values).
                 inputs: deserializeProperties(req.getObject() as Parameters<typeof deserializeProperties>[0]) as Record<string, unknown>,

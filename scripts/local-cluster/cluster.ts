@@ -1,0 +1,206 @@
+// The local cluster: a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler),
+// metrics-server and KWOK's fake kubelets, run by kwokctl's binary runtime as local processes, plus kind's storage
+// provisioner run beside it. Everything lives in one folder of the repository (.local-cluster/), listens on loopback
+// only, and `down` stops exactly the processes `up` started. See docs/local-cluster.md.
+import { spawn, spawnSync, SpawnSyncOptions } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { localClusterStages } from "./emulation";
+import { kindStorage } from "./kind-storage";
+import { kwokctlConfiguration } from "./kwokctl-config";
+import { localNodes, nodeObject } from "./nodes";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+/** The cluster's name, as kind would name the dev cluster's sibling; kwokctl names its kubeconfig context `kwok-<name>`. */
+export const CLUSTER_NAME = "kube-appstack-local";
+export const CONTEXT = `kwok-${CLUSTER_NAME}`;
+
+/** Everything the cluster owns: kwokctl's work folder, certificates, etcd data, logs, kubeconfig and PID files. */
+export const stateDir = path.join(repoRoot, ".local-cluster");
+/** The kubeconfig of the cluster (admin credentials, context CONTEXT). Nothing else's kubeconfig is ever touched. */
+export const kubeconfigPath = path.join(stateDir, "kubeconfig");
+const kwokWorkdir = path.join(stateDir, "kwok");
+const provisionerPidFile = path.join(stateDir, "local-path-provisioner.pid");
+const provisionerLog = path.join(stateDir, "local-path-provisioner.log");
+
+/** How long `up` waits for each step (nodes ready, metrics API available) before it gives up and says which. */
+const STEP_TIMEOUT = "120s";
+
+export function toolsBin(): string {
+    return process.env.TOOLS_BIN ?? path.join(repoRoot, ".tools", "bin");
+}
+
+export function tool(name: string): string {
+    return path.join(toolsBin(), name);
+}
+
+function log(message: string): void {
+    console.log(`local-cluster: ${message}`);
+}
+
+class StepError extends Error {}
+
+function run(command: string, args: string[], options: SpawnSyncOptions & { input?: string } = {}): string {
+    const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options });
+    if (result.error) throw new StepError(`${path.basename(command)} could not start: ${result.error.message}`);
+    if (result.status !== 0) {
+        const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
+        throw new StepError(`${path.basename(command)} ${args.join(" ")} failed (exit ${result.status ?? result.signal}):\n${output}`);
+    }
+    return String(result.stdout ?? "");
+}
+
+/** kubectl against the local cluster only, whatever KUBECONFIG says. */
+export function kubectl(args: string[], input?: string): string {
+    return run(tool("kubectl"), ["--kubeconfig", kubeconfigPath, "--context", CONTEXT, ...args], { input });
+}
+
+function kwokctl(args: string[]): string {
+    return run(tool("kwokctl"), [...args], { env: { ...process.env, KWOK_WORKDIR: kwokWorkdir }, stdio: ["ignore", "inherit", "pipe"] });
+}
+
+/** The directory of a Go module that one of our tool wrappers (scripts/tools/<wrapper>) requires, from Go's module cache. */
+function moduleDir(wrapper: string, module: string): string {
+    const cwd = path.join(repoRoot, "scripts", "tools", wrapper);
+    run("go", ["mod", "download", module], { cwd });
+    return run("go", ["list", "-m", "-f", "{{.Dir}}", module], { cwd }).trim();
+}
+
+function yamlDocuments(objects: Array<Record<string, unknown>>): string {
+    return objects.map((o) => stringify(o)).join("---\n");
+}
+
+/** The API server answers /readyz with our credentials. */
+export function isRunning(): boolean {
+    if (!fs.existsSync(kubeconfigPath)) return false;
+    try {
+        return kubectl(["get", "--raw", "/readyz"]).trim() === "ok";
+    } catch {
+        return false;
+    }
+}
+
+/** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat): with the PID, it names one process. */
+function processStartTime(pid: number): string | undefined {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    } catch {
+        return undefined;
+    }
+}
+
+function startProvisioner(helperImage: string): void {
+    const out = fs.openSync(provisionerLog, "a");
+    const child = spawn(tool("local-path-provisioner"), [
+        "--debug", "start", "--kubeconfig", kubeconfigPath, "--helper-image", helperImage,
+    ], { detached: true, stdio: ["ignore", out, out], cwd: stateDir });
+    fs.closeSync(out);
+    if (child.pid === undefined) throw new StepError("local-path-provisioner did not start");
+    child.unref();
+    fs.writeFileSync(provisionerPidFile, JSON.stringify({ pid: child.pid, start: processStartTime(child.pid) }));
+}
+
+function stopProvisioner(): void {
+    if (!fs.existsSync(provisionerPidFile)) return;
+    const { pid, start } = JSON.parse(fs.readFileSync(provisionerPidFile, "utf8")) as { pid: number; start?: string };
+    // Only the process we started: a PID reused by another process since then has another start time.
+    if (start !== undefined && processStartTime(pid) === start) {
+        process.kill(pid, "SIGTERM");
+        const deadline = Date.now() + 10_000;
+        while (processStartTime(pid) === start && Date.now() < deadline) spawnSync("sleep", ["0.1"]);
+        if (processStartTime(pid) === start) process.kill(pid, "SIGKILL");
+    }
+    fs.rmSync(provisionerPidFile);
+}
+
+/** Processes whose command line names the state folder: after `down`, there must be none. */
+function leftoverProcesses(): string[] {
+    return fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid).flatMap((pid) => {
+        try {
+            const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+            return cmdline.includes(stateDir) ? [`${pid} ${cmdline.slice(0, 200)}`] : [];
+        } catch {
+            return [];
+        }
+    });
+}
+
+function installTools(): void {
+    const result = spawnSync(path.join(repoRoot, "scripts", "install-tools.sh"), ["cluster"], { stdio: "inherit" });
+    if (result.status !== 0) throw new StepError("scripts/install-tools.sh cluster failed (its output is above)");
+}
+
+export async function up(): Promise<void> {
+    installTools();
+    if (isRunning()) {
+        log(`already running; kubeconfig ${path.relative(repoRoot, kubeconfigPath)}, context ${CONTEXT}`);
+        return;
+    }
+    if (fs.existsSync(stateDir)) {
+        log("a stopped or half-started cluster is left over: removing it first");
+        down();
+    }
+    const started = Date.now();
+    fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    const kwokModule = moduleDir("kwok", "sigs.k8s.io/kwok");
+    const configFile = path.join(stateDir, "kwokctl.yaml");
+    fs.writeFileSync(configFile, yamlDocuments([
+        ...kwokctlConfiguration({
+            kubeApiserver: tool("kube-apiserver"),
+            kubeControllerManager: tool("kube-controller-manager"),
+            kubeScheduler: tool("kube-scheduler"),
+            kubectl: tool("kubectl"),
+            etcd: tool("etcd"),
+            kwok: tool("kwok"),
+            metricsServer: tool("metrics-server"),
+        }, path.join(moduleDir("metrics-server", "sigs.k8s.io/metrics-server"), "manifests", "base"), path.join(stateDir, "cache")),
+        ...localClusterStages(kwokModule),
+    ]));
+
+    log("starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok and metrics-server ...");
+    kwokctl(["create", "cluster", "--name", CLUSTER_NAME, "--config", configFile, "--kubeconfig", kubeconfigPath, "--wait", STEP_TIMEOUT]);
+
+    const version = (JSON.parse(kubectl(["version", "-o", "json"])) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion;
+    kubectl(["apply", "-f", "-"], yamlDocuments(localNodes(CLUSTER_NAME).map((n) => nodeObject(n, version.replace(/^v/, "")))));
+    kubectl(["wait", "--for=condition=Ready", "node", "--all", `--timeout=${STEP_TIMEOUT}`]);
+
+    log("installing kind's StorageClass `standard` and starting local-path-provisioner ...");
+    const storage = kindStorage(moduleDir("kind", "sigs.k8s.io/kind"));
+    kubectl(["apply", "-f", "-"], yamlDocuments(storage.objects));
+    startProvisioner(storage.helperImage);
+
+    log("waiting for the metrics API ...");
+    kubectl(["wait", "--for=condition=Available", "apiservice/v1beta1.metrics.k8s.io", `--timeout=${STEP_TIMEOUT}`]);
+
+    log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s: Kubernetes ${version}, 3 nodes (KWOK), metrics-server, StorageClass standard`);
+    log(`kubectl --kubeconfig ${path.relative(process.cwd(), kubeconfigPath)} get nodes -o wide`);
+}
+
+/** Stops every process `up` started (the provisioner by its PID, the rest through kwokctl's PID files) and removes the state folder. */
+export function down(): void {
+    stopProvisioner();
+    if (fs.existsSync(path.join(kwokWorkdir, "clusters", CLUSTER_NAME))) {
+        kwokctl(["delete", "cluster", "--name", CLUSTER_NAME, "--kubeconfig", kubeconfigPath]);
+    }
+    const left = leftoverProcesses();
+    if (left.length > 0) {
+        throw new StepError(`these processes of the local cluster are still running; stop them, then run down again:\n${left.join("\n")}`);
+    }
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    log("stopped; .local-cluster/ removed");
+}
+
+export function status(): boolean {
+    if (!isRunning()) {
+        log("not running (npm run cluster:up starts it)");
+        return false;
+    }
+    log(`running; kubeconfig ${path.relative(repoRoot, kubeconfigPath)}, context ${CONTEXT}`);
+    console.log(kubectl(["get", "nodes", "-o", "wide"]));
+    return true;
+}
+
+export { StepError };

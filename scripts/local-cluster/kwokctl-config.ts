@@ -1,0 +1,52 @@
+// The configuration kwokctl starts the local control plane with: its binary runtime (every component a local process),
+// each binary one that install-tools.sh built, loopback only, and nothing to download.
+
+export interface LocalClusterBinaries {
+    kubeApiserver: string;
+    kubeControllerManager: string;
+    kubeScheduler: string;
+    kubectl: string;
+    etcd: string;
+    kwok: string;
+    metricsServer: string;
+}
+
+/**
+ * Pod IPs the emulated kubelets hand out: kind's default pod subnet. They are only written into pod status and
+ * endpoints; nothing ever connects to them (no container runs), and the API server refuses loopback endpoint addresses.
+ */
+export const POD_CIDR = "10.244.0.1/16";
+
+/**
+ * KwokctlConfiguration and KwokConfiguration documents. `metricsServerManifests` points at metrics-server's own
+ * kustomize base in its Go module (kwokctl builds it with our kubectl and rewrites it to reach the local process), so
+ * kwokctl never downloads the release manifest.
+ */
+export function kwokctlConfiguration(binaries: LocalClusterBinaries, metricsServerManifests: string, cacheDir: string): Array<Record<string, unknown>> {
+    return [
+        {
+            apiVersion: "config.kwok.x-k8s.io/v1alpha1",
+            kind: "KwokctlConfiguration",
+            options: {
+                runtime: "binary",
+                // kwokctl's default is 0.0.0.0: every component would listen on the machine's network too.
+                bindAddress: "127.0.0.1",
+                kubeApiserverBinary: binaries.kubeApiserver,
+                kubeControllerManagerBinary: binaries.kubeControllerManager,
+                kubeSchedulerBinary: binaries.kubeScheduler,
+                kubectlBinary: binaries.kubectl,
+                etcdBinary: binaries.etcd,
+                kwokControllerBinary: binaries.kwok,
+                enableMetricsServer: true,
+                metricsServerBinary: binaries.metricsServer,
+                metricsServerManifests: [metricsServerManifests],
+                cacheDir,
+            },
+        },
+        {
+            apiVersion: "config.kwok.x-k8s.io/v1alpha1",
+            kind: "KwokConfiguration",
+            options: { cidr: POD_CIDR },
+        },
+    ];
+}

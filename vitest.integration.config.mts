@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// The integration tests deploy with the real Pulumi engine onto the local cluster (npm run cluster:up first; see
+// docs/local-cluster.md and docs/testing.md).
+export default defineConfig({
+    test: {
+        include: ["test/integration/**/*.test.ts"],
+        testTimeout: 20 * 60_000,
+        hookTimeout: 10 * 60_000,
+        // One file at a time: they share one cluster, and the machine has 2 cores.
+        fileParallelism: false,
+        pool: "forks",
+    },
+});

@@ -148,7 +148,7 @@ export async function up(): Promise<void> {
     const kwokModule = moduleDir("kwok", "sigs.k8s.io/kwok");
     const configFile = path.join(stateDir, "kwokctl.yaml");
     fs.writeFileSync(configFile, yamlDocuments([
-        ...kwokctlConfiguration({
+        kwokctlConfiguration({
             kubeApiserver: tool("kube-apiserver"),
             kubeControllerManager: tool("kube-controller-manager"),
             kubeScheduler: tool("kube-scheduler"),

@@ -18,35 +18,30 @@ export interface LocalClusterBinaries {
 export const POD_CIDR = "10.244.0.1/16";
 
 /**
- * KwokctlConfiguration and KwokConfiguration documents. `metricsServerManifests` points at metrics-server's own
+ * The KwokctlConfiguration document. `metricsServerManifests` points at metrics-server's own
  * kustomize base in its Go module (kwokctl builds it with our kubectl and rewrites it to reach the local process), so
  * kwokctl never downloads the release manifest.
  */
-export function kwokctlConfiguration(binaries: LocalClusterBinaries, metricsServerManifests: string, cacheDir: string): Array<Record<string, unknown>> {
-    return [
-        {
-            apiVersion: "config.kwok.x-k8s.io/v1alpha1",
-            kind: "KwokctlConfiguration",
-            options: {
-                runtime: "binary",
-                // kwokctl's default is 0.0.0.0: every component would listen on the machine's network too.
-                bindAddress: "127.0.0.1",
-                kubeApiserverBinary: binaries.kubeApiserver,
-                kubeControllerManagerBinary: binaries.kubeControllerManager,
-                kubeSchedulerBinary: binaries.kubeScheduler,
-                kubectlBinary: binaries.kubectl,
-                etcdBinary: binaries.etcd,
-                kwokControllerBinary: binaries.kwok,
-                enableMetricsServer: true,
-                metricsServerBinary: binaries.metricsServer,
-                metricsServerManifests: [metricsServerManifests],
-                cacheDir,
-            },
+export function kwokctlConfiguration(binaries: LocalClusterBinaries, metricsServerManifests: string, cacheDir: string): Record<string, unknown> {
+    return {
+        apiVersion: "config.kwok.x-k8s.io/v1alpha1",
+        kind: "KwokctlConfiguration",
+        options: {
+            runtime: "binary",
+            // kwokctl's default is 0.0.0.0: every component would listen on the machine's network too.
+            bindAddress: "127.0.0.1",
+            kubeApiserverBinary: binaries.kubeApiserver,
+            kubeControllerManagerBinary: binaries.kubeControllerManager,
+            kubeSchedulerBinary: binaries.kubeScheduler,
+            kubectlBinary: binaries.kubectl,
+            etcdBinary: binaries.etcd,
+            kwokControllerBinary: binaries.kwok,
+            enableMetricsServer: true,
+            metricsServerBinary: binaries.metricsServer,
+            metricsServerManifests: [metricsServerManifests],
+            cacheDir,
         },
-        {
-            apiVersion: "config.kwok.x-k8s.io/v1alpha1",
-            kind: "KwokConfiguration",
-            options: { cidr: POD_CIDR },
-        },
-    ];
+        // A KwokConfiguration document would replace all of kwok's defaults; a flag changes only the pod range.
+        componentsPatches: [{ name: "kwok-controller", extraArgs: [{ key: "cidr", value: POD_CIDR }] }],
+    };
 }

@@ -4,19 +4,26 @@
 export interface LocalNode {
     name: string;
     controlPlane: boolean;
-    /** Loopback only: metrics-server connects to this address to scrape the node's (emulated) kubelet. */
-    internalIP: string;
     zone: string;
+    /** The node's share of the pod range (kind gives each node a /24 of 10.244.0.0/16 too). */
+    podCIDR: string;
 }
+
+/**
+ * Every node's InternalIP. metrics-server scrapes each node's kubelet at this address; all emulated kubelets are one
+ * KWOK process listening on loopback only, which serves each node under its own path (the resource-metrics-path
+ * annotation). Other loopback addresses would not reach it, and a non-loopback one must never be scraped from here.
+ */
+export const NODE_IP = "127.0.0.1";
 
 /** Capacity of every node: a laptop-sized machine, so the scheduler can run out of room as it would on kind. */
 export const NODE_CAPACITY = { cpu: "4", memory: "8Gi", pods: "110", "ephemeral-storage": "100Gi" };
 
 export function localNodes(cluster: string): LocalNode[] {
     return [
-        { name: `${cluster}-control-plane`, controlPlane: true, internalIP: "127.0.0.1", zone: "local-a" },
-        { name: `${cluster}-worker`, controlPlane: false, internalIP: "127.0.0.2", zone: "local-a" },
-        { name: `${cluster}-worker2`, controlPlane: false, internalIP: "127.0.0.3", zone: "local-b" },
+        { name: `${cluster}-control-plane`, controlPlane: true, zone: "local-a", podCIDR: "10.244.0.0/24" },
+        { name: `${cluster}-worker`, controlPlane: false, zone: "local-a", podCIDR: "10.244.1.0/24" },
+        { name: `${cluster}-worker2`, controlPlane: false, zone: "local-b", podCIDR: "10.244.2.0/24" },
     ];
 }
 
@@ -30,7 +37,11 @@ export function nodeObject(node: LocalNode, kubernetesVersion: string): Record<s
         kind: "Node",
         metadata: {
             name: node.name,
-            annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" },
+            annotations: {
+                "kwok.x-k8s.io/node": "fake",
+                "node.alpha.kubernetes.io/ttl": "0",
+                "metrics.k8s.io/resource-metrics-path": `/metrics/nodes/${node.name}/metrics/resource`,
+            },
             labels: {
                 "kubernetes.io/hostname": node.name,
                 "kubernetes.io/os": "linux",
@@ -39,9 +50,13 @@ export function nodeObject(node: LocalNode, kubernetesVersion: string): Record<s
                 ...(node.controlPlane ? { "node-role.kubernetes.io/control-plane": "" } : {}),
             },
         },
-        spec: node.controlPlane ? { taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }] } : {},
+        spec: {
+            podCIDR: node.podCIDR,
+            podCIDRs: [node.podCIDR],
+            ...(node.controlPlane ? { taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }] } : {}),
+        },
         status: {
-            addresses: [{ type: "InternalIP", address: node.internalIP }, { type: "Hostname", address: node.name }],
+            addresses: [{ type: "InternalIP", address: NODE_IP }, { type: "Hostname", address: node.name }],
             allocatable: NODE_CAPACITY,
             capacity: NODE_CAPACITY,
             nodeInfo: { kubeletVersion: `v${kubernetesVersion}`, operatingSystem: "linux", architecture: "amd64" },

@@ -49,14 +49,20 @@ export function cacheApp(overrides: Config = {}): Config {
 
 /** One stack of the program on the local cluster, in its own throw-away project copy and backend. */
 export class LiveStack {
-    private constructor(readonly project: EngineProject, readonly name: string, readonly namespace: string) {}
+    private constructor(
+        readonly project: EngineProject,
+        readonly name: string,
+        readonly namespace: string,
+        private readonly policyConfig: string,
+    ) {}
 
-    static async create(name: string, config: Config): Promise<LiveStack> {
+    /** `policyConfig` names the policy config under policies/config/ (by default the local stack's). */
+    static async create(name: string, config: Config, policyConfig = LOCAL_POLICY_CONFIG): Promise<LiveStack> {
         const project = EngineProject.create(findEngine());
         const namespace = (config["kube-appstack:namespace"] as { name: string }).name;
         project.writeStackFile(name, { config });
         await project.initStack(name);
-        return new LiveStack(project, name, namespace);
+        return new LiveStack(project, name, namespace, policyConfig);
     }
 
     /** Replaces the stack's config (Pulumi's own keys in the file, such as the encryption salt, stay). */
@@ -64,13 +70,13 @@ export class LiveStack {
         this.project.writeStackFile(this.name, { ...this.project.readStackFile(this.name), config });
     }
 
-    /** `pulumi up` with its preview, the policy pack and the local stack's policy config, as a user runs it. */
+    /** `pulumi up` with its preview, the policy pack and the stack's policy config, as a user runs it. */
     up(args: string[] = [], options: RunOptions = {}): Promise<RunResult> {
-        return this.pulumi(["up", "--yes", ...args, ...policyPackArgs(this.project, LOCAL_POLICY_CONFIG)], options);
+        return this.pulumi(["up", "--yes", ...args, ...policyPackArgs(this.project, this.policyConfig)], options);
     }
 
     preview(args: string[] = [], options: RunOptions = {}): Promise<RunResult> {
-        return this.pulumi(["preview", ...args, ...policyPackArgs(this.project, LOCAL_POLICY_CONFIG)], options);
+        return this.pulumi(["preview", ...args, ...policyPackArgs(this.project, this.policyConfig)], options);
     }
 
     destroy(options: RunOptions = {}): Promise<RunResult> {

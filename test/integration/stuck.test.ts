@@ -1,0 +1,71 @@
+// Rollouts that cannot finish, on the local cluster: `pulumi up` must fail within the app's readyTimeoutSeconds and say
+// why, in Kubernetes' words. And a stack that breaks a mandatory policy must not reach the API server at all.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cacheApp, kubectl, LiveStack, localStackConfig, requireLocalCluster, webApp } from "./live-stack";
+
+const WAIT = 30;
+/** Upper bound of a failing `pulumi up`: the wait, plus the preview, the policy pack and the engine's own start. */
+const FAILS_WITHIN_S = WAIT + 60;
+
+let stuck: LiveStack;
+let gate: LiveStack;
+
+beforeAll(async () => {
+    requireLocalCluster();
+    stuck = await LiveStack.create("it-stuck", localStackConfig("it-stuck", {
+        storage: [],
+        apps: [
+            // Asks for more CPU than any node has.
+            webApp({ name: "huge", replicas: 1, autoscaling: undefined, readyTimeoutSeconds: WAIT,
+                resources: { requests: { cpu: "16", memory: "128Mi" }, limits: { cpu: "16", memory: "256Mi" } } }),
+            // Starts, and never passes its readiness probe.
+            webApp({ name: "unready", replicas: 1, autoscaling: undefined, readyTimeoutSeconds: WAIT,
+                labels: { "emulate.kube-appstack.io/ready": "never" } }),
+            // Claims storage through the default StorageClass, which the test takes away.
+            cacheApp({ name: "orphan", readyTimeoutSeconds: WAIT }),
+        ],
+    }));
+    gate = await LiveStack.create("it-gate", localStackConfig("it-gate", {
+        storage: [],
+        // Valid config, but one replica and the pod-security defaults switched off: mandatory findings under prod's policies.
+        apps: [webApp({ replicas: 1, autoscaling: undefined, security: { runAsNonRoot: false, readOnlyRootFilesystem: false } })],
+    }), "prod");
+});
+
+afterAll(async () => {
+    await stuck?.cleanup();
+    await gate?.cleanup();
+});
+
+describe("stuck rollouts explain themselves", () => {
+    it("fails `pulumi up` within the apps' wait, naming for each app what Kubernetes reports", async () => {
+        // kind's standard class stops being the default for the length of this test: claims then have nowhere to bind.
+        kubectl(["annotate", "--overwrite", "storageclass", "standard", "storageclass.kubernetes.io/is-default-class=false"]);
+        let result;
+        const started = Date.now();
+        try {
+            result = await stuck.up([], { allowFailure: true });
+        } finally {
+            kubectl(["annotate", "--overwrite", "storageclass", "standard", "storageclass.kubernetes.io/is-default-class=true"]);
+        }
+        const seconds = (Date.now() - started) / 1000;
+        expect(result.code).not.toBe(0);
+        expect(seconds).toBeLessThan(FAILS_WITHIN_S);
+        const output = result.output;
+        expect(output).toMatch(/huge[\s\S]*Insufficient cpu/);
+        expect(output).toMatch(/containers with unready status: \[unready\]/);
+        expect(output).toMatch(/orphan[\s\S]*(unbound immediate PersistentVolumeClaims|no persistent volumes available for this claim and no storage class is set)/);
+    });
+});
+
+describe("the policy gate", () => {
+    it("stops a stack with mandatory violations before anything reaches the API server", async () => {
+        const result = await gate.up([], { allowFailure: true });
+        expect(result.code).not.toBe(0);
+        expect(result.output).toMatch(/\[mandatory\]\s+min-replicas/);
+        expect(result.output).toMatch(/\[mandatory\]\s+run-as-non-root/);
+        expect(() => kubectl(["get", "namespace", "it-gate"])).toThrow(/NotFound/);
+        expect(kubectl(["get", "deployments,services,pdb", "-A", "-l", "app.kubernetes.io/name=web", "-o", "name"])
+            .split("\n").filter((l) => l.includes("it-gate"))).toEqual([]);
+    });
+});

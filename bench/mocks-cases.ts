@@ -8,6 +8,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { PersistentStorage, StatefulApp, StatelessApp } from "../components";
+import { withApplyAnnotations } from "../components/kube-resource";
+import { KubeObject } from "../components/specs/kube-object";
 import { persistentStorageObjects } from "../components/specs/persistent-storage";
 import { statefulAppObjects } from "../components/specs/stateful-app";
 import { statelessAppObjects } from "../components/specs/stateless-app";
@@ -68,11 +70,16 @@ export interface RawObjects {
     stateful: Array<Objects<typeof statefulAppObjects>>;
 }
 
+/** The objects with the annotations the provider reads, as our components hand them over. */
+function forProvider<T extends object>(objects: T): T {
+    return Object.fromEntries(Object.entries(objects).map(([role, o]) => [role, o && withApplyAnnotations(o as KubeObject)])) as T;
+}
+
 export function rawObjects(plan: StackPlan): RawObjects {
     return {
-        storage: plan.storage.map((s) => persistentStorageObjects(s.name, s.args)),
-        stateless: plan.apps.flatMap((a) => (a.type === "stateless" ? [statelessAppObjects(a.name, a.args)] : [])),
-        stateful: plan.apps.flatMap((a) => (a.type === "stateful" ? [statefulAppObjects(a.name, a.args)] : [])),
+        storage: plan.storage.map((s) => forProvider(persistentStorageObjects(s.name, s.args))),
+        stateless: plan.apps.flatMap((a) => (a.type === "stateless" ? [forProvider(statelessAppObjects(a.name, a.args))] : [])),
+        stateful: plan.apps.flatMap((a) => (a.type === "stateful" ? [forProvider(statefulAppObjects(a.name, a.args))] : [])),
     };
 }
 

@@ -27,6 +27,20 @@ const CLASSES: Record<string, KubeResourceClass> = {
 };
 
 /**
+ * Annotations the provider reads when it applies an object, never sent on to Kubernetes' own logic. `patchForce`: the
+ * stack's config is the truth for every field it declares, so `pulumi up` takes a field back from whoever changed it
+ * behind Pulumi's back (`kubectl scale`, `kubectl set resources`) instead of stopping at a server-side apply conflict.
+ * Fields the stack does not declare (a Deployment's replicas under an autoscaler) stay with their owners. Only the
+ * Pulumi resources carry them: rendered manifests are for other tools.
+ */
+export const APPLY_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/patchForce": "true" };
+
+/** The object as the provider receives it: with APPLY_ANNOTATIONS. */
+export function withApplyAnnotations(object: KubeObject): KubeObject {
+    return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...APPLY_ANNOTATIONS } } };
+}
+
+/**
  * Declares a plain Kubernetes object as its typed Pulumi resource. The Pulumi resource name is the object's name, which
  * is unique per kind within our stacks; the object keeps its explicit `metadata.name` (no random suffix), so names in the
  * cluster are exactly the ones in the config.
@@ -35,7 +49,7 @@ function declareObject(object: KubeObject, opts: pulumi.CustomResourceOptions): 
     const key = `${object.apiVersion}/${object.kind}`;
     const resourceClass = CLASSES[key];
     if (!resourceClass) throw new Error(`kube-appstack cannot declare ${key} "${object.metadata.name}": no resource class is mapped for it`);
-    return new resourceClass(object.metadata.name, object as never, opts);
+    return new resourceClass(object.metadata.name, withApplyAnnotations(object) as never, opts);
 }
 
 /** Declares the objects that are present, in order, as children of `parent`. */

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withApplyAnnotations } from "./kube-resource";
 import { secretEnvObject, withSecretEnvRefs } from "./specs/secret-env";
 import { WorkloadArgs } from "./specs/pod-template";
 
@@ -16,6 +17,6 @@ export function withSecretValues<T extends WorkloadArgs>(
     const names = Object.keys(values);
     if (names.length === 0) return { specArgs: args };
     const object = secretEnvObject(app, args.namespace, Object.fromEntries(names.map((n) => [n, pulumi.secret(values[n])])));
-    const secret = new k8s.core.v1.Secret(object.metadata.name, object as never, opts);
+    const secret = new k8s.core.v1.Secret(object.metadata.name, withApplyAnnotations(object) as never, opts);
     return { specArgs: withSecretEnvRefs(app, args, names), secret };
 }

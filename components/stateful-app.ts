@@ -32,13 +32,15 @@ export class StatefulApp extends pulumi.ComponentResource {
         super("kube-appstack:index:StatefulApp", name, {}, opts);
         const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
         const objects = statefulAppObjects(name, specArgs);
+        // The client Service's wait is bounded too: the provider waits until none of its endpoints is unready.
+        const wait = readyWaitOptions(args.readyTimeoutSeconds);
         const { statefulSet } = declareObjects(
             { statefulSet: objects.statefulSet },
-            { ...childOptions(this, opts, secret ? [secret] : []), ...readyWaitOptions(args.readyTimeoutSeconds), protect: args.protect ?? false },
+            { ...childOptions(this, opts, secret ? [secret] : []), ...wait, protect: args.protect ?? false },
         );
         const rest = declareObjects(
             { headlessService: objects.headlessService, clientService: objects.clientService, disruptionBudget: objects.disruptionBudget },
-            childOptions(this, opts),
+            { ...childOptions(this, opts), ...wait },
         );
         this.statefulSet = statefulSet as k8s.apps.v1.StatefulSet;
         this.headlessService = rest.headlessService as k8s.core.v1.Service;

@@ -39,12 +39,12 @@ export class StatelessApp extends pulumi.ComponentResource {
             `${name}-replicas-handover`, objects.replicasHandover as never, { ...childOptions(this, opts), retainOnDelete: true },
         );
         const waitFor = [secret, handover].filter((r) => r !== undefined);
-        const { deployment } = declareObjects(
-            { deployment: objects.deployment }, { ...childOptions(this, opts, waitFor), ...readyWaitOptions(args.readyTimeoutSeconds) },
-        );
+        // The Service's wait is bounded too: the provider waits until none of its endpoints is unready.
+        const wait = readyWaitOptions(args.readyTimeoutSeconds);
+        const { deployment } = declareObjects({ deployment: objects.deployment }, { ...childOptions(this, opts, waitFor), ...wait });
         const rest = declareObjects(
             { service: objects.service, autoscaler: objects.autoscaler, disruptionBudget: objects.disruptionBudget },
-            childOptions(this, opts),
+            { ...childOptions(this, opts), ...wait },
         );
         this.deployment = deployment as k8s.apps.v1.Deployment;
         this.service = rest.service as k8s.core.v1.Service;

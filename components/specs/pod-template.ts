@@ -89,8 +89,9 @@ export interface WorkloadArgs {
     /** Extra labels on every object of the app (never used in selectors). @default none */
     labels?: Record<string, string>;
     /**
-     * How long `pulumi up` waits for the app's pods to be ready (a Deployment rolled out, every StatefulSet pod ready)
-     * before it fails with what Kubernetes reports about them (unschedulable pods, unbound claims, failing probes).
+     * How long `pulumi up` waits for the app to be ready (a Deployment rolled out, every StatefulSet pod ready, no unready
+     * endpoint behind its Services) before it fails with what Kubernetes reports (unschedulable pods, unbound claims,
+     * failing probes).
      * For a Deployment, keep it above `rollout.progressDeadlineSeconds`, so the failure names the stalled rollout.
      * @default 600 (DEFAULT_READY_TIMEOUT_SECONDS, Pulumi's own default)
      */

@@ -117,9 +117,18 @@ describe("a fixed-size app through its life", () => {
         const deployment = stack.get("deployment", "web");
         expect(deployment.spec.replicas).toBe(3);
         expect(readyPods()).toBe(3);
-        // Pulumi no longer claims spec.replicas: the autoscaler's count is left alone by the next update.
-        const managers = (deployment.metadata.managedFields as KubeJson[]).filter((m) => JSON.stringify(m.fieldsV1 ?? {}).includes('"f:replicas"'));
-        expect(managers.map((m) => m.manager)).not.toContain("pulumi-kubernetes");
+        // Pulumi's own field manager no longer claims spec.replicas: the autoscaler's count is left alone by the next update.
+        const fields = JSON.parse(stack.kubectl(["get", "deployment", "web", "--show-managed-fields", "-o", "json"])) as KubeJson;
+        const owners = (fields.metadata.managedFields as KubeJson[])
+            .filter((m) => JSON.stringify(m.fieldsV1?.["f:spec"] ?? {}).includes('"f:replicas"')).map((m) => m.manager as string);
+        expect(owners.length).toBeGreaterThan(0);
+        expect(owners.filter((m) => /^pulumi-kubernetes-/.test(m))).toEqual([]);
+        // The next update drops the hand-over patch from the stack (retained in the cluster, so the field stays owned),
+        // and the count stays; after that, updates change nothing.
+        const next = await stack.up();
+        expect(resourceSummary(next.output).deleted).toBe(1);
+        expect(next.output).toMatch(/kubernetes:apps\/v1:DeploymentPatch\s+web-replicas-handover\s+deleted/);
+        expect(stack.get("deployment", "web").spec.replicas).toBe(3);
         expect(Object.keys(resourceSummary((await stack.up()).output))).toEqual(["unchanged"]);
     });
 });

@@ -200,11 +200,14 @@ describe("local stack under mocks", () => {
 describe("how long `pulumi up` waits for an app's pods (readyTimeoutSeconds)", () => {
     const timeouts = (r: Registration) => r.customTimeouts;
 
-    it("bounds the wait of every Deployment and StatefulSet at 600s by default, and nothing else", async () => {
+    it("bounds the wait of every app object at 600s by default (workloads, and Services that wait for their endpoints), and nothing else", async () => {
         const r = await run("staging");
-        expect(timeouts(r.get(T.deployment, "web"))).toEqual({ create: "600s", update: "600s", delete: "" });
-        expect(timeouts(r.get(T.statefulSet, "cache"))).toEqual({ create: "600s", update: "600s", delete: "" });
-        expect(timeouts(r.get(T.service, "web"))).toEqual({ create: "", update: "", delete: "" });
+        const bounded = { create: "600s", update: "600s", delete: "" };
+        for (const [type, name] of [[T.deployment, "web"], [T.service, "web"], [T.statefulSet, "cache"], [T.service, "cache-headless"]]) {
+            expect(timeouts(r.get(type, name)), `${type} ${name}`).toEqual(bounded);
+        }
+        expect(timeouts(r.get(T.namespace, "apps"))).toEqual({ create: "", update: "", delete: "" });
+        expect(timeouts(r.get(T.pvc, "shared-data"))).toEqual({ create: "", update: "", delete: "" });
     });
 
     it("takes each app's readyTimeoutSeconds", async () => {
@@ -212,6 +215,7 @@ describe("how long `pulumi up` waits for an app's pods (readyTimeoutSeconds)", (
         const apps = (config["kube-appstack:apps"] as Array<Record<string, unknown>>).map((a) => ({ ...a, readyTimeoutSeconds: a.name === "web" ? 45 : 90 }));
         const r = await runProgram("staging", { ...config, "kube-appstack:apps": apps });
         expect(timeouts(r.get(T.deployment, "web"))).toMatchObject({ create: "45s", update: "45s" });
+        expect(timeouts(r.get(T.service, "web"))).toMatchObject({ create: "45s", update: "45s" });
         expect(timeouts(r.get(T.statefulSet, "cache"))).toMatchObject({ create: "90s", update: "90s" });
     });
 });

@@ -5,11 +5,19 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { main } from "../../cli/main";
 import { objectFile, renderStack } from "../../cli/render";
+import { APPLY_ANNOTATIONS } from "../../components/kube-resource";
 import { KubeObject } from "../../components/specs/kube-object";
 import { SECRET_PLACEHOLDER } from "../../program/stack-objects";
 import { REPO, runProgram, SECRET_SIG, stackConfigFile } from "../support/run-program";
 
 const key = (o: KubeObject) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+
+/** The object without the annotations only the Kubernetes provider reads (the renderer writes manifests for other tools). */
+function withoutApplyAnnotations(object: KubeObject): KubeObject {
+    const annotations = Object.fromEntries(Object.entries(object.metadata.annotations ?? {}).filter(([k]) => !(k in APPLY_ANNOTATIONS)));
+    const { annotations: _all, ...metadata } = object.metadata;
+    return { ...object, metadata: Object.keys(annotations).length > 0 ? { ...metadata, annotations } : metadata };
+}
 
 /** What the program declares under mocks, as plain objects (secrets as the renderer's placeholder). */
 async function declared(stack: string, config: Record<string, unknown>, secretKeys: string[] = []): Promise<Map<string, unknown>> {
@@ -20,7 +28,8 @@ async function declared(stack: string, config: Record<string, unknown>, secretKe
             const inputs = JSON.parse(r.wire, (_k, v) => (v && typeof v === "object" && Object.values(v).includes(SECRET_SIG)
                 ? Object.fromEntries(Object.keys(v.value).map((n) => [n, SECRET_PLACEHOLDER]))
                 : v)) as KubeObject;
-            return inputs;
+            expect(inputs.metadata.annotations, key(inputs)).toMatchObject(APPLY_ANNOTATIONS);
+            return withoutApplyAnnotations(inputs);
         });
     return new Map(objects.map((o) => [key(o), o]));
 }

@@ -2,7 +2,7 @@
 // protected stack that `pulumi destroy` refuses to touch, claims that outlive their StatefulSet, and what an unprotected
 // destroy removes (README, Data safety).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cacheApp, kubectl, KubeJson, LiveStack, localStackConfig, requireLocalCluster } from "./live-stack";
+import { cacheApp, kubectl, KubeJson, LiveStack, localStackConfig, requireLocalCluster, webApp } from "./live-stack";
 
 const NAMESPACE = "it-data";
 const STORAGE_PV = `${NAMESPACE}-shared-data`;
@@ -67,7 +67,8 @@ describe("stateful data on the local cluster", () => {
         stack.setConfig(config({ protectData: false }));
         await stack.up();
         const volumes = [0, 1, 2].map((i) => stack.get("pvc", `data-cache-${i}`).spec.volumeName as string);
-        stack.setConfig(config({ protectData: false, apps: [] }));
+        // A stack needs one app at least: the cache gives way to a small web app.
+        stack.setConfig(config({ protectData: false, apps: [webApp({ replicas: 1, autoscaling: undefined })] }));
         const result = await stack.up();
         expect(result.output).toMatch(/kubernetes:apps\/v1:StatefulSet\s+cache\s+deleted/);
         expect(exists(["-n", NAMESPACE, "statefulset", "cache"])).toBe(false);

@@ -2,7 +2,7 @@
 // generates. kind asks the container runtime (`docker info`, `docker ps`) before it reads its config, and this machine has
 // no Docker engine, so a stand-in `docker` answers exactly those two and refuses everything else: kind then validates
 // the config for real, and a good config fails only later, when kind asks the runtime for the node image.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -46,16 +46,22 @@ afterAll(() => {
     fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** `kind create cluster` with the config KindCluster generates for `args`, bypassing our own validation. */
-function kindCreate(args: KindClusterArgs): { code: number | null; output: string } {
+/**
+ * `kind create cluster` with the config KindCluster generates for `args`, bypassing our own validation. kind retries the
+ * image pull for about 10 s before it gives up, so the cases run concurrently.
+ */
+function kindCreate(args: KindClusterArgs): Promise<{ code: number | null; output: string }> {
     const resolved = resolveKindClusterArgs(args, { defaultName: "kind-cli-test", projectDir: dir });
-    const config = path.join(dir, `${resolved.name}.yaml`);
+    const config = fs.mkdtempSync(path.join(dir, "config-")) + "/kind.yaml";
     fs.writeFileSync(config, renderKindConfig(resolved));
-    const result = spawnSync(tool("kind"), ["create", "cluster", "--config", config, "--retain=false"], { env, encoding: "utf8", timeout: 120_000 });
-    return { code: result.status, output: `${result.stdout}${result.stderr}` };
+    return new Promise((resolve) => {
+        execFile(tool("kind"), ["create", "cluster", "--config", config, "--retain=false"], { env, timeout: 120_000 }, (error, stdout, stderr) => {
+            resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+        });
+    });
 }
 
-describe("the real kind CLI and the configs KindCluster generates", () => {
+describe.concurrent("the real kind CLI and the configs KindCluster generates", () => {
     it("is the kind version the README asks for", () => {
         const version = spawnSync(tool("kind"), ["version"], { env, encoding: "utf8" }).stdout;
         expect(version).toMatch(/^kind v0\.29\.0 /);
@@ -83,9 +89,9 @@ describe("the real kind CLI and the configs KindCluster generates", () => {
             nodeLabels: { "example.com/pool": "apps", "node.kubernetes.io/exclude-from-external-load-balancers": "" },
         }],
     ];
-    it.each(good)("accepts %s: kind gets past its validation to the node image", (_, args) => {
+    it.each(good)("accepts %s: kind gets past its validation to the node image", async (_, args) => {
         expect(kindClusterArgsProblems(args, "cluster.kind")).toEqual([]);
-        const result = kindCreate(args);
+        const result = await kindCreate(args);
         expect(result.code).not.toBe(0);
         expect(result.output).toContain(PAST_VALIDATION);
         expect(result.output).toContain("stand-in docker");
@@ -103,9 +109,9 @@ describe("the real kind CLI and the configs KindCluster generates", () => {
             extraPortMappings: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81, hostPort: 8080, listenAddress: "0.0.0.0" }],
         }, /already listens on 127\.0\.0\.1:8080\/TCP/, /port mapping with same listen address, port and protocol already configured/],
     ];
-    it.each(bad)("rejects %s, as kind does", (_, args, ours, kinds) => {
+    it.each(bad)("rejects %s, as kind does", async (_, args, ours, kinds) => {
         expect(kindClusterArgsProblems(args, "cluster.kind").join("\n")).toMatch(ours);
-        const result = kindCreate(args);
+        const result = await kindCreate(args);
         expect(result.code).not.toBe(0);
         expect(result.output).toMatch(kinds);
         expect(result.output).not.toContain(PAST_VALIDATION);
@@ -117,9 +123,9 @@ describe("the real kind CLI and the configs KindCluster generates", () => {
         ["a label the kubelet may not set on its own node", { nodeLabels: { "kubernetes.io/role": "db" } }, /may not set labels under kubernetes\.io\//],
         ["a random host port (0)", { extraPortMappings: [{ containerPort: 80, hostPort: 0 }] }, /hostPort: got 0/],
     ];
-    it.each(stricter)("rejects %s, which kind would accept", (_, args, ours) => {
+    it.each(stricter)("rejects %s, which kind would accept", async (_, args, ours) => {
         expect(kindClusterArgsProblems(args, "cluster.kind").join("\n")).toMatch(ours);
-        const result = kindCreate(args);
+        const result = await kindCreate(args);
         expect(result.output).toContain(PAST_VALIDATION);
     });
 });

@@ -30,7 +30,6 @@ export function childOptions(
     return { parent, dependsOn };
 }
 
-
 /**
  * Options that bound how long the provider waits for a workload's pods to be ready. A rollout that cannot finish then
  * fails `pulumi up` with the provider's account of the pods, instead of hanging on.

@@ -27,7 +27,8 @@ const CLASSES: Record<string, KubeResourceClass> = {
 };
 
 /**
- * Annotations the provider reads when it applies an object, never sent on to Kubernetes' own logic. `patchForce`: the
+ * Annotations for the provider, which it reads when it applies an object (they are stored on the object too, and mean
+ * nothing to Kubernetes itself). `patchForce`: the
  * stack's config is the truth for every field it declares, so `pulumi up` takes a field back from whoever changed it
  * behind Pulumi's back (`kubectl scale`, `kubectl set resources`) instead of stopping at a server-side apply conflict.
  * Fields the stack does not declare (a Deployment's replicas under an autoscaler) stay with their owners. Only the

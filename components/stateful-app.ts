@@ -32,7 +32,8 @@ export class StatefulApp extends pulumi.ComponentResource {
         super("kube-appstack:index:StatefulApp", name, {}, opts);
         const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
         const objects = statefulAppObjects(name, specArgs);
-        // The client Service's wait is bounded too: the provider waits until none of its endpoints is unready.
+        // Every object of the app waits at most that long; it matters for the StatefulSet and for a client Service,
+        // which the provider holds until none of its endpoints is unready.
         const wait = readyWaitOptions(args.readyTimeoutSeconds);
         const { statefulSet } = declareObjects(
             { statefulSet: objects.statefulSet },

@@ -39,7 +39,8 @@ export class StatelessApp extends pulumi.ComponentResource {
             `${name}-replicas-handover`, objects.replicasHandover as never, { ...childOptions(this, opts), retainOnDelete: true },
         );
         const waitFor = [secret, handover].filter((r) => r !== undefined);
-        // The Service's wait is bounded too: the provider waits until none of its endpoints is unready.
+        // Every object of the app waits at most that long; it matters for the Deployment and for the Service, which the
+        // provider holds until none of its endpoints is unready.
         const wait = readyWaitOptions(args.readyTimeoutSeconds);
         const { deployment } = declareObjects({ deployment: objects.deployment }, { ...childOptions(this, opts, waitFor), ...wait });
         const rest = declareObjects(

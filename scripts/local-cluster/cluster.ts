@@ -52,13 +52,15 @@ function run(command: string, args: string[], options: SpawnSyncOptions & { inpu
     return String(result.stdout ?? "");
 }
 
-/** kubectl against the local cluster only, whatever KUBECONFIG says. */
+/** kubectl against the local cluster only, whatever KUBECONFIG says; a request that hangs fails after 30 s. */
 export function kubectl(args: string[], input?: string): string {
-    return run(tool("kubectl"), ["--kubeconfig", kubeconfigPath, "--context", CONTEXT, ...args], { input });
+    return run(tool("kubectl"), ["--kubeconfig", kubeconfigPath, "--context", CONTEXT, "--request-timeout=30s", ...args], { input });
 }
 
 function kwokctl(args: string[]): string {
-    return run(tool("kwokctl"), [...args], { env: { ...process.env, KWOK_WORKDIR: kwokWorkdir }, stdio: ["ignore", "inherit", "pipe"] });
+    // KWOK_* variables override kwokctl's config file (runtime, versions, binaries): only the work folder is ours to set.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("KWOK_")));
+    return run(tool("kwokctl"), [...args], { env: { ...env, KWOK_WORKDIR: kwokWorkdir }, stdio: ["ignore", "inherit", "pipe"] });
 }
 
 /** The directory of a Go module that one of our tool wrappers (scripts/tools/<wrapper>) requires, from Go's module cache. */
@@ -72,14 +74,18 @@ function yamlDocuments(objects: Array<Record<string, unknown>>): string {
     return objects.map((o) => stringify(o)).join("---\n");
 }
 
-/** The API server answers /readyz with our credentials. */
+/** The API server answers /readyz with our credentials (three tries: a busy machine may miss one). */
 export function isRunning(): boolean {
     if (!fs.existsSync(kubeconfigPath)) return false;
-    try {
-        return kubectl(["get", "--raw", "/readyz"]).trim() === "ok";
-    } catch {
-        return false;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+        try {
+            if (kubectl(["get", "--raw", "/readyz"]).trim() === "ok") return true;
+        } catch {
+            // tried again below
+        }
+        if (attempt < 3) spawnSync("sleep", ["1"]);
     }
+    return false;
 }
 
 /** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat): with the PID, it names one process. */
@@ -103,17 +109,54 @@ function startProvisioner(helperImage: string): void {
     fs.writeFileSync(provisionerPidFile, JSON.stringify({ pid: child.pid, start: processStartTime(child.pid) }));
 }
 
+/** Sends `signal` to `pid` unless it has exited already. */
+function signal(pid: number, name: NodeJS.Signals): void {
+    try {
+        process.kill(pid, name);
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    }
+}
+
 function stopProvisioner(): void {
     if (!fs.existsSync(provisionerPidFile)) return;
-    const { pid, start } = JSON.parse(fs.readFileSync(provisionerPidFile, "utf8")) as { pid: number; start?: string };
+    let recorded: { pid?: unknown; start?: unknown } = {};
+    try {
+        recorded = JSON.parse(fs.readFileSync(provisionerPidFile, "utf8")) as typeof recorded;
+    } catch {
+        // A damaged PID file names no process we can be sure of: nothing is stopped on its word.
+    }
+    const { pid, start } = recorded;
     // Only the process we started: a PID reused by another process since then has another start time.
-    if (start !== undefined && processStartTime(pid) === start) {
-        process.kill(pid, "SIGTERM");
+    if (typeof pid === "number" && typeof start === "string" && processStartTime(pid) === start) {
+        signal(pid, "SIGTERM");
         const deadline = Date.now() + 10_000;
         while (processStartTime(pid) === start && Date.now() < deadline) spawnSync("sleep", ["0.1"]);
-        if (processStartTime(pid) === start) process.kill(pid, "SIGKILL");
+        if (processStartTime(pid) === start) signal(pid, "SIGKILL");
     }
     fs.rmSync(provisionerPidFile);
+}
+
+/** Whether the process with this PID runs a program from our state folder (kwokctl copies each component's binary there). */
+function isOurs(pid: number): boolean {
+    try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(stateDir);
+    } catch {
+        return false;
+    }
+}
+
+/**
+ * kwokctl stops its components by the PIDs in its PID files, whoever has them now. After a reboot or a crash those PIDs
+ * may belong to other processes: drop every PID file whose process is not one of ours, so kwokctl never signals it.
+ */
+function dropStalePidFiles(): void {
+    const pids = path.join(kwokWorkdir, "clusters", CLUSTER_NAME, "pids");
+    if (!fs.existsSync(pids)) return;
+    for (const file of fs.readdirSync(pids)) {
+        const pid = Number(fs.readFileSync(path.join(pids, file), "utf8").trim());
+        if (!Number.isInteger(pid) || pid <= 0 || !isOurs(pid)) fs.rmSync(path.join(pids, file));
+    }
 }
 
 /** Processes whose command line names the state folder: after `down`, there must be none. */
@@ -128,19 +171,25 @@ function leftoverProcesses(): string[] {
     });
 }
 
-function installTools(): void {
-    const result = spawnSync(path.join(repoRoot, "scripts", "install-tools.sh"), ["cluster"], { stdio: "inherit" });
-    if (result.status !== 0) throw new StepError("scripts/install-tools.sh cluster failed (its output is above)");
+/** Builds one group of tools (`engine` or `cluster`) with scripts/install-tools.sh, which skips what is current. */
+export function installTools(group: "engine" | "cluster"): void {
+    const result = spawnSync(path.join(repoRoot, "scripts", "install-tools.sh"), [group], { stdio: "inherit" });
+    if (result.status !== 0) throw new StepError(`scripts/install-tools.sh ${group} failed (its output is above)`);
 }
 
 export async function up(): Promise<void> {
-    installTools();
+    installTools("cluster");
     if (isRunning()) {
         log(`already running; kubeconfig ${path.relative(repoRoot, kubeconfigPath)}, context ${CONTEXT}`);
         return;
     }
     if (fs.existsSync(stateDir)) {
-        log("a stopped or half-started cluster is left over: removing it first");
+        // Data is only removed when nothing of the cluster runs any more: a live but slow cluster is left alone.
+        if (leftoverProcesses().length > 0) {
+            throw new StepError("the local cluster's processes are running, but its API server does not answer; " +
+                "look at .local-cluster/kwok/clusters/kube-appstack-local/logs/, or run `npm run cluster:down` and then up again");
+        }
+        log("a stopped cluster is left over: removing it first");
         down();
     }
     const started = Date.now();
@@ -183,6 +232,7 @@ export async function up(): Promise<void> {
 export function down(): void {
     stopProvisioner();
     if (fs.existsSync(path.join(kwokWorkdir, "clusters", CLUSTER_NAME))) {
+        dropStalePidFiles();
         kwokctl(["delete", "cluster", "--name", CLUSTER_NAME, "--kubeconfig", kubeconfigPath]);
     }
     const left = leftoverProcesses();

@@ -3,11 +3,11 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { repoRoot, stateDir, StepError, toolsBin, up } from "./cluster";
+import { installTools, repoRoot, stateDir, StepError, toolsBin, up } from "./cluster";
 
-/** The stack and the policy config it runs under: the local stack is the dev stack's apps, so it has dev's policy levels. */
 const STACK = "local";
-const POLICY_CONFIG = "policies/config/dev.json";
+/** Under policies/config/: the local stack runs the dev stack's apps, under the dev stack's policy levels. */
+export const LOCAL_POLICY_CONFIG = "dev";
 
 /**
  * Where the local stack's state lives unless PULUMI_BACKEND_URL says otherwise: beside the cluster, so that
@@ -26,14 +26,15 @@ function pulumi(args: string[], env: NodeJS.ProcessEnv): void {
 }
 
 export async function deployLocalStack(): Promise<void> {
-    const install = spawnSync(path.join(repoRoot, "scripts", "install-tools.sh"), ["engine"], { stdio: "inherit" });
-    if (install.status !== 0) throw new StepError("scripts/install-tools.sh engine failed (its output is above)");
+    installTools("engine");
     await up();
     fs.mkdirSync(localBackend, { recursive: true });
     const env: NodeJS.ProcessEnv = {
         ...process.env,
-        // Our tools first: the CLI finds its language host and plugins on PATH, never downloads one.
+        // Our tools first: the CLI finds its language host and plugins on PATH, and fails at once rather than trying to
+        // download a plugin it lacks.
         PATH: `${toolsBin()}${path.delimiter}${process.env.PATH ?? ""}`,
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${localBackend}`,
         // Pulumi.local.yaml carries the salt of an empty passphrase: the stack holds no secret (its cluster's
         // kubeconfig is a file path), so nobody has to invent a passphrase for a throw-away stack.
@@ -42,6 +43,6 @@ export async function deployLocalStack(): Promise<void> {
     };
     delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
     pulumi(["stack", "select", STACK, "--create", "--secrets-provider", "passphrase"], env);
-    pulumi(["up", "--stack", STACK, "--yes", "--policy-pack", "policies", "--policy-pack-config", POLICY_CONFIG], env);
+    pulumi(["up", "--stack", STACK, "--yes", "--policy-pack", "policies", "--policy-pack-config", `policies/config/${LOCAL_POLICY_CONFIG}.json`], env);
     console.log(`local-cluster: the local stack is up. kubectl --kubeconfig .local-cluster/kubeconfig get all -n apps; npm run cluster:down removes it all.`);
 }

@@ -37,19 +37,17 @@ export interface KindStorage {
     objects: Array<Record<string, unknown>>;
     /** The helper image kind gives the provisioner (`--helper-image`); never pulled here. */
     helperImage: string;
-    /** Namespace, ConfigMap and ServiceAccount the provisioner works with. */
-    namespace: string;
 }
 
 export function kindStorage(kindModuleDir: string): KindStorage {
     const source = fs.readFileSync(path.join(kindModuleDir, KIND_STORAGE_FILE), "utf8");
     const objects = parseAllDocuments(goStringConstant(source, "defaultStorageManifest"))
-        .map((doc) => doc.toJS() as Record<string, unknown> & { kind: string; metadata: { namespace?: string }; data?: Record<string, string> })
+        .map((doc) => doc.toJS() as Record<string, unknown> & { kind: string; data?: Record<string, string> })
         .filter((o) => o !== null && o.kind !== "Deployment");
     const config = objects.find((o) => o.kind === "ConfigMap");
     if (!config?.data?.["helperPod.yaml"]) throw new Error(`kind's storage manifest in ${KIND_STORAGE_FILE} has no helperPod.yaml`);
     const helperPod = parseAllDocuments(config.data["helperPod.yaml"])[0].toJS() as { metadata: { labels?: Record<string, string> } };
     helperPod.metadata.labels = { ...helperPod.metadata.labels, [COMPLETES_LABEL]: "true" };
     config.data["helperPod.yaml"] = stringify(helperPod);
-    return { objects, helperImage: goStringConstant(source, "storageHelperImage"), namespace: config.metadata.namespace ?? "local-path-storage" };
+    return { objects, helperImage: goStringConstant(source, "storageHelperImage") };
 }

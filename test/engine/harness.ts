@@ -99,7 +99,8 @@ export class EngineProject {
         const source = options.source ?? repoRoot;
         const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-engine-"));
         const copy = path.join(tempDir, "copy");
-        const skipped = new Set(["node_modules", ".git", ".tools", "bin-out", "rendered", ".pulumi", ".kind-data"]);
+        // .local-cluster: a running cluster's etcd data, keys and logs, never part of a project.
+        const skipped = new Set(["node_modules", ".git", ".tools", "bin-out", "rendered", ".pulumi", ".kind-data", ".local-cluster"]);
         fs.cpSync(source, copy, {
             recursive: true,
             filter: (file) => !(path.dirname(file) === source && skipped.has(path.basename(file))),

@@ -117,7 +117,7 @@ describe.concurrent("the real kind CLI and the configs KindCluster generates", (
         expect(result.output).not.toContain(PAST_VALIDATION);
     });
 
-    // Stricter than kind on purpose (docs/kind.md says why); kind itself would go on to create these clusters.
+    // Stricter than kind on purpose (README, `cluster.kind`: caps and kubelet label rules); kind would create these clusters.
     const stricter: Array<[string, KindClusterArgs, RegExp]> = [
         ["21 workers (a typo's worth of containers on a laptop)", { workerNodes: 21 }, /workerNodes: got 21/],
         ["a label the kubelet may not set on its own node", { nodeLabels: { "kubernetes.io/role": "db" } }, /may not set labels under kubernetes\.io\//],

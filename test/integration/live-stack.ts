@@ -1,14 +1,12 @@
 // What the integration tests share: a Pulumi stack of this program on the local cluster (npm run cluster:up), deployed
 // by the real engine with the policy pack, and kubectl to look at what Kubernetes made of it.
 import { CONTEXT, isRunning, kubeconfigPath, kubectl } from "../../scripts/local-cluster/cluster";
+import { LOCAL_POLICY_CONFIG } from "../../scripts/local-cluster/deploy-local-stack";
 import { policyPackArgs } from "../engine/app-stacks";
 import { EngineProject, findEngine, RunOptions, RunResult } from "../engine/harness";
 import { stackConfigFile } from "../support/run-program";
 
-export { kubectl };
-
-/** The policy config of the local stack: it runs the dev stack's apps, under the dev stack's policy levels. */
-export const LOCAL_POLICY_CONFIG = "dev";
+export { kubectl, LOCAL_POLICY_CONFIG };
 
 /** Throws, so the suite fails rather than skips, when the local cluster is not running. */
 export function requireLocalCluster(): void {

@@ -2,6 +2,7 @@
 // drift behind Pulumi's back, a rolling update watched pod by pod, a version that never becomes ready, and the switch from
 // fixed replicas to autoscaling.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NEVER_READY_LABEL, NEVER_READY_VALUE } from "../../scripts/local-cluster/emulation";
 import { KubeJson, LiveStack, localStackConfig, requireLocalCluster, resourceSummary, sampleWhile, webApp } from "./live-stack";
 
 const NAMESPACE = "it-rollout";
@@ -74,7 +75,7 @@ describe("a fixed-size app through its life", () => {
     it("fails `pulumi up` within its wait when the new version never becomes ready, and the old version keeps serving", async () => {
         stack.setConfig(config({
             image: "nginxinc/nginx-unprivileged:1.27.5-alpine",
-            labels: { "emulate.kube-appstack.io/ready": "never" },
+            labels: { [NEVER_READY_LABEL]: NEVER_READY_VALUE },
             rollout: { progressDeadlineSeconds: 20 },
             readyTimeoutSeconds: 60,
         }));

@@ -2,11 +2,12 @@
 // why where the provider lets it (docs/local-cluster.md, Known gaps). And a stack that breaks a mandatory policy must not
 // reach the API server at all.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NEVER_READY_LABEL, NEVER_READY_VALUE } from "../../scripts/local-cluster/emulation";
 import { cacheApp, kubectl, LiveStack, localStackConfig, requireLocalCluster, webApp } from "./live-stack";
 
 const WAIT = 30;
-/** Upper bound of a failing `pulumi up`: the wait, plus the preview, the policy pack and the engine's own start. */
-const FAILS_WITHIN_S = WAIT + 60;
+/** Upper bound of a failing `pulumi up`: the wait, plus the preview, the policy pack and the engine's start on 2 busy cores. */
+const FAILS_WITHIN_S = WAIT + 120;
 
 let stuck: LiveStack;
 let gate: LiveStack;
@@ -21,7 +22,7 @@ beforeAll(async () => {
                 resources: { requests: { cpu: "16", memory: "128Mi" }, limits: { cpu: "16", memory: "256Mi" } } }),
             // Starts, and never passes its readiness probe.
             webApp({ name: "unready", replicas: 1, autoscaling: undefined, readyTimeoutSeconds: WAIT,
-                labels: { "emulate.kube-appstack.io/ready": "never" } }),
+                labels: { [NEVER_READY_LABEL]: NEVER_READY_VALUE } }),
             // Claims storage through the default StorageClass, which the test takes away.
             cacheApp({ name: "orphan", readyTimeoutSeconds: WAIT }),
         ],
@@ -43,9 +44,12 @@ describe("stuck rollouts explain themselves", () => {
         // kind's standard class stops being the default for the length of this test: claims then have nowhere to bind.
         kubectl(["annotate", "--overwrite", "storageclass", "standard", "storageclass.kubernetes.io/is-default-class=false"]);
         let result;
+        let orphanClaim;
         const started = Date.now();
         try {
             result = await stuck.up([], { allowFailure: true });
+            // Read while the class is away: once it is the default again, Kubernetes assigns it to class-less claims.
+            orphanClaim = stuck.get("pvc", "data-orphan-0");
         } finally {
             kubectl(["annotate", "--overwrite", "storageclass", "standard", "storageclass.kubernetes.io/is-default-class=true"]);
         }
@@ -61,7 +65,6 @@ describe("stuck rollouts explain themselves", () => {
         // provider's wait reports neither (docs/local-cluster.md, Known gaps), so `pulumi up` names only the app that waited.
         const huge = stuck.list("pods", "app.kubernetes.io/name=huge")[0];
         expect(huge.status.conditions.find((c: { type: string }) => c.type === "PodScheduled").message).toMatch(/Insufficient cpu/);
-        const orphanClaim = stuck.get("pvc", "data-orphan-0");
         expect(orphanClaim.status.phase).toBe("Pending");
         expect(orphanClaim.spec.storageClassName).toBeUndefined();
     });

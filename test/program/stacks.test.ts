@@ -1,7 +1,9 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { KubeObject } from "../../components/specs/kube-object";
 import { validateAgainstOpenApi } from "../support/openapi";
-import { ProgramRun, Registration, runProgram, SECRET_SIG, stackConfigFile } from "../support/run-program";
+import { ProgramRun, REPO, Registration, runProgram, SECRET_SIG, stackConfigFile } from "../support/run-program";
 
 const T = {
     provider: "pulumi:providers:kubernetes",
@@ -183,6 +185,8 @@ describe("local stack under mocks", () => {
         const { "kube-appstack:cluster": _devCluster, ...dev } = stackConfigFile("dev");
         expect(local).toEqual(dev);
         expect(localCluster).toEqual({ kubeconfig: { context: "kwok-kube-appstack-local", path: ".local-cluster/kubeconfig" } });
+        // Its salt is an empty passphrase's: a secret set on this stack would be readable by anyone with the file.
+        expect(fs.readFileSync(path.join(REPO, "Pulumi.local.yaml"), "utf8")).not.toMatch(/secure:/);
     });
 
     it("declares the dev stack's objects through one provider on the local cluster's context, and no kind cluster", async () => {
@@ -200,7 +204,7 @@ describe("local stack under mocks", () => {
 describe("how long `pulumi up` waits for an app's pods (readyTimeoutSeconds)", () => {
     const timeouts = (r: Registration) => r.customTimeouts;
 
-    it("bounds the wait of every app object at 600s by default (workloads, and Services that wait for their endpoints), and nothing else", async () => {
+    it("bounds the wait of every app object at 600s by default (workloads, and Services that wait for their endpoints), not the namespace's or storage's", async () => {
         const r = await run("staging");
         const bounded = { create: "600s", update: "600s", delete: "" };
         for (const [type, name] of [[T.deployment, "web"], [T.service, "web"], [T.statefulSet, "cache"], [T.service, "cache-headless"]]) {

@@ -4,7 +4,7 @@
  * unknown at preview time and the preview needs neither Docker nor a cluster. Runs in a throw-away project copy with a
  * local file backend and a passphrase, as the engine tests do.
  */
-import { EngineProject, findEngine } from "../test/engine/harness";
+import { EngineProject, findEngine } from "../harness/pulumi-engine";
 
 export type PreviewResult = { seconds: number[] } | { skipped: string };
 

@@ -14,7 +14,7 @@ import { formatManifestError, type ManifestError, parseManifest } from "../polic
 import { defaultPolicyConfig, loadPolicyConfig, type PolicyConfig, PolicyConfigError } from "../policies/policy-config";
 import type { Violation } from "../policies/rule";
 import { rules } from "../policies/rules";
-import type { Io } from "./main";
+import type { Io } from "./io";
 
 const EXIT_OK = 0;
 const EXIT_MANDATORY = 1;

@@ -1,15 +1,7 @@
 /** `kube-appstack <command> ...`: picks the subcommand and returns the process exit status. */
 import { runCheck } from "./check";
+import type { Command, Io } from "./io";
 import { runRender } from "./render";
-
-/** Where a command writes; tests pass their own to capture output. */
-export interface Io {
-    readonly stdout: (text: string) => void;
-    readonly stderr: (text: string) => void;
-}
-
-/** A subcommand: its arguments in, the exit status out (async, so commands may run Pulumi programs). */
-export type Command = (args: string[], io: Io) => number | Promise<number>;
 
 const processIo: Io = {
     stdout: (text) => process.stdout.write(text),

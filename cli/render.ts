@@ -13,7 +13,7 @@ import { CONFIG_NAMESPACE, configValue, StackConfigError } from "../config/load-
 import { validateStackConfig } from "../config/validate-stack";
 import { stackObjects } from "../program/stack-objects";
 import { stackPlan } from "../program/stack-plan";
-import type { Io } from "./main";
+import type { Io } from "./io";
 import { manifestYaml } from "./manifest-yaml";
 
 const USAGE = `usage: kube-appstack render --stack <name> [--out <dir>] [--project-dir <dir>]

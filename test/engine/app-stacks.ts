@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import type { EngineProject } from "./harness";
+import type { EngineProject } from "../../harness/pulumi-engine";
 
 /** `--policy-pack policies --policy-pack-config policies/config/<stack>.json`, in the project copy. */
 export function policyPackArgs(project: EngineProject, policyConfig: string): string[] {

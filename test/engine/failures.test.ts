@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policyPackArgs } from "./app-stacks";
-import { EngineProject, findEngine } from "./harness";
+import { EngineProject, findEngine } from "../../harness/pulumi-engine";
 
 const fixtures = path.join(__dirname, "fixtures");
 

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeKind, writeFakeKind } from "../kind/fake-kind";
-import { EngineProject, findEngine } from "./harness";
+import { EngineProject, findEngine } from "../../harness/pulumi-engine";
 
 const stack = "kind";
 const clusterName = "engine-test";

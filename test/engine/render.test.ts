@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policyPackArgs } from "./app-stacks";
-import { EngineProject, findEngine, repoRoot } from "./harness";
+import { EngineProject, findEngine, repoRoot } from "../../harness/pulumi-engine";
 
 const stack = "prod-render";
 

@@ -2,7 +2,7 @@
 // policy config: the program loads, its config validates, the provider and every component register,
 // and CrossGuard finds no mandatory violation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineProject, findEngine } from "./harness";
+import { EngineProject, findEngine } from "../../harness/pulumi-engine";
 import { policyPackArgs, unreachableKubeconfig } from "./app-stacks";
 
 describe("pulumi preview of the example stacks", () => {

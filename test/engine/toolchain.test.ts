@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineProject, findEngine } from "./harness";
+import { EngineProject, findEngine } from "../../harness/pulumi-engine";
 
 const fixture = path.join(__dirname, "fixtures", "toolchain");
 

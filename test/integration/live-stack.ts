@@ -3,7 +3,7 @@
 import { CONTEXT, isRunning, kubeconfigPath, kubectl } from "../../scripts/local-cluster/cluster";
 import { LOCAL_POLICY_CONFIG } from "../../scripts/local-cluster/deploy-local-stack";
 import { policyPackArgs } from "../engine/app-stacks";
-import { EngineProject, findEngine, RunOptions, RunResult } from "../engine/harness";
+import { EngineProject, findEngine, RunOptions, RunResult } from "../../harness/pulumi-engine";
 import { stackConfigFile } from "../support/run-program";
 
 export { kubectl, LOCAL_POLICY_CONFIG };

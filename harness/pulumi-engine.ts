@@ -1,4 +1,4 @@
-// Drives the real Pulumi CLI for the engine tests: finds the binaries, gives every test its own
+// Drives the real Pulumi CLI for the engine and integration tests and the benchmark: finds the binaries, gives every run its own
 // throw-away project copy, local file backend, PULUMI_HOME and passphrase, and removes all of it.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+export const repoRoot = path.resolve(__dirname, "..");
 
 /** The binaries the engine needs besides `pulumi` itself: its language host and the plugins it starts. */
 const companions = ["pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-pulumi-nodejs"];

@@ -52,9 +52,9 @@ function run(command: string, args: string[], options: SpawnSyncOptions & { inpu
     return String(result.stdout ?? "");
 }
 
-/** kubectl against the local cluster only, whatever KUBECONFIG says; a request that hangs fails after 30 s. */
+/** kubectl against the local cluster only, whatever KUBECONFIG says. */
 export function kubectl(args: string[], input?: string): string {
-    return run(tool("kubectl"), ["--kubeconfig", kubeconfigPath, "--context", CONTEXT, "--request-timeout=30s", ...args], { input });
+    return run(tool("kubectl"), ["--kubeconfig", kubeconfigPath, "--context", CONTEXT, ...args], { input });
 }
 
 function kwokctl(args: string[]): string {
@@ -79,7 +79,8 @@ export function isRunning(): boolean {
     if (!fs.existsSync(kubeconfigPath)) return false;
     for (let attempt = 1; attempt <= 3; attempt++) {
         try {
-            if (kubectl(["get", "--raw", "/readyz"]).trim() === "ok") return true;
+            // A stopped API server would leave kubectl waiting on its connection: give up on each try after 10 s.
+            if (kubectl(["--request-timeout=10s", "get", "--raw", "/readyz"]).trim() === "ok") return true;
         } catch {
             // tried again below
         }
@@ -194,6 +195,17 @@ export async function up(): Promise<void> {
     }
     const started = Date.now();
     fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    try {
+        start(started);
+    } catch (error) {
+        // Left as it is, logs included, for a look; down stops and removes it.
+        const hint = "the half-started cluster is left for inspection (logs in .local-cluster/kwok/clusters/kube-appstack-local/logs/ " +
+            "and .local-cluster/local-path-provisioner.log); `npm run cluster:down` stops and removes it";
+        throw new StepError(`${(error as Error).message}\n${hint}`);
+    }
+}
+
+function start(started: number): void {
     const kwokModule = moduleDir("kwok", "sigs.k8s.io/kwok");
     const configFile = path.join(stateDir, "kwokctl.yaml");
     fs.writeFileSync(configFile, yamlDocuments([

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NEVER_READY_LABEL, NEVER_READY_VALUE } from "../../scripts/local-cluster/emulation";
 import { cacheApp, kubectl, LiveStack, localStackConfig, requireLocalCluster, webApp } from "./live-stack";
 
-const WAIT = 30;
+/**
+ * The apps' readyTimeoutSeconds. The provider collects pod errors every 10 s once it has matched the pods to the new
+ * ReplicaSet; with 30 s on a busy machine it sometimes had not yet, and the error then lacked the probe failure.
+ */
+const WAIT = 60;
 /** Upper bound of a failing `pulumi up`: the wait, plus the preview, the policy pack and the engine's start on 2 busy cores. */
 const FAILS_WITHIN_S = WAIT + 120;
 

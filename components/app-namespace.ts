@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { assertValidArgs, appNamespaceArgsSchema } from "../config/component-args";
+import { assertValidArgs, appNamespaceArgsSchema } from "./component-args";
 import { childOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { AppNamespaceArgs, appNamespaceObjects } from "./specs/app-namespace";

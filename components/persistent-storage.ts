@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { assertValidArgs, persistentStorageArgsSchema } from "../config/component-args";
+import { assertValidArgs, persistentStorageArgsSchema } from "./component-args";
 import { childOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { PersistentStorageArgs, persistentStorageObjects } from "./specs/persistent-storage";

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { assertValidArgs, statefulAppArgsSchema } from "../config/component-args";
+import { assertValidArgs, statefulAppArgsSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { withSecretValues } from "./secret-env";

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { schemaProblems } from "./load-stack-config";
-import { dnsLabelSchema, namespaceSchema, statefulAppSchema, statelessAppSchema } from "./stack-config";
+import { schemaProblems } from "./schema-problems";
+import { dnsLabelSchema, namespaceSchema, statefulAppSchema, statelessAppSchema } from "./app-args-schema";
 
-// Component args are the stack config entries' fields (see config/app-args.ts), so the components check their args
+// Component args are the stack config entries' fields (see config/app-args.ts and app-args-schema.ts), so the components check their args
 // with the same schema and messages: a TypeScript user gets the same guardrails as a stack config author.
 
 const configOnly = { name: true, type: true, secretConfig: true } as const;
@@ -19,7 +19,7 @@ export const statefulAppArgsSchema = statefulAppSchema.omit(configOnly).extend({
     secretValues,
     protect: z.boolean().optional(),
 });
-export { persistentStorageArgsSchema } from "./stack-config";
+export { persistentStorageArgsSchema } from "./app-args-schema";
 export const appNamespaceArgsSchema = namespaceSchema.omit({ name: true });
 
 /**

@@ -91,7 +91,7 @@ export interface WorkloadArgs {
     /**
      * How long `pulumi up` waits for the app to be ready (a Deployment rolled out, every StatefulSet pod ready, no unready
      * endpoint behind its Services) before it fails with the provider's account of the pods (a failing readiness probe
-     * is named; an unschedulable pod or an unbound claim is not, see docs/local-cluster.md, Known gaps).
+     * is usually named; an unschedulable pod or an unbound claim is not, see docs/local-cluster.md, Known gaps).
      * For a Deployment, keep it above `rollout.progressDeadlineSeconds`, so the failure names the stalled rollout.
      * @default 600 (DEFAULT_READY_TIMEOUT_SECONDS, Pulumi's own default)
      */

@@ -2,6 +2,7 @@
 import { runCheck } from "./check";
 import type { Command, Io } from "./io";
 import { runRender } from "./render";
+import { runRules } from "./rules";
 
 const processIo: Io = {
     stdout: (text) => process.stdout.write(text),
@@ -14,6 +15,7 @@ const USAGE_ERROR = 2;
 const COMMANDS: ReadonlyMap<string, { run: Command; summary: string }> = new Map([
     ["check", { run: runCheck, summary: "check Kubernetes YAML manifests against the policy pack" }],
     ["render", { run: runRender, summary: "write the Kubernetes manifests a stack applies, without the Pulumi engine" }],
+    ["rules", { run: runRules, summary: "list the policies: what each checks, how to fix it, its level and parameters" }],
 ]);
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {

@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { assertValidArgs, appNamespaceArgsSchema } from "./component-args";
+import { assertValidArgs } from "./component-args";
 import { childOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
-import { AppNamespaceArgs, appNamespaceObjects } from "./specs/app-namespace";
+import { AppNamespaceArgs, appNamespaceArgsSchema, appNamespaceObjects } from "./specs/app-namespace";
 
 /** Namespace + LimitRange (+ ResourceQuota, + default-deny NetworkPolicy), with Pod Security admission labels. */
 export class AppNamespace extends pulumi.ComponentResource {

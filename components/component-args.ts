@@ -1,26 +1,23 @@
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { schemaProblems } from "./schema-problems";
-import { dnsLabelSchema, namespaceSchema, statefulAppSchema, statelessAppSchema } from "./app-args-schema";
+import { schemaProblems } from "../kube/schema-problems";
+import { code, dnsLabel } from "../kube/schemas";
 
-// Component args are the stack config entries' fields (see config/app-args.ts and app-args-schema.ts), so the components check their args
-// with the same schema and messages: a TypeScript user gets the same guardrails as a stack config author.
+// Args that only components take (Pulumi values and resource options), beside the spec args schemas they extend, and
+// the check every component runs first: a TypeScript user gets the same guardrails and messages as a stack config author.
 
-const configOnly = { name: true, type: true, secretConfig: true } as const;
-// Secret values are Pulumi Outputs, checked by the type system only; the schema just lets them through.
-const secretValues = z.record(z.string(), z.unknown()).optional();
-
-export const statelessAppArgsSchema = statelessAppSchema.omit(configOnly).extend({
-    namespace: dnsLabelSchema,
-    previousReplicas: z.number().int().min(0).optional(),
-    secretValues,
+/** Secret values are Pulumi Inputs, checked by the type system only; the schema lets them through. */
+export const secretValuesSchema = z.record(z.string(), z.custom<pulumi.Input<string>>()).optional().meta({
+    description: "Environment variables whose values are secrets (e.g. `config.requireSecret(\"apiKey\")`). They are stored in a Kubernetes Secret `<name>-secret-env` owned by the app and stay Pulumi secrets (encrypted in state, masked in previews).",
 });
-export const statefulAppArgsSchema = statefulAppSchema.omit(configOnly).extend({
-    namespace: dnsLabelSchema,
-    secretValues,
-    protect: z.boolean().optional(),
+
+export const DEFAULT_PROTECT = false;
+
+/** `protect` of the resources that hold data, described for the resource it protects. */
+export const protectSchema = (what: string) => z.boolean().optional().meta({
+    description: `Mark ${what} \`protect: true\`, so that \`pulumi destroy\` or a replacement stops with an error instead of deleting it.`,
+    default: code(DEFAULT_PROTECT),
 });
-export { persistentStorageArgsSchema } from "./app-args-schema";
-export const appNamespaceArgsSchema = namespaceSchema.omit({ name: true });
 
 /**
  * Throws one error listing every problem of a component's args (and of its name, which names Kubernetes objects), before
@@ -28,7 +25,7 @@ export const appNamespaceArgsSchema = namespaceSchema.omit({ name: true });
  */
 export function assertValidArgs(component: string, name: string, schema: z.ZodType, args: unknown): void {
     const problems = [
-        ...schemaProblems(dnsLabelSchema, name, "name"),
+        ...schemaProblems(dnsLabel, name, "name"),
         ...schemaProblems(schema, args, "args."),
     ];
     if (problems.length > 0) {

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { assertValidArgs } from "./component-args";
 import { childOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
-import { METRICS_SERVER_IMAGE, METRICS_SERVER_VERSION, MetricsServerArgs, metricsServerObjects } from "./specs/metrics-server";
+import { METRICS_SERVER_IMAGE, METRICS_SERVER_VERSION, MetricsServerArgs, metricsServerArgsSchema, metricsServerObjects } from "./specs/metrics-server";
 
 /**
  * metrics-server, the source of the resource metrics that HorizontalPodAutoscalers read. A bare kind cluster lacks it.
@@ -14,6 +15,7 @@ export class MetricsServer extends pulumi.ComponentResource {
     public readonly apiServiceName: string;
 
     constructor(name: string, args: MetricsServerArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+        assertValidArgs("MetricsServer", name, metricsServerArgsSchema, args);
         super("kube-appstack:index:MetricsServer", name, {}, opts);
         const objects = metricsServerObjects(args);
         this.resources = declareObjects(objects, { ...childOptions(this, opts), provider: opts.provider });

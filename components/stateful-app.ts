@@ -1,22 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { assertValidArgs, statefulAppArgsSchema } from "./component-args";
+import { z } from "zod";
+import { assertValidArgs, DEFAULT_PROTECT, protectSchema, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { withSecretValues } from "./secret-env";
 import { serviceDnsName } from "./specs/service";
-import { StatefulAppArgs, statefulAppObjects, statefulAppServiceName } from "./specs/stateful-app";
+import { statefulAppArgsSchema, statefulAppObjects, statefulAppServiceName } from "./specs/stateful-app";
 
-export interface StatefulAppComponentArgs extends StatefulAppArgs {
-    /** Secret environment values, stored in a Secret `<name>-secret-env` (see StatelessApp). @default none */
-    secretValues?: Record<string, pulumi.Input<string>>;
-    /**
-     * Mark the StatefulSet `protect: true`, so that `pulumi destroy` or a replacement stops with an error instead of
-     * deleting it (claims are retained anyway, see `claimRetention`).
-     * @default false
-     */
-    protect?: boolean;
-}
+export const statefulAppComponentArgsSchema = statefulAppArgsSchema.extend({
+    secretValues: secretValuesSchema,
+    protect: protectSchema("the StatefulSet (its claims are retained anyway, see `claimRetention`)"),
+});
+export type StatefulAppComponentArgs = z.infer<typeof statefulAppComponentArgsSchema>;
 
 /** A stateful app: StatefulSet with per-replica volumes + headless Service (+ optional client Service) + PDB. */
 export class StatefulApp extends pulumi.ComponentResource {
@@ -28,7 +24,7 @@ export class StatefulApp extends pulumi.ComponentResource {
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatefulAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        assertValidArgs("StatefulApp", name, statefulAppArgsSchema, args);
+        assertValidArgs("StatefulApp", name, statefulAppComponentArgsSchema, args);
         super("kube-appstack:index:StatefulApp", name, {}, opts);
         const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
         const objects = statefulAppObjects(name, specArgs);
@@ -37,7 +33,7 @@ export class StatefulApp extends pulumi.ComponentResource {
         const wait = readyWaitOptions(args.readyTimeoutSeconds);
         const { statefulSet } = declareObjects(
             { statefulSet: objects.statefulSet },
-            { ...childOptions(this, opts, secret ? [secret] : []), ...wait, protect: args.protect ?? false },
+            { ...childOptions(this, opts, secret ? [secret] : []), ...wait, protect: args.protect ?? DEFAULT_PROTECT },
         );
         const rest = declareObjects(
             { headlessService: objects.headlessService, clientService: objects.clientService, disruptionBudget: objects.disruptionBudget },

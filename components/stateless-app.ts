@@ -1,20 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { assertValidArgs, statelessAppArgsSchema } from "./component-args";
+import { z } from "zod";
+import { assertValidArgs, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { withSecretValues } from "./secret-env";
 import { serviceDnsName } from "./specs/service";
-import { StatelessAppArgs, statelessAppObjects } from "./specs/stateless-app";
+import { statelessAppArgsSchema, statelessAppObjects } from "./specs/stateless-app";
 
-export interface StatelessAppComponentArgs extends StatelessAppArgs {
-    /**
-     * Environment variables whose values are secrets (e.g. `config.requireSecret("apiKey")`). They are stored in a
-     * Kubernetes Secret `<name>-secret-env` owned by the app and stay Pulumi secrets (encrypted in state, masked in
-     * previews). @default none
-     */
-    secretValues?: Record<string, pulumi.Input<string>>;
-}
+export const statelessAppComponentArgsSchema = statelessAppArgsSchema.extend({ secretValues: secretValuesSchema });
+export type StatelessAppComponentArgs = z.infer<typeof statelessAppComponentArgsSchema>;
 
 /**
  * A stateless app: Deployment + Service + HorizontalPodAutoscaler (autoscaling/v2) + PodDisruptionBudget, with safe
@@ -29,7 +24,7 @@ export class StatelessApp extends pulumi.ComponentResource {
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatelessAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        assertValidArgs("StatelessApp", name, statelessAppArgsSchema, args);
+        assertValidArgs("StatelessApp", name, statelessAppComponentArgsSchema, args);
         super("kube-appstack:index:StatelessApp", name, {}, opts);
         const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
         const objects = statelessAppObjects(name, specArgs);

@@ -1,4 +1,4 @@
-import { describeIssue, formatPath, suggestion } from "../components/schema-problems";
+import { describeIssue, formatPath, suggestion } from "../kube/schema-problems";
 import { crossEntryProblems, StackConfig, stackConfigSchema, TOP_LEVEL_KEYS } from "./stack-config";
 
 export const CONFIG_NAMESPACE = "kube-appstack";

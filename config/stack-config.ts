@@ -1,25 +1,51 @@
 import { z } from "zod";
-import { namespaceSchema, show, statefulAppSchema, statelessAppSchema, storageSchema } from "../components/app-args-schema";
+import { kindClusterArgsSchema } from "../components/kind-config";
+import { appNamespaceArgsSchema } from "../components/specs/app-namespace";
+import { oneStorageSource, persistentStorageShape } from "../components/specs/persistent-storage";
+import { statefulAppShape } from "../components/specs/stateful-app";
+import { oneReplicaOwner, statelessAppShape } from "../components/specs/stateless-app";
+import { code, dnsLabel, show } from "../kube/schemas";
 
 // The structured stack configuration (`kube-appstack:*` keys of Pulumi.<stack>.yaml), composed from the components'
-// arg schemas. Pulumi.yaml's `config:` block has no object type, so the structure is validated here, before any
-// resource is declared.
+// arg schemas: an entry writes a component's args plus what only config needs (its name, its type, secret references).
+// Pulumi.yaml's `config:` block has no object type, so the structure is validated here, before any resource is declared.
 
-const app = z.discriminatedUnion("type", [statelessAppSchema, statefulAppSchema], {
+export const DEFAULT_PROTECT_DATA = true;
+export const DEFAULT_METRICS_SERVER = true;
+
+const appName = dnsLabel.meta({ description: "The app's name: names its Deployment or StatefulSet, Services and every other object it creates." });
+const secretConfig = z.record(z.string(), z.string().min(1)).optional().meta({
+    description: "Env var name -> name of a Pulumi secret config key (`pulumi config set --secret <key> <value>`); the value goes into a Secret `<name>-secret-env`, never into the workload.",
+});
+
+export const statelessAppConfigSchema = z.strictObject({
+    name: appName,
+    type: z.literal("stateless").meta({ description: "A Deployment behind a Service (StatelessApp)." }),
+    ...statelessAppShape,
+    secretConfig,
+}).superRefine(oneReplicaOwner);
+
+export const statefulAppConfigSchema = z.strictObject({
+    name: appName,
+    type: z.literal("stateful").meta({ description: "A StatefulSet with a volume per replica (StatefulApp)." }),
+    ...statefulAppShape,
+    secretConfig,
+});
+
+const app = z.discriminatedUnion("type", [statelessAppConfigSchema, statefulAppConfigSchema], {
     error: (iss) => (iss.code === "invalid_union"
         ? `type ${show((iss.input as { type?: unknown } | undefined)?.type)} is not known; allowed: "stateless" or "stateful"`
         : undefined),
-});
+}).meta({ type: "app entry (see the sections below)" });
 
 const cluster = z.strictObject({
-    /** A local kind cluster created by the stack (dev). Its fields are checked by the KindCluster component. */
-    kind: z.record(z.string(), z.unknown()).optional(),
-    /** An existing cluster, reached through a kubeconfig context. */
-    kubeconfig: z.strictObject({ context: z.string().min(1), path: z.string().min(1).optional() }).optional(),
-    /** Write manifests to this directory instead of applying them (GitOps render mode). */
-    renderYamlToDirectory: z.string().min(1).optional(),
-    /** Install metrics-server (kind clusters only; HPAs need it). */
-    metricsServer: z.boolean().optional(),
+    kind: kindClusterArgsSchema.optional().meta({ description: "A local kind cluster created by the stack (dev): the KindCluster component's args." }),
+    kubeconfig: z.strictObject({
+        context: z.string().min(1).meta({ description: "Context to use." }),
+        path: z.string().min(1).optional().meta({ description: "Kubeconfig file, relative to the project directory.", default: "`$KUBECONFIG`, else `~/.kube/config`" }),
+    }).optional().meta({ description: "An existing cluster, reached through a kubeconfig context." }),
+    renderYamlToDirectory: z.string().min(1).optional().meta({ description: "Write manifests to this directory instead of applying them (GitOps render mode)." }),
+    metricsServer: z.boolean().optional().meta({ description: "Install metrics-server (kind clusters only; HPAs need it).", default: code(DEFAULT_METRICS_SERVER) }),
 }).superRefine((c, ctx) => {
     const targets = (["kind", "kubeconfig", "renderYamlToDirectory"] as const).filter((k) => c[k] !== undefined);
     if (targets.length !== 1) {
@@ -34,11 +60,19 @@ const cluster = z.strictObject({
 });
 
 export const stackConfigSchema = z.strictObject({
-    cluster,
-    namespace: namespaceSchema,
-    apps: z.array(app).min(1),
-    storage: z.array(storageSchema).optional(),
-    protectData: z.boolean().optional(),
+    cluster: cluster.meta({ description: "Where the stack deploys: exactly one of `kind`, `kubeconfig`, `renderYamlToDirectory`." }),
+    namespace: appNamespaceArgsSchema.extend({
+        name: dnsLabel.meta({ description: "Namespace of every app." }),
+    }).meta({ description: "The namespace the apps run in, with its guardrails (AppNamespace)." }),
+    apps: z.array(app).min(1).meta({ description: "The apps: each entry is a stateless or a stateful app, chosen by `type`." }),
+    storage: z.array(z.strictObject({
+        name: dnsLabel.meta({ description: "Name of the claim (apps mount it with `volumes[].claimName`); the volume is `<namespace>-<name>`." }),
+        ...persistentStorageShape,
+    }).superRefine(oneStorageSource)).optional().meta({ description: "Hand-provisioned PersistentVolumes with their claims (PersistentStorage)." }),
+    protectData: z.boolean().optional().meta({
+        description: "Mark every object that holds data (StatefulSets, PersistentVolumes and claims) `protect: true`.",
+        default: code(DEFAULT_PROTECT_DATA),
+    }),
 });
 
 // Checks across list entries run on the raw input, so that they report even when an entry has other problems
@@ -76,3 +110,8 @@ export type StatelessAppConfig = Extract<AppConfig, { type: "stateless" }>;
 export type StatefulAppConfig = Extract<AppConfig, { type: "stateful" }>;
 export type StorageConfig = NonNullable<StackConfig["storage"]>[number];
 export const TOP_LEVEL_KEYS = Object.keys(stackConfigSchema.shape);
+
+/** Whether the stack installs metrics-server: on the kind clusters it creates, unless switched off. */
+export function wantsMetricsServer(cluster: StackConfig["cluster"]): boolean {
+    return cluster.kind !== undefined && (cluster.metricsServer ?? DEFAULT_METRICS_SERVER);
+}

@@ -1,4 +1,3 @@
-import { kindClusterArgsProblems } from "../components/kind-config";
 import { CONFIG_NAMESPACE, parseStackConfig } from "./load-stack-config";
 import { StackConfig } from "./stack-config";
 
@@ -10,15 +9,10 @@ function secretConfigProblems(configKeys: string[]) {
             .map(([env, key]) => `${CONFIG_NAMESPACE}:apps[${i}].secretConfig.${env}: config key "${CONFIG_NAMESPACE}:${key}" is not set; allowed: a key set with \`pulumi config set --secret ${key} <value>\``));
 }
 
-/** The kind section is checked by the KindCluster's own validation, so both routes accept the same args. */
-function kindProblems(config: StackConfig): string[] {
-    return config.cluster.kind === undefined ? [] : kindClusterArgsProblems(config.cluster.kind, `${CONFIG_NAMESPACE}:cluster.kind`);
-}
-
 /**
  * Validates a stack's raw `kube-appstack:*` config (keys without the namespace) with every section's checks.
  * `configKeys` are all config keys the stack sets (with namespace), to check secret references.
  */
 export function validateStackConfig(stack: string, raw: Record<string, unknown>, configKeys: string[]): StackConfig {
-    return parseStackConfig(stack, raw, [kindProblems, secretConfigProblems(configKeys)]);
+    return parseStackConfig(stack, raw, [secretConfigProblems(configKeys)]);
 }

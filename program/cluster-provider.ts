@@ -1,9 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KindCluster } from "../components/kind-cluster";
-import { KindClusterArgs } from "../components/kind-config";
 import { MetricsServer } from "../components/metrics-server";
-import { StackConfig } from "../config/stack-config";
+import { StackConfig, wantsMetricsServer } from "../config/stack-config";
 
 export interface ClusterConnection {
     provider: k8s.Provider;
@@ -38,7 +37,7 @@ export function clusterConnection(stack: string, cluster: StackConfig["cluster"]
         });
         return { provider, readyFor: [] };
     }
-    const args = cluster.kind as KindClusterArgs; // checked by kindClusterArgsProblems during config validation
+    const args = cluster.kind ?? {};
     const kind = new KindCluster("kind", { ...args, name: args.name ?? defaultKindClusterName(stack) });
     const provider = new k8s.Provider("kind", {
         kubeconfig: kind.kubeconfig,
@@ -48,6 +47,6 @@ export function clusterConnection(stack: string, cluster: StackConfig["cluster"]
         // state instead of failing on an unreachable API server.
         deleteUnreachable: true,
     });
-    const readyFor = cluster.metricsServer === false ? [] : [new MetricsServer("metrics-server", {}, { provider })];
+    const readyFor = wantsMetricsServer(cluster) ? [new MetricsServer("metrics-server", {}, { provider })] : [];
     return { provider, kubeconfig: kind.kubeconfig, readyFor };
 }

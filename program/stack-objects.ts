@@ -5,7 +5,7 @@ import { persistentStorageObjects } from "../components/specs/persistent-storage
 import { secretEnvObject, withSecretEnvRefs } from "../components/specs/secret-env";
 import { statefulAppObjects } from "../components/specs/stateful-app";
 import { statelessAppObjects } from "../components/specs/stateless-app";
-import { StackConfig } from "../config/stack-config";
+import { StackConfig, wantsMetricsServer } from "../config/stack-config";
 import { PlannedApp, StackPlan } from "./stack-plan";
 
 /** Stands in for a secret value in rendered output: secrets are never written in clear. */
@@ -29,7 +29,7 @@ function appObjects(app: PlannedApp, namespace: string): KubeObject[] {
  */
 export function stackObjects(plan: StackPlan, cluster: StackConfig["cluster"]): KubeObject[] {
     const namespace = plan.namespace.name;
-    const metrics = cluster.kind !== undefined && cluster.metricsServer !== false ? Object.values(metricsServerObjects()) : [];
+    const metrics = wantsMetricsServer(cluster) ? Object.values(metricsServerObjects()) : [];
     return [
         ...metrics,
         ...Object.values(appNamespaceObjects(namespace, plan.namespace.args)).filter((o): o is KubeObject => o !== undefined),

@@ -5,7 +5,7 @@ import { DEFAULT_SERVICE_PORT, serviceDnsName } from "../components/specs/servic
 import { StatefulAppArgs, statefulAppServiceName } from "../components/specs/stateful-app";
 import { DEFAULT_REPLICAS, StatelessAppArgs } from "../components/specs/stateless-app";
 import { persistentStorageArgs, statefulAppArgs, statelessAppArgs } from "../config/app-args";
-import { StackConfig } from "../config/stack-config";
+import { DEFAULT_PROTECT_DATA, StackConfig } from "../config/stack-config";
 
 /** What the stack exports about each app, and reads back on its next update to plan transitions. */
 export interface AppOutput {
@@ -69,7 +69,7 @@ export function stackPlan(config: StackConfig, previous: Record<string, AppOutpu
         namespace: { name: namespace, args: namespaceArgs },
         storage: (config.storage ?? []).map((s) => ({ name: s.name, args: persistentStorageArgs(s, namespace) })),
         apps,
-        protect: config.protectData ?? true,
+        protect: config.protectData ?? DEFAULT_PROTECT_DATA,
         appOutputs: Object.fromEntries(apps.map((a) => [a.name, appOutput(a, namespace)])),
     };
 }

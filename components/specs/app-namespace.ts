@@ -1,31 +1,39 @@
+import { z } from "zod";
+import { code, cpuAndMemory, limitsNotBelowRequests, quantity } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 import { stackLabels } from "./labels";
 
+export const DEFAULT_POD_SECURITY = "restricted";
+export const DEFAULT_DEFAULT_DENY_INGRESS = false;
+export const DEFAULT_LIMIT_RANGE = {
+    defaultRequest: { cpu: "100m", memory: "128Mi" },
+    default: { cpu: "500m", memory: "512Mi" },
+};
+
 /** A namespace for apps, with guardrails: Pod Security admission, a quota, default resources, optional default-deny. */
-export interface AppNamespaceArgs {
-    /**
-     * Pod Security Standard enforced by the API server's admission controller (labels `pod-security.kubernetes.io/*`).
-     * @default "restricted"
-     */
-    podSecurity?: "restricted" | "baseline" | "privileged";
-    /**
-     * ResourceQuota limits (`spec.hard`), e.g. `{ "requests.cpu": "4", "limits.memory": "8Gi", pods: "50" }`.
-     * @default none (no quota)
-     */
-    quota?: Record<string, string>;
-    /**
-     * Requests and limits given to containers that declare none (LimitRange). Our components always declare both; this
-     * catches anything else deployed into the namespace.
-     * @default { defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "512Mi" } }
-     */
-    limitRange?: { defaultRequest: { cpu: string; memory: string }; default: { cpu: string; memory: string } };
-    /**
-     * Deny all ingress traffic to pods of the namespace except from pods in the same namespace (NetworkPolicy).
-     * Needs a CNI that enforces NetworkPolicy (kind's default kindnet does since kind 0.24).
-     * @default false
-     */
-    defaultDenyIngress?: boolean;
-}
+export const appNamespaceArgsSchema = z.strictObject({
+    podSecurity: z.enum(["restricted", "baseline", "privileged"]).optional().meta({
+        description: "Pod Security Standard enforced by the API server's admission controller (labels `pod-security.kubernetes.io/*`).",
+        default: code(DEFAULT_POD_SECURITY),
+    }),
+    quota: z.record(z.string(), quantity).optional().meta({
+        description: 'ResourceQuota limits (`spec.hard`), e.g. `{ "requests.cpu": "4", "limits.memory": "8Gi", pods: "50" }`.',
+        default: "none (no quota)",
+    }),
+    limitRange: z.strictObject({
+        defaultRequest: cpuAndMemory.meta({ description: "Requests of containers that declare none." }),
+        default: cpuAndMemory.meta({ description: "Limits of containers that declare none." }),
+    }).superRefine(limitsNotBelowRequests("defaultRequest", "default")).optional().meta({
+        description: "Requests and limits given to containers that declare none (LimitRange). Our components always declare both; this catches anything else deployed into the namespace.",
+        default: code(DEFAULT_LIMIT_RANGE),
+    }),
+    defaultDenyIngress: z.boolean().optional().meta({
+        description: "Deny all ingress traffic to pods of the namespace except from pods in the same namespace (NetworkPolicy). Needs a CNI that enforces NetworkPolicy (kind's default kindnet does since kind 0.24).",
+        default: code(DEFAULT_DEFAULT_DENY_INGRESS),
+    }),
+});
+
+export type AppNamespaceArgs = z.infer<typeof appNamespaceArgsSchema>;
 
 export interface AppNamespaceObjects {
     namespace: KubeObject;
@@ -34,13 +42,9 @@ export interface AppNamespaceObjects {
     networkPolicy?: KubeObject;
 }
 
-export const DEFAULT_LIMIT_RANGE = {
-    defaultRequest: { cpu: "100m", memory: "128Mi" },
-    default: { cpu: "500m", memory: "512Mi" },
-};
 
 export function appNamespaceObjects(name: string, args: AppNamespaceArgs = {}): AppNamespaceObjects {
-    const level = args.podSecurity ?? "restricted";
+    const level = args.podSecurity ?? DEFAULT_POD_SECURITY;
     const labels = stackLabels();
     const limits = args.limitRange ?? DEFAULT_LIMIT_RANGE;
     return compact({
@@ -69,7 +73,7 @@ export function appNamespaceObjects(name: string, args: AppNamespaceArgs = {}): 
             metadata: { name: "quota", namespace: name, labels },
             spec: { hard: args.quota },
         },
-        networkPolicy: args.defaultDenyIngress ? {
+        networkPolicy: (args.defaultDenyIngress ?? DEFAULT_DEFAULT_DENY_INGRESS) ? {
             apiVersion: "networking.k8s.io/v1",
             kind: "NetworkPolicy",
             metadata: { name: "default-deny-ingress", namespace: name, labels },

@@ -1,38 +1,52 @@
+import { z } from "zod";
+import { code, intIn } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 
-/** One scaling policy: change by at most `value` pods (or percent of pods) per `periodSeconds`. */
-export interface ScalingPolicy {
-    type: "Pods" | "Percent";
-    value: number;
-    periodSeconds: number;
-}
-
-/** How fast the autoscaler scales in one direction. */
-export interface ScalingRules {
-    /** Seconds of past recommendations considered before scaling, to avoid flapping. @default Kubernetes' (300 down, 0 up) */
-    stabilizationWindowSeconds?: number;
-    /** Limits on each scaling step. @default Kubernetes' */
-    policies?: ScalingPolicy[];
-    /** Which policy wins when several apply. @default "Max" */
-    selectPolicy?: "Max" | "Min" | "Disabled";
-}
-
-/** Horizontal pod autoscaling (autoscaling/v2). */
-export interface AutoscalingArgs {
-    /** Fewest replicas. @default 2 (one pod is no availability) */
-    minReplicas?: number;
-    /** Most replicas. Required. */
-    maxReplicas: number;
-    /** Target average CPU use, in percent of the CPU request. @default 70 when no memory target is given, else unset */
-    cpuUtilization?: number;
-    /** Target average memory use, in percent of the memory request. @default unset */
-    memoryUtilization?: number;
-    /** Scale-up and scale-down behaviour. @default Kubernetes' defaults */
-    behavior?: { scaleUp?: ScalingRules; scaleDown?: ScalingRules };
-}
-
+/** Fewer than two pods is no availability. */
 export const DEFAULT_MIN_REPLICAS = 2;
 export const DEFAULT_CPU_UTILIZATION = 70;
+
+/** How fast the autoscaler scales in one direction. */
+const scalingRules = z.strictObject({
+    stabilizationWindowSeconds: intIn(0, 3600).optional().meta({
+        description: "Seconds of past recommendations considered before scaling, to avoid flapping.",
+        default: "Kubernetes' (300 down, 0 up)",
+    }),
+    policies: z.array(z.strictObject({
+        type: z.enum(["Pods", "Percent"]).meta({ description: "Change by a number of pods, or by a percentage of the current pods." }),
+        value: intIn(1, 10000).meta({ description: "The most pods (or percent) per step." }),
+        periodSeconds: intIn(1, 1800).meta({ description: "Length of one step." }),
+    })).optional().meta({ description: "Limits on each scaling step.", default: "Kubernetes'" }),
+    selectPolicy: z.enum(["Max", "Min", "Disabled"]).optional().meta({ description: "Which policy wins when several apply.", default: code("Max") }),
+}).meta({ title: "Scaling rules" });
+
+/** Horizontal pod autoscaling (autoscaling/v2). */
+export const autoscalingSchema = z.strictObject({
+    minReplicas: intIn(1, 1000).optional().meta({ description: "Fewest replicas.", default: code(DEFAULT_MIN_REPLICAS) }),
+    maxReplicas: intIn(1, 1000).meta({ description: "Most replicas." }),
+    cpuUtilization: intIn(1, 1000).optional().meta({
+        description: "Target average CPU use, in percent of the CPU request.",
+        default: `${code(DEFAULT_CPU_UTILIZATION)} when no memory target is given, else unset`,
+    }),
+    memoryUtilization: intIn(1, 1000).optional().meta({ description: "Target average memory use, in percent of the memory request." }),
+    behavior: z.strictObject({
+        scaleUp: scalingRules.optional().meta({ description: "How fast to add pods." }),
+        scaleDown: scalingRules.optional().meta({ description: "How fast to remove pods." }),
+    }).optional().meta({ description: "Scale-up and scale-down behaviour.", default: "Kubernetes' defaults" }),
+}).superRefine((a, ctx) => {
+    const min = a.minReplicas ?? DEFAULT_MIN_REPLICAS;
+    if (min > a.maxReplicas) {
+        ctx.addIssue({
+            code: "custom",
+            path: [a.minReplicas === undefined ? "maxReplicas" : "minReplicas"],
+            message: a.minReplicas === undefined
+                ? `${a.maxReplicas} is below the default minReplicas (${DEFAULT_MIN_REPLICAS}); allowed: maxReplicas >= minReplicas`
+                : `${a.minReplicas} is greater than maxReplicas (${a.maxReplicas}); allowed: 1 <= minReplicas <= maxReplicas`,
+        });
+    }
+}).meta({ title: "Autoscaling" });
+
+export type AutoscalingArgs = z.infer<typeof autoscalingSchema>;
 
 function resourceMetric(name: "cpu" | "memory", averageUtilization: number): Record<string, unknown> {
     return { type: "Resource", resource: { name, target: { type: "Utilization", averageUtilization } } };

@@ -1,5 +1,7 @@
 import { compact, KubeObject } from "./kube-object";
-import { ResourceArgs } from "./pod-template";
+import { z } from "zod";
+import { code } from "../../kube/schemas";
+import { resourcesSchema } from "./pod-template";
 
 /** The metrics-server release whose `components.yaml` the objects below reproduce. */
 export const METRICS_SERVER_VERSION = "v0.7.2";
@@ -7,20 +9,20 @@ export const METRICS_SERVER_VERSION = "v0.7.2";
 export const METRICS_SERVER_IMAGE =
     "registry.k8s.io/metrics-server/metrics-server:v0.7.2@sha256:ffcb2bf004d6aa0a17d90e0247cf94f2865c8901dcab4427034c341951c239f9";
 
-export interface MetricsServerArgs {
-    /**
-     * Skip verifying the kubelets' serving certificates (`--kubelet-insecure-tls`). kind's kubelets serve self-signed
-     * certificates, so without it metrics-server scrapes nothing and every HPA shows `<unknown>` targets.
-     * @default true
-     */
-    kubeletInsecureTls?: boolean;
-    /**
-     * CPU and memory of the metrics-server container.
-     * @default requests cpu 100m, memory 200Mi (upstream's); limits cpu 1, memory 400Mi (upstream sets none; the
-     * resource-limits policy wants them)
-     */
-    resources?: ResourceArgs;
-}
+/** kind's kubelets serve self-signed certificates: without skipping their verification metrics-server scrapes nothing. */
+export const DEFAULT_KUBELET_INSECURE_TLS = true;
+/** Upstream's requests, plus limits (upstream sets none; the resource-limits policy wants them). */
+export const DEFAULT_METRICS_SERVER_RESOURCES = { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "1", memory: "400Mi" } };
+
+export const metricsServerArgsSchema = z.strictObject({
+    kubeletInsecureTls: z.boolean().optional().meta({
+        description: "Skip verifying the kubelets' serving certificates (`--kubelet-insecure-tls`). kind's kubelets serve self-signed certificates, so without it metrics-server scrapes nothing and every HPA shows `<unknown>` targets.",
+        default: code(DEFAULT_KUBELET_INSECURE_TLS),
+    }),
+    resources: resourcesSchema.optional().meta({ description: "CPU and memory of the metrics-server container.", default: code(DEFAULT_METRICS_SERVER_RESOURCES) }),
+});
+
+export type MetricsServerArgs = z.infer<typeof metricsServerArgsSchema>;
 
 const NAMESPACE = "kube-system";
 const NAME = "metrics-server";
@@ -44,14 +46,14 @@ function binding(kind: "RoleBinding" | "ClusterRoleBinding", name: string, roleK
  * kubelet flag kind needs and container limits added.
  */
 export function metricsServerObjects(args: MetricsServerArgs = {}): Record<string, KubeObject> {
-    const resources = args.resources ?? { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "1", memory: "400Mi" } };
+    const resources = args.resources ?? DEFAULT_METRICS_SERVER_RESOURCES;
     const containerArgs = [
         "--cert-dir=/tmp",
         "--secure-port=10250",
         "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
         "--kubelet-use-node-status-port",
         "--metric-resolution=15s",
-        ...(args.kubeletInsecureTls ?? true ? ["--kubelet-insecure-tls"] : []),
+        ...((args.kubeletInsecureTls ?? DEFAULT_KUBELET_INSECURE_TLS) ? ["--kubelet-insecure-tls"] : []),
     ];
     return {
         serviceAccount: {

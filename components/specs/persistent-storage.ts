@@ -1,34 +1,56 @@
+import { z } from "zod";
+import { absolutePath, accessModes, code, dnsLabel, quantity } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 import { stackLabels } from "./labels";
+
+export const DEFAULT_VOLUME_ACCESS_MODES = ["ReadWriteOnce"] as const;
+/** A class no provisioner serves, so the claim can only bind the volume made for it. */
+export const DEFAULT_MANUAL_STORAGE_CLASS = "manual";
+export const DEFAULT_RECLAIM_POLICY = "Retain";
+
+/** The fields of a PersistentStorage that a stack config `storage` entry also writes (with its `name`). */
+export const persistentStorageShape = {
+    size: quantity.meta({ description: 'Capacity, e.g. "1Gi".' }),
+    accessModes: accessModes.optional().meta({ description: "Access modes of volume and claim.", default: code(DEFAULT_VOLUME_ACCESS_MODES) }),
+    storageClassName: z.string().optional().meta({
+        description: "StorageClass name shared by volume and claim (no provisioner behind it).",
+        default: code(DEFAULT_MANUAL_STORAGE_CLASS),
+    }),
+    reclaimPolicy: z.enum(["Retain", "Delete"]).optional().meta({
+        description: "What happens to the data when the claim is deleted; Retain keeps it for a person to decide.",
+        default: code(DEFAULT_RECLAIM_POLICY),
+    }),
+    hostPath: absolutePath.optional().meta({
+        description: "A directory on the node (`hostPath`, type DirectoryOrCreate). For single-node clusters, and for kind, whose nodes all mount the same laptop directory (see the kind cluster's `extraMounts`). Give exactly one of hostPath and local.",
+    }),
+    local: z.strictObject({
+        path: absolutePath.meta({ description: "Directory or disk on the nodes." }),
+        nodeNames: z.array(z.string()).min(1).meta({ description: "Nodes that have it; pods using the claim are scheduled onto them." }),
+    }).optional().meta({
+        description: "A `local` volume: a directory or disk on specific nodes. The Kubernetes API requires node affinity for it, so the nodes are named here.",
+    }),
+};
+
+/** A PersistentStorage needs exactly one volume source. */
+export function oneStorageSource(s: { hostPath?: string; local?: unknown }, ctx: z.RefinementCtx): void {
+    if ((s.hostPath === undefined) === (s.local === undefined)) {
+        ctx.addIssue({
+            code: "custom",
+            message: "exactly one of hostPath and local is required (a local volume also names its nodes, as the Kubernetes API requires node affinity for it)",
+        });
+    }
+}
 
 /**
  * A PersistentVolume and the PersistentVolumeClaim bound to it: storage provisioned by hand (no dynamic provisioner),
  * reserved for one claim so that no other claim can take it.
  */
-export interface PersistentStorageArgs {
-    /** Namespace of the claim (the volume itself is cluster-wide). Required. */
-    namespace: string;
-    /** Capacity, e.g. "1Gi". Required. */
-    size: string;
-    /** Access modes of volume and claim. @default ["ReadWriteOnce"] */
-    accessModes?: Array<"ReadWriteOnce" | "ReadWriteOncePod" | "ReadOnlyMany" | "ReadWriteMany">;
-    /** StorageClass name shared by volume and claim (no provisioner behind it). @default "manual" */
-    storageClassName?: string;
-    /** What happens to the data when the claim is deleted; Retain keeps it for a person to decide. @default "Retain" */
-    reclaimPolicy?: "Retain" | "Delete";
-    /**
-     * A directory on the node (`hostPath`, type DirectoryOrCreate). For single-node clusters, and for kind, whose nodes
-     * all mount the same laptop directory (see the kind cluster's `extraMounts`). Give exactly one of hostPath and local.
-     * @default none
-     */
-    hostPath?: string;
-    /**
-     * A `local` volume: a directory or disk on specific nodes. The Kubernetes API requires node affinity for it, so the
-     * nodes are named here, and pods using the claim are scheduled onto them.
-     * @default none
-     */
-    local?: { path: string; nodeNames: string[] };
-}
+export const persistentStorageArgsSchema = z.strictObject({
+    ...persistentStorageShape,
+    namespace: dnsLabel.meta({ description: "Namespace of the claim (the volume itself is cluster-wide)." }),
+}).superRefine(oneStorageSource);
+
+export type PersistentStorageArgs = z.infer<typeof persistentStorageArgsSchema>;
 
 export interface PersistentStorageObjects {
     persistentVolume: KubeObject;
@@ -42,8 +64,8 @@ export function persistentVolumeName(name: string, namespace: string): string {
 
 export function persistentStorageObjects(name: string, args: PersistentStorageArgs): PersistentStorageObjects {
     const pvName = persistentVolumeName(name, args.namespace);
-    const accessModes = args.accessModes ?? ["ReadWriteOnce"];
-    const storageClassName = args.storageClassName ?? "manual";
+    const accessModes = args.accessModes ?? [...DEFAULT_VOLUME_ACCESS_MODES];
+    const storageClassName = args.storageClassName ?? DEFAULT_MANUAL_STORAGE_CLASS;
     const labels = { "app.kubernetes.io/name": name, ...stackLabels() };
     const source = args.local
         ? {
@@ -65,7 +87,7 @@ export function persistentStorageObjects(name: string, args: PersistentStorageAr
             spec: compact({
                 capacity: { storage: args.size },
                 accessModes,
-                persistentVolumeReclaimPolicy: args.reclaimPolicy ?? "Retain",
+                persistentVolumeReclaimPolicy: args.reclaimPolicy ?? DEFAULT_RECLAIM_POLICY,
                 storageClassName,
                 volumeMode: "Filesystem",
                 // Reserves the volume for this claim: no other claim can bind it first.

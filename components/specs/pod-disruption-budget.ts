@@ -1,16 +1,22 @@
+import { z } from "zod";
+import { code, intOrPercent } from "../../kube/schemas";
 import { KubeObject } from "./kube-object";
 import { selectorLabels } from "./labels";
+
+export const DEFAULT_MAX_UNAVAILABLE_PODS = 1;
 
 /**
  * How many pods a voluntary disruption (node drain, cluster upgrade) may take down at once.
  * Give at most one of the two; integers or percentages ("50%").
  */
-export interface DisruptionArgs {
-    /** Pods that must stay up. @default unset (maxUnavailable is used) */
-    minAvailable?: number | string;
-    /** Pods that may be down at once. @default 1 */
-    maxUnavailable?: number | string;
-}
+export const disruptionSchema = z.strictObject({
+    minAvailable: intOrPercent.optional().meta({ description: "Pods that must stay up.", default: "unset (maxUnavailable is used)" }),
+    maxUnavailable: intOrPercent.optional().meta({ description: "Pods that may be down at once.", default: code(DEFAULT_MAX_UNAVAILABLE_PODS) }),
+}).refine((d) => d.minAvailable === undefined || d.maxUnavailable === undefined, {
+    error: "minAvailable and maxUnavailable are both set; allowed: at most one of them",
+}).meta({ title: "Disruption budget" });
+
+export type DisruptionArgs = z.infer<typeof disruptionSchema>;
 
 export function podDisruptionBudget(
     name: string,
@@ -20,7 +26,7 @@ export function podDisruptionBudget(
 ): KubeObject {
     const budget = args.minAvailable !== undefined
         ? { minAvailable: args.minAvailable }
-        : { maxUnavailable: args.maxUnavailable ?? 1 };
+        : { maxUnavailable: args.maxUnavailable ?? DEFAULT_MAX_UNAVAILABLE_PODS };
     return {
         apiVersion: "policy/v1",
         kind: "PodDisruptionBudget",

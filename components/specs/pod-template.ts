@@ -1,108 +1,97 @@
+import { z } from "zod";
+import { absolutePath, code, cpuAndMemory, dnsLabel, intIn, labelMap, limitsNotBelowRequests, pinnedImage, port } from "../../kube/schemas";
 import { compact } from "./kube-object";
 import { selectorLabels } from "./labels";
-import { containerSecurityContext, podSecurityContext, SecurityArgs, wantsTmpVolume } from "./pod-security";
-import { probe, ProbeArgs } from "./probe";
-
-/** CPU and memory for the app container. Both requests and limits are required: no pod runs unbounded. */
-export interface ResourceArgs {
-    /** What the scheduler reserves, e.g. `{ cpu: "250m", memory: "128Mi" }`. Required. */
-    requests: { cpu: string; memory: string };
-    /** The most the container may use, e.g. `{ cpu: "500m", memory: "256Mi" }`; never below the request. Required. */
-    limits: { cpu: string; memory: string };
-}
-
-/** Where pods may run and how they spread. */
-export interface SchedulingArgs {
-    /**
-     * Spread replicas across nodes (topology key `kubernetes.io/hostname`, `ScheduleAnyway`, so a single-node dev
-     * cluster still schedules them). Applied only when the app can run more than one replica.
-     * @default true
-     */
-    spreadAcrossNodes?: boolean;
-    /** Node labels a node must carry to run the pods. @default none */
-    nodeSelector?: Record<string, string>;
-    /** Taints the pods tolerate (Kubernetes Toleration objects). @default none */
-    tolerations?: Array<Record<string, unknown>>;
-    /** Kubernetes Affinity object (node, pod and anti-affinity rules). @default none */
-    affinity?: Record<string, unknown>;
-    /** PriorityClass of the pods. @default none (the cluster's default priority) */
-    priorityClassName?: string;
-}
-
-/** A reference to a key of an existing Kubernetes Secret. */
-export interface SecretKeyRef {
-    /** Name of the Secret, in the app's namespace. */
-    secretName: string;
-    /** Key inside the Secret. */
-    key: string;
-}
-
-/** A volume mounted into the app container: a PersistentVolumeClaim, or a scratch emptyDir when no claim is named. */
-export interface VolumeArgs {
-    /** Volume name (DNS-1123 label, unique within the app). */
-    name: string;
-    /** Where the volume appears inside the container. */
-    mountPath: string;
-    /** PersistentVolumeClaim to mount (e.g. the claim of a PersistentStorage). @default none: an emptyDir */
-    claimName?: string;
-    /** Mount read-only. @default false */
-    readOnly?: boolean;
-}
-
-/** Everything about the pods that a stateless and a stateful app share. */
-export interface WorkloadArgs {
-    /** Container image, pinned by a tag other than `latest` or by a `@sha256:` digest. Required. */
-    image: string;
-    /** Port the container listens on. @default 8080 */
-    port?: number;
-    /** Entrypoint override. @default the image's ENTRYPOINT */
-    command?: string[];
-    /** Arguments override. @default the image's CMD */
-    args?: string[];
-    /** CPU and memory requests and limits. Required. */
-    resources: ResourceArgs;
-    /** When the pod may receive traffic. @default a TCP check on `port`, every 10s */
-    readinessProbe?: ProbeArgs;
-    /** When the container is restarted. @default a TCP check on `port`, after 10s, every 10s, 3 failures */
-    livenessProbe?: ProbeArgs;
-    /** Holds off the other probes until a slow-starting app is up. @default none */
-    startupProbe?: ProbeArgs;
-    /** Plain environment variables. @default none */
-    env?: Record<string, string>;
-    /** Environment variables read from keys of existing Secrets. @default none */
-    secretEnv?: Record<string, SecretKeyRef>;
-    /** Whole ConfigMaps or Secrets loaded as environment variables. @default none */
-    envFrom?: Array<{ configMap?: string; secret?: string }>;
-    /** Volumes to mount. @default none (besides /tmp, see `security.tmpVolume`) */
-    volumes?: VolumeArgs[];
-    /** Pod and container security settings. @default the "restricted" profile, see SecurityArgs */
-    security?: SecurityArgs;
-    /** Scheduling constraints. @default spread across nodes, nothing else */
-    scheduling?: SchedulingArgs;
-    /**
-     * Prometheus scrape annotations (`prometheus.io/scrape`, `/path`, `/port`) on the pods.
-     * @default none (not scraped)
-     */
-    prometheus?: { path?: string; port?: number };
-    /** Seconds a pod gets to shut down after SIGTERM. @default 30 */
-    terminationGracePeriodSeconds?: number;
-    /** Extra labels on every object of the app (never used in selectors). @default none */
-    labels?: Record<string, string>;
-    /**
-     * How long `pulumi up` waits for the app to be ready (a Deployment rolled out, every StatefulSet pod ready, no unready
-     * endpoint behind its Services) before it fails with the provider's account of the pods (a failing readiness probe
-     * is usually named; an unschedulable pod or an unbound claim is not, see docs/local-cluster.md, Known gaps).
-     * For a Deployment, keep it above `rollout.progressDeadlineSeconds`, so the failure names the stalled rollout.
-     * @default 600 (DEFAULT_READY_TIMEOUT_SECONDS, Pulumi's own default)
-     */
-    readyTimeoutSeconds?: number;
-}
+import { containerSecurityContext, podSecurityContext, securitySchema, wantsTmpVolume } from "./pod-security";
+import { LIVENESS_PROBE_DEFAULTS, probe, PROBE_DEFAULTS, probeSchema, READINESS_PROBE_DEFAULTS, STARTUP_PROBE_DEFAULTS } from "./probe";
 
 /** How long `pulumi up` waits for an app's pods when `readyTimeoutSeconds` is not set: the Kubernetes provider's default. */
 export const DEFAULT_READY_TIMEOUT_SECONDS = 600;
-
 export const DEFAULT_PORT = 8080;
 export const CONTAINER_PORT_NAME = "http";
+export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
+export const DEFAULT_METRICS_PATH = "/metrics";
+export const DEFAULT_SPREAD_ACROSS_NODES = true;
+const EXAMPLE_IMAGE = "nginxinc/nginx-unprivileged:1.27.3-alpine";
+
+/** CPU and memory for the app container. Both requests and limits are required: no pod runs unbounded. */
+export const resourcesSchema = z.strictObject({
+    requests: cpuAndMemory.meta({ description: 'What the scheduler reserves, e.g. `{ cpu: "250m", memory: "128Mi" }`.' }),
+    limits: cpuAndMemory.meta({ description: 'The most the container may use, e.g. `{ cpu: "500m", memory: "256Mi" }`; never below the request.' }),
+}).superRefine(limitsNotBelowRequests("requests", "limits")).meta({ title: "Resources" });
+
+/** Where pods may run and how they spread. */
+const schedulingSchema = z.strictObject({
+    spreadAcrossNodes: z.boolean().optional().meta({
+        description: "Spread replicas across nodes (topology key `kubernetes.io/hostname`, `ScheduleAnyway`, so a single-node dev cluster still schedules them). Applied only when the app can run more than one replica.",
+        default: code(DEFAULT_SPREAD_ACROSS_NODES),
+    }),
+    nodeSelector: labelMap.optional().meta({ description: "Node labels a node must carry to run the pods." }),
+    tolerations: z.array(z.record(z.string(), z.unknown())).optional().meta({ description: "Taints the pods tolerate (Kubernetes Toleration objects)." }),
+    affinity: z.record(z.string(), z.unknown()).optional().meta({ description: "Kubernetes Affinity object (node, pod and anti-affinity rules)." }),
+    priorityClassName: z.string().optional().meta({ description: "PriorityClass of the pods.", default: "the cluster's default priority" }),
+});
+
+/** A volume mounted into the app container: a PersistentVolumeClaim, or a scratch emptyDir when no claim is named. */
+const volumeSchema = z.strictObject({
+    name: dnsLabel.meta({ description: "Volume name, unique within the app." }),
+    mountPath: absolutePath.meta({ description: "Where the volume appears inside the container." }),
+    claimName: dnsLabel.optional().meta({ description: "PersistentVolumeClaim to mount (e.g. the claim of a PersistentStorage).", default: "none: an emptyDir" }),
+    readOnly: z.boolean().optional().meta({ description: "Mount read-only.", default: code(false) }),
+});
+
+/** A reference to a key of an existing Kubernetes Secret. */
+const secretKeyRefSchema = z.strictObject({
+    secretName: dnsLabel.meta({ description: "Name of the Secret, in the app's namespace." }),
+    key: z.string().min(1).meta({ description: "Key inside the Secret." }),
+});
+
+const probeDefault = (d: { initialDelaySeconds: number; failureThreshold: number }) =>
+    `a TCP check on \`port\`, after ${d.initialDelaySeconds}s, every ${PROBE_DEFAULTS.periodSeconds}s, ${d.failureThreshold} failures`;
+
+/**
+ * Everything about the pods that a stateless and a stateful app share, as the fields of each app's args schema. The
+ * defaults are applied by the builders below (not by the schema), from the named constants the docs also print.
+ */
+export const workloadShape = {
+    image: pinnedImage(EXAMPLE_IMAGE).meta({ description: 'Container image, pinned by a tag other than `latest` or by a `@sha256:` digest.' }),
+    port: port.optional().meta({ description: "Port the container listens on.", default: code(DEFAULT_PORT) }),
+    command: z.array(z.string()).optional().meta({ description: "Entrypoint override.", default: "the image's ENTRYPOINT" }),
+    args: z.array(z.string()).optional().meta({ description: "Arguments override.", default: "the image's CMD" }),
+    resources: resourcesSchema.meta({ description: "CPU and memory requests and limits; both are required, so no pod runs unbounded." }),
+    readinessProbe: probeSchema.optional().meta({ description: "When the pod may receive traffic.", default: probeDefault(READINESS_PROBE_DEFAULTS) }),
+    livenessProbe: probeSchema.optional().meta({ description: "When the container is restarted.", default: probeDefault(LIVENESS_PROBE_DEFAULTS) }),
+    startupProbe: probeSchema.optional().meta({
+        description: `Holds off the other probes until a slow-starting app is up (when given, it fails after ${STARTUP_PROBE_DEFAULTS.failureThreshold} failures unless \`failureThreshold\` says otherwise).`,
+    }),
+    env: z.record(z.string(), z.string()).optional().meta({ description: "Plain environment variables." }),
+    secretEnv: z.record(z.string(), secretKeyRefSchema).optional().meta({ description: "Environment variables read from keys of existing Secrets." }),
+    envFrom: z.array(z.union([
+        z.strictObject({ configMap: dnsLabel.meta({ description: "ConfigMap whose keys become variables." }) }),
+        z.strictObject({ secret: dnsLabel.meta({ description: "Secret whose keys become variables." }) }),
+    ])).optional().meta({ description: "Whole ConfigMaps or Secrets loaded as environment variables." }),
+    volumes: z.array(volumeSchema).optional().meta({ description: "Volumes to mount.", default: "none (besides /tmp, see `security.tmpVolume`)" }),
+    security: securitySchema.optional().meta({ description: "Pod and container security settings.", default: 'the "restricted" Pod Security profile' }),
+    scheduling: schedulingSchema.optional().meta({ description: "Scheduling constraints.", default: "spread across nodes, nothing else" }),
+    prometheus: z.strictObject({
+        path: absolutePath.optional().meta({ description: "Path of the metrics endpoint.", default: code(DEFAULT_METRICS_PATH) }),
+        port: port.optional().meta({ description: "Port of the metrics endpoint.", default: "the container port" }),
+    }).optional().meta({ description: "Prometheus scrape annotations (`prometheus.io/scrape`, `/path`, `/port`) on the pods.", default: "none (not scraped)" }),
+    terminationGracePeriodSeconds: intIn(0, 3600).optional().meta({
+        description: "Seconds a pod gets to shut down after SIGTERM.",
+        default: code(DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS),
+    }),
+    labels: labelMap.optional().meta({ description: "Extra labels on every object of the app (never used in selectors)." }),
+    readyTimeoutSeconds: intIn(1, 86400).optional().meta({
+        description: "How long `pulumi up` waits for the app to be ready (a Deployment rolled out, every StatefulSet pod ready, no unready endpoint behind its Services) before it fails with the provider's account of the pods (a failing readiness probe is usually named; an unschedulable pod or an unbound claim is not, see docs/local-cluster.md, Known gaps). For a Deployment, keep it above `rollout.progressDeadlineSeconds`, so the failure names the stalled rollout.",
+        default: `${code(DEFAULT_READY_TIMEOUT_SECONDS)} (Pulumi's own default)`,
+    }),
+};
+
+export type WorkloadArgs = z.infer<z.ZodObject<typeof workloadShape>>;
+export type ResourceArgs = z.infer<typeof resourcesSchema>;
+export type VolumeArgs = z.infer<typeof volumeSchema>;
+export type SecretKeyRef = z.infer<typeof secretKeyRefSchema>;
 
 function env(args: WorkloadArgs): Array<Record<string, unknown>> | undefined {
     const plain = Object.entries(args.env ?? {}).map(([name, value]) => ({ name, value }));
@@ -116,7 +105,7 @@ function env(args: WorkloadArgs): Array<Record<string, unknown>> | undefined {
 
 function envFrom(args: WorkloadArgs): Array<Record<string, unknown>> | undefined {
     const sources = (args.envFrom ?? []).map((s) =>
-        s.configMap !== undefined ? { configMapRef: { name: s.configMap } } : { secretRef: { name: s.secret } },
+        "configMap" in s ? { configMapRef: { name: s.configMap } } : { secretRef: { name: s.secret } },
     );
     return sources.length > 0 ? sources : undefined;
 }
@@ -138,7 +127,7 @@ function prometheusAnnotations(args: WorkloadArgs, port: number): Record<string,
     if (!args.prometheus) return undefined;
     return {
         "prometheus.io/scrape": "true",
-        "prometheus.io/path": args.prometheus.path ?? "/metrics",
+        "prometheus.io/path": args.prometheus.path ?? DEFAULT_METRICS_PATH,
         "prometheus.io/port": String(args.prometheus.port ?? port),
     };
 }
@@ -157,7 +146,7 @@ export function podTemplate(
     const scheduling = args.scheduling ?? {};
     const { volumes: podVolumes, mounts } = volumes(args);
     const allMounts = [...mounts, ...(options.extraMounts ?? [])];
-    const spread = options.multiReplica && (scheduling.spreadAcrossNodes ?? true);
+    const spread = options.multiReplica && (scheduling.spreadAcrossNodes ?? DEFAULT_SPREAD_ACROSS_NODES);
     const container = compact({
         name,
         image: args.image,
@@ -170,9 +159,9 @@ export function podTemplate(
             requests: { cpu: args.resources.requests.cpu, memory: args.resources.requests.memory },
             limits: { cpu: args.resources.limits.cpu, memory: args.resources.limits.memory },
         },
-        readinessProbe: probe(args.readinessProbe ?? {}, { port, initialDelaySeconds: 0, failureThreshold: 3 }),
-        livenessProbe: probe(args.livenessProbe ?? {}, { port, initialDelaySeconds: 10, failureThreshold: 3 }),
-        startupProbe: args.startupProbe && probe(args.startupProbe, { port, initialDelaySeconds: 0, failureThreshold: 30 }),
+        readinessProbe: probe(args.readinessProbe ?? {}, port, READINESS_PROBE_DEFAULTS),
+        livenessProbe: probe(args.livenessProbe ?? {}, port, LIVENESS_PROBE_DEFAULTS),
+        startupProbe: args.startupProbe && probe(args.startupProbe, port, STARTUP_PROBE_DEFAULTS),
         securityContext: containerSecurityContext(args.security),
         volumeMounts: allMounts.length > 0 ? allMounts : undefined,
     });
@@ -182,7 +171,7 @@ export function podTemplate(
             // Apps talk to the API server only when they say so; a token mounted by default is an attack surface.
             automountServiceAccountToken: false,
             securityContext: podSecurityContext(args.security),
-            terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
+            terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
             containers: [container],
             volumes: podVolumes.length > 0 ? podVolumes : undefined,
             nodeSelector: scheduling.nodeSelector,

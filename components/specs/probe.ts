@@ -1,50 +1,53 @@
-/** How the kubelet checks a container: an HTTP GET, a TCP connect, or a command run inside the container. */
-export interface ProbeArgs {
-    /**
-     * The check to run.
-     * @default "tcp" (works for any server; use "http" with a `path` when the app has a health endpoint)
-     */
-    type?: "http" | "tcp" | "exec";
-    /**
-     * Path of the HTTP GET, for `type: http`.
-     * @default "/"
-     */
-    path?: string;
-    /**
-     * Port to check, for `http` and `tcp`.
-     * @default the app's container port
-     */
-    port?: number;
-    /** Command to run, for `type: exec` (required there). @default none */
-    command?: string[];
-    /** Seconds after the container starts before the first check. @default 0 for readiness, 10 for liveness */
-    initialDelaySeconds?: number;
-    /** Seconds between checks. @default 10 */
-    periodSeconds?: number;
-    /** Seconds after which a check counts as failed. @default 2 */
-    timeoutSeconds?: number;
-    /** Consecutive failures before the probe fails. @default 3 (30 for a startup probe: 5 minutes to start) */
-    failureThreshold?: number;
-}
+import { z } from "zod";
+import { code, intIn, port } from "../../kube/schemas";
 
+/** What every probe gets unless its args say otherwise. */
+export const PROBE_DEFAULTS = { type: "tcp", path: "/", periodSeconds: 10, timeoutSeconds: 2 } as const;
+
+/** How the kubelet checks a container: an HTTP GET, a TCP connect, or a command run inside the container. */
+export const probeSchema = z.strictObject({
+    type: z.enum(["http", "tcp", "exec"]).optional().meta({
+        description: 'The check to run: "tcp" works for any server; use "http" with a `path` when the app has a health endpoint.',
+        default: code(PROBE_DEFAULTS.type),
+    }),
+    path: z.string().startsWith("/").optional().meta({ description: "Path of the HTTP GET, for `type: http`.", default: code(PROBE_DEFAULTS.path) }),
+    port: port.optional().meta({ description: "Port to check, for `http` and `tcp`.", default: "the app's container port" }),
+    command: z.array(z.string()).min(1).optional().meta({ description: "Command to run, for `type: exec` (required there)." }),
+    initialDelaySeconds: intIn(0, 3600).optional().meta({ description: "Seconds after the container starts before the first check.", default: "per probe, see `readinessProbe`, `livenessProbe`, `startupProbe`" }),
+    periodSeconds: intIn(1, 3600).optional().meta({ description: "Seconds between checks.", default: code(PROBE_DEFAULTS.periodSeconds) }),
+    timeoutSeconds: intIn(1, 3600).optional().meta({ description: "Seconds after which a check counts as failed.", default: code(PROBE_DEFAULTS.timeoutSeconds) }),
+    failureThreshold: intIn(1, 1000).optional().meta({ description: "Consecutive failures before the probe fails.", default: "per probe, see `readinessProbe`, `livenessProbe`, `startupProbe`" }),
+}).superRefine((p, ctx) => {
+    if (p.type === "exec" && !p.command) {
+        ctx.addIssue({ code: "custom", path: ["command"], message: 'required when type is "exec"; allowed: a non-empty list of strings' });
+    }
+}).meta({ title: "Probe" });
+
+export type ProbeArgs = z.infer<typeof probeSchema>;
+
+/** What differs between the readiness, liveness and startup probes when their args leave it out. */
 export interface ProbeDefaults {
-    port: number;
     initialDelaySeconds: number;
     failureThreshold: number;
 }
 
+export const READINESS_PROBE_DEFAULTS: ProbeDefaults = { initialDelaySeconds: 0, failureThreshold: 3 };
+export const LIVENESS_PROBE_DEFAULTS: ProbeDefaults = { initialDelaySeconds: 10, failureThreshold: 3 };
+/** 30 failures at the default 10 s period: 5 minutes to start. */
+export const STARTUP_PROBE_DEFAULTS: ProbeDefaults = { initialDelaySeconds: 0, failureThreshold: 30 };
+
 /** The Kubernetes Probe for the given args; defaults fill what the args leave out. */
-export function probe(args: ProbeArgs, defaults: ProbeDefaults): Record<string, unknown> {
-    const port = args.port ?? defaults.port;
+export function probe(args: ProbeArgs, containerPort: number, defaults: ProbeDefaults): Record<string, unknown> {
+    const port = args.port ?? containerPort;
     const handler =
-        args.type === "exec" ? { exec: { command: args.command ?? [] } }
-        : args.type === "http" ? { httpGet: { path: args.path ?? "/", port } }
+        args.type === "exec" ? { exec: { command: args.command } }
+        : args.type === "http" ? { httpGet: { path: args.path ?? PROBE_DEFAULTS.path, port } }
         : { tcpSocket: { port } };
     return {
         ...handler,
         initialDelaySeconds: args.initialDelaySeconds ?? defaults.initialDelaySeconds,
-        periodSeconds: args.periodSeconds ?? 10,
-        timeoutSeconds: args.timeoutSeconds ?? 2,
+        periodSeconds: args.periodSeconds ?? PROBE_DEFAULTS.periodSeconds,
+        timeoutSeconds: args.timeoutSeconds ?? PROBE_DEFAULTS.timeoutSeconds,
         failureThreshold: args.failureThreshold ?? defaults.failureThreshold,
     };
 }

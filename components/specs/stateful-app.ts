@@ -1,49 +1,65 @@
+import { z } from "zod";
+import { accessModes, code, dnsLabel, intIn, absolutePath, quantity } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
-import { DisruptionArgs, podDisruptionBudget } from "./pod-disruption-budget";
-import { DEFAULT_PORT, podTemplate, WorkloadArgs } from "./pod-template";
-import { service, ServiceArgs } from "./service";
-
-/** The volume each replica gets from the StatefulSet's volumeClaimTemplates. */
-export interface ClaimTemplateArgs {
-    /** Requested size, e.g. "500Mi". Required. */
-    size: string;
-    /** Where the volume is mounted in the container. @default "/data" */
-    mountPath?: string;
-    /** StorageClass of the claims. @default unset: the cluster's default StorageClass */
-    storageClassName?: string;
-    /** Access modes of the claims. @default ["ReadWriteOnce"] */
-    accessModes?: Array<"ReadWriteOnce" | "ReadWriteOncePod" | "ReadOnlyMany" | "ReadWriteMany">;
-}
-
-/** A stateful app: StatefulSet, headless Service, optional client Service and PodDisruptionBudget. */
-export interface StatefulAppArgs extends WorkloadArgs {
-    /** Namespace of every object. Required. */
-    namespace: string;
-    /** Number of pods, each with its own volume and stable name (`<name>-0`, `<name>-1`, ...). @default 1 */
-    replicas?: number;
-    /** Per-replica volume. Required. */
-    storage: ClaimTemplateArgs;
-    /**
-     * Only pods with an ordinal >= partition are updated by a rollout: set it to stage (canary) an update.
-     * @default 0 (all pods)
-     */
-    updatePartition?: number;
-    /** Start pods one by one in order (OrderedReady) or all at once (Parallel). @default "OrderedReady" */
-    podManagementPolicy?: "OrderedReady" | "Parallel";
-    /**
-     * What happens to the replicas' PersistentVolumeClaims when the StatefulSet is deleted or scaled down.
-     * @default { whenDeleted: "Retain", whenScaled: "Retain" }: data is never deleted with the app
-     */
-    claimRetention?: { whenDeleted?: "Retain" | "Delete"; whenScaled?: "Retain" | "Delete" };
-    /** A regular ClusterIP (or NodePort/LoadBalancer) Service for clients, besides the headless one. @default none */
-    clientService?: ServiceArgs;
-    /** The PodDisruptionBudget, created when replicas >= 2. @default maxUnavailable 1 */
-    disruption?: DisruptionArgs;
-}
+import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, podDisruptionBudget } from "./pod-disruption-budget";
+import { DEFAULT_PORT, podTemplate, workloadShape } from "./pod-template";
+import { service, serviceSchema } from "./service";
 
 export const DEFAULT_STATEFUL_REPLICAS = 1;
+/** Every pod takes part in a rollout. */
+export const DEFAULT_UPDATE_PARTITION = 0;
 export const DATA_VOLUME = "data";
+export const DEFAULT_DATA_MOUNT_PATH = "/data";
+export const DEFAULT_CLAIM_ACCESS_MODES = ["ReadWriteOnce"] as const;
+export const DEFAULT_POD_MANAGEMENT_POLICY = "OrderedReady";
+/** Data is never deleted with the app: the claims stay when the StatefulSet is deleted or scaled down. */
+export const DEFAULT_CLAIM_RETENTION = { whenDeleted: "Retain", whenScaled: "Retain" } as const;
+/** Not configurable: a stateful pod must stay ready this long before the next one is updated. */
+const MIN_READY_SECONDS = 5;
+const REVISION_HISTORY_LIMIT = 5;
+
+const retention = z.enum(["Retain", "Delete"]);
+
+/** The fields of a stateful app that a stack config entry also writes (config/stack-config.ts adds `name` and `type`). */
+export const statefulAppShape = {
+    ...workloadShape,
+    replicas: intIn(0, 1000).optional().meta({
+        description: "Number of pods, each with its own volume and stable name (`<name>-0`, `<name>-1`, ...).",
+        default: code(DEFAULT_STATEFUL_REPLICAS),
+    }),
+    storage: z.strictObject({
+        size: quantity.meta({ description: 'Requested size, e.g. "500Mi".' }),
+        mountPath: absolutePath.optional().meta({ description: "Where the volume is mounted in the container.", default: code(DEFAULT_DATA_MOUNT_PATH) }),
+        storageClassName: z.string().optional().meta({ description: "StorageClass of the claims.", default: "the cluster's default StorageClass" }),
+        accessModes: accessModes.optional().meta({ description: "Access modes of the claims.", default: code(DEFAULT_CLAIM_ACCESS_MODES) }),
+    }).meta({ description: "The volume each replica gets from the StatefulSet's volumeClaimTemplates." }),
+    updatePartition: intIn(0, 1000).optional().meta({
+        description: "Only pods with an ordinal >= partition are updated by a rollout: set it to stage (canary) an update.",
+        default: `${code(DEFAULT_UPDATE_PARTITION)} (all pods)`,
+    }),
+    podManagementPolicy: z.enum(["OrderedReady", "Parallel"]).optional().meta({
+        description: "Start pods one by one in order (OrderedReady) or all at once (Parallel).",
+        default: code(DEFAULT_POD_MANAGEMENT_POLICY),
+    }),
+    claimRetention: z.strictObject({
+        whenDeleted: retention.optional().meta({ description: "What happens to the claims when the StatefulSet is deleted.", default: code(DEFAULT_CLAIM_RETENTION.whenDeleted) }),
+        whenScaled: retention.optional().meta({ description: "What happens to the claims of pods removed by scaling down.", default: code(DEFAULT_CLAIM_RETENTION.whenScaled) }),
+    }).optional().meta({ description: "What happens to the replicas' PersistentVolumeClaims; by default data is never deleted with the app." }),
+    clientService: serviceSchema.optional().meta({ description: "A regular ClusterIP (or NodePort/LoadBalancer) Service for clients, besides the headless one." }),
+    disruption: disruptionSchema.optional().meta({
+        description: "The PodDisruptionBudget, created when replicas >= 2.",
+        default: `maxUnavailable ${DEFAULT_MAX_UNAVAILABLE_PODS}`,
+    }),
+};
+
+/** A stateful app: StatefulSet, headless Service, optional client Service and PodDisruptionBudget. */
+export const statefulAppArgsSchema = z.strictObject({
+    ...statefulAppShape,
+    namespace: dnsLabel.meta({ description: "Namespace of every object." }),
+});
+
+export type StatefulAppArgs = z.infer<typeof statefulAppArgsSchema>;
 
 export interface StatefulAppObjects {
     statefulSet: KubeObject;
@@ -66,7 +82,7 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
     const replicas = args.replicas ?? DEFAULT_STATEFUL_REPLICAS;
     const port = args.port ?? DEFAULT_PORT;
     const storage = args.storage;
-    const dataMount = { name: DATA_VOLUME, mountPath: storage.mountPath ?? "/data" };
+    const dataMount = { name: DATA_VOLUME, mountPath: storage.mountPath ?? DEFAULT_DATA_MOUNT_PATH };
     const statefulSet: KubeObject = {
         apiVersion: "apps/v1",
         kind: "StatefulSet",
@@ -75,19 +91,19 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
             replicas,
             serviceName: headlessServiceName(name),
             selector: { matchLabels: selectorLabels(name) },
-            podManagementPolicy: args.podManagementPolicy ?? "OrderedReady",
-            updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: args.updatePartition ?? 0 } },
-            minReadySeconds: 5,
-            revisionHistoryLimit: 5,
+            podManagementPolicy: args.podManagementPolicy ?? DEFAULT_POD_MANAGEMENT_POLICY,
+            updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: args.updatePartition ?? DEFAULT_UPDATE_PARTITION } },
+            minReadySeconds: MIN_READY_SECONDS,
+            revisionHistoryLimit: REVISION_HISTORY_LIMIT,
             persistentVolumeClaimRetentionPolicy: {
-                whenDeleted: args.claimRetention?.whenDeleted ?? "Retain",
-                whenScaled: args.claimRetention?.whenScaled ?? "Retain",
+                whenDeleted: args.claimRetention?.whenDeleted ?? DEFAULT_CLAIM_RETENTION.whenDeleted,
+                whenScaled: args.claimRetention?.whenScaled ?? DEFAULT_CLAIM_RETENTION.whenScaled,
             },
             template: podTemplate(name, labels, args, { multiReplica: replicas > 1, extraMounts: [dataMount] }),
             volumeClaimTemplates: [{
                 metadata: { name: DATA_VOLUME, labels: selectorLabels(name) },
                 spec: compact({
-                    accessModes: storage.accessModes ?? ["ReadWriteOnce"],
+                    accessModes: storage.accessModes ?? [...DEFAULT_CLAIM_ACCESS_MODES],
                     storageClassName: storage.storageClassName,
                     resources: { requests: { storage: storage.size } },
                 }),

@@ -1,48 +1,75 @@
-import { AutoscalingArgs, DEFAULT_MIN_REPLICAS, horizontalPodAutoscaler } from "./autoscaler";
+import { z } from "zod";
+import { code, dnsLabel, intIn, intOrPercent } from "../../kube/schemas";
+import { autoscalingSchema, DEFAULT_MIN_REPLICAS, horizontalPodAutoscaler } from "./autoscaler";
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
-import { DisruptionArgs, podDisruptionBudget } from "./pod-disruption-budget";
-import { DEFAULT_PORT, podTemplate, WorkloadArgs } from "./pod-template";
-import { service, ServiceArgs } from "./service";
+import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, podDisruptionBudget } from "./pod-disruption-budget";
+import { DEFAULT_PORT, podTemplate, workloadShape } from "./pod-template";
+import { service, serviceSchema, DEFAULT_SERVICE_PORT, DEFAULT_SERVICE_TYPE } from "./service";
 
-/** How a new version replaces the old one. The defaults never take capacity below the desired replica count. */
-export interface RolloutArgs {
-    /** Extra pods allowed above the desired count during a rollout. @default "25%" */
-    maxSurge?: number | string;
-    /** Pods allowed below the desired count during a rollout; 0 means a rollout never takes the app down. @default 0 */
-    maxUnavailable?: number | string;
-    /** Seconds a new pod must be ready before it counts as available (catches pods that crash right after start). @default 5 */
-    minReadySeconds?: number;
-    /** Seconds without progress before the rollout is reported as failed (and `pulumi up` fails). @default 600 */
-    progressDeadlineSeconds?: number;
-    /** Old ReplicaSets kept for `kubectl rollout undo`. @default 5 */
-    revisionHistoryLimit?: number;
+export const DEFAULT_REPLICAS = 2;
+
+/** The rolling update: the defaults never take capacity below the desired replica count. */
+export const DEFAULT_ROLLOUT = {
+    maxSurge: "25%",
+    maxUnavailable: 0,
+    minReadySeconds: 5,
+    progressDeadlineSeconds: 600,
+    revisionHistoryLimit: 5,
+} as const;
+
+const rolloutSchema = z.strictObject({
+    maxSurge: intOrPercent.optional().meta({ description: "Extra pods allowed above the desired count during a rollout.", default: code(DEFAULT_ROLLOUT.maxSurge) }),
+    maxUnavailable: intOrPercent.optional().meta({
+        description: "Pods allowed below the desired count during a rollout; 0 means a rollout never takes the app down.",
+        default: code(DEFAULT_ROLLOUT.maxUnavailable),
+    }),
+    minReadySeconds: intIn(0, 3600).optional().meta({
+        description: "Seconds a new pod must be ready before it counts as available (catches pods that crash right after start).",
+        default: code(DEFAULT_ROLLOUT.minReadySeconds),
+    }),
+    progressDeadlineSeconds: intIn(1, 86400).optional().meta({
+        description: "Seconds without progress before the rollout is reported as failed (and `pulumi up` fails).",
+        default: code(DEFAULT_ROLLOUT.progressDeadlineSeconds),
+    }),
+    revisionHistoryLimit: intIn(0, 100).optional().meta({ description: "Old ReplicaSets kept for `kubectl rollout undo`.", default: code(DEFAULT_ROLLOUT.revisionHistoryLimit) }),
+});
+
+/** The fields of a stateless app that a stack config entry also writes (config/stack-config.ts adds `name` and `type`). */
+export const statelessAppShape = {
+    ...workloadShape,
+    replicas: intIn(0, 1000).optional().meta({ description: "Fixed number of pods; not with `autoscaling` (the autoscaler then owns the count).", default: code(DEFAULT_REPLICAS) }),
+    autoscaling: autoscalingSchema.optional().meta({ description: "Horizontal pod autoscaling; when set, the Deployment leaves `spec.replicas` to the autoscaler." }),
+    rollout: rolloutSchema.optional().meta({ description: "Rolling update settings; the defaults never take capacity below the desired count." }),
+    service: serviceSchema.optional().meta({ description: "The Service in front of the pods.", default: `${DEFAULT_SERVICE_TYPE} on port ${DEFAULT_SERVICE_PORT} to the container port` }),
+    disruption: disruptionSchema.optional().meta({
+        description: "The PodDisruptionBudget, created whenever the app can run 2 or more pods.",
+        default: `maxUnavailable ${DEFAULT_MAX_UNAVAILABLE_PODS}`,
+    }),
+};
+
+/** `replicas` and `autoscaling` together would leave one of them silently ignored. */
+export function oneReplicaOwner(app: { replicas?: number; autoscaling?: unknown }, ctx: z.RefinementCtx): void {
+    if (app.replicas !== undefined && app.autoscaling !== undefined) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["replicas"],
+            message: `${app.replicas} is set together with autoscaling; allowed: one of them (with autoscaling, the autoscaler owns the replica count: set autoscaling.minReplicas instead)`,
+        });
+    }
 }
 
 /** A stateless app: Deployment, Service, HorizontalPodAutoscaler (when autoscaling) and PodDisruptionBudget. */
-export interface StatelessAppArgs extends WorkloadArgs {
-    /** Namespace of every object. Required. */
-    namespace: string;
-    /** Fixed number of pods; ignored when `autoscaling` is set (the autoscaler then owns the count). @default 2 */
-    replicas?: number;
-    /** Horizontal pod autoscaling; when set, the Deployment leaves `spec.replicas` to the autoscaler. @default none */
-    autoscaling?: AutoscalingArgs;
-    /** Rolling update settings. @default maxSurge 25%, maxUnavailable 0, see RolloutArgs */
-    rollout?: RolloutArgs;
-    /** The Service in front of the pods. @default ClusterIP on port 80 to the container port */
-    service?: ServiceArgs;
-    /** The PodDisruptionBudget, created whenever the app can run 2 or more pods. @default maxUnavailable 1 */
-    disruption?: DisruptionArgs;
-    /**
-     * The fixed replica count the live Deployment had before `autoscaling` was switched on. When set (and autoscaling is
-     * on), a replicas hand-over patch keeps that count while the Deployment stops declaring `spec.replicas`, instead of
-     * the API server falling back to 1 pod. The program sets it from the stack's previous outputs; see README.
-     * @default none
-     */
-    previousReplicas?: number;
-}
+export const statelessAppArgsSchema = z.strictObject({
+    ...statelessAppShape,
+    namespace: dnsLabel.meta({ description: "Namespace of every object." }),
+    previousReplicas: intIn(0, 100000).optional().meta({
+        description: "The fixed replica count the live Deployment had before `autoscaling` was switched on. When set (and autoscaling is on), a replicas hand-over patch keeps that count while the Deployment stops declaring `spec.replicas`, instead of the API server falling back to 1 pod. The program sets it from the stack's previous outputs.",
+    }),
+}).superRefine(oneReplicaOwner);
 
-export const DEFAULT_REPLICAS = 2;
+export type StatelessAppArgs = z.infer<typeof statelessAppArgsSchema>;
+
 /** Field manager of the replicas hand-over patch (a server-side apply manager distinct from Pulumi's own). */
 export const REPLICAS_HANDOVER_MANAGER = "kube-appstack-replicas-handover";
 
@@ -75,11 +102,14 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
             selector: { matchLabels: selectorLabels(name) },
             strategy: {
                 type: "RollingUpdate",
-                rollingUpdate: { maxSurge: rollout.maxSurge ?? "25%", maxUnavailable: rollout.maxUnavailable ?? 0 },
+                rollingUpdate: {
+                    maxSurge: rollout.maxSurge ?? DEFAULT_ROLLOUT.maxSurge,
+                    maxUnavailable: rollout.maxUnavailable ?? DEFAULT_ROLLOUT.maxUnavailable,
+                },
             },
-            minReadySeconds: rollout.minReadySeconds ?? 5,
-            progressDeadlineSeconds: rollout.progressDeadlineSeconds ?? 600,
-            revisionHistoryLimit: rollout.revisionHistoryLimit ?? 5,
+            minReadySeconds: rollout.minReadySeconds ?? DEFAULT_ROLLOUT.minReadySeconds,
+            progressDeadlineSeconds: rollout.progressDeadlineSeconds ?? DEFAULT_ROLLOUT.progressDeadlineSeconds,
+            revisionHistoryLimit: rollout.revisionHistoryLimit ?? DEFAULT_ROLLOUT.revisionHistoryLimit,
             template: podTemplate(name, labels, args, { multiReplica }),
         }),
     };

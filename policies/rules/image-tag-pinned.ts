@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hasDigest, imageTag } from "../../components/specs/image";
+import { hasDigest, imageTag } from "../../kube/image";
 import { asString } from "../kube-object";
 import { defineObjectRule, parameter } from "../rule";
 import { checkContainers } from "../workload";

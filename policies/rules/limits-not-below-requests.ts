@@ -1,5 +1,5 @@
 import { asFields, fieldAt } from "../kube-object";
-import { parseQuantity } from "../quantity";
+import { parseQuantity } from "../../kube/quantity";
 import { defineObjectRule } from "../rule";
 import { checkContainers } from "../workload";
 

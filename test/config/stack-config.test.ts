@@ -61,8 +61,8 @@ describe("stack config validation", () => {
 
     it("rejects limits below requests", () => {
         expect(withApp((a) => (a.resources = { requests: { cpu: "1", memory: "512Mi" }, limits: { cpu: "500m", memory: "256Mi" } }))).toEqual([
-            'kube-appstack:apps[0].resources.limits.cpu: "500m" is below the request "1"; allowed: a limit >= the request',
-            'kube-appstack:apps[0].resources.limits.memory: "256Mi" is below the request "512Mi"; allowed: a limit >= the request',
+            'kube-appstack:apps[0].resources.limits.cpu: "500m" is below requests.cpu ("1"); allowed: limits.cpu >= requests.cpu',
+            'kube-appstack:apps[0].resources.limits.memory: "256Mi" is below requests.memory ("512Mi"); allowed: limits.memory >= requests.memory',
         ]);
     });
 
@@ -94,7 +94,7 @@ describe("stack config validation", () => {
 
     it("rejects unknown keys with a suggestion and the allowed keys", () => {
         const [problem] = withApp((a) => (a.replica = 3));
-        expect(problem).toMatch(/^kube-appstack:apps\[0\]\.replica: unknown key \(did you mean "replicas"\?\); allowed keys here: name, image, port, /);
+        expect(problem).toMatch(/^kube-appstack:apps\[0\]\.replica: unknown key \(did you mean "replicas"\?\); allowed keys here: name, type, image, port, /);
     });
 
     it("rejects unknown top-level keys", () => {

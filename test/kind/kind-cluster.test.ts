@@ -60,10 +60,10 @@ describe("KindCluster", () => {
     it("refuses invalid args before registering anything, listing every problem", () => {
         const before = registered.length;
         expect(() => new KindCluster("bad", { workerNodes: -1, nodeImage: "kindest/node:latest" })).toThrow(
-            /^KindCluster "bad" has invalid args:\n {2}- args\.nodeImage: got "kindest\/node:latest"; .*\n {2}- args\.workerNodes: got -1; allowed: a whole number from 0 to 20$/,
+            /^KindCluster "bad" has invalid args:\n {2}- args\.nodeImage: "kindest\/node:latest" is not pinned; .*\n {2}- args\.workerNodes: -1 is out of range; allowed: an integer from 0 to 20$/,
         );
         expect(() => new KindCluster("Dev_Cluster")).toThrow(
-            /^KindCluster "Dev_Cluster" has invalid args \(args\.name defaults to the resource name\):\n {2}- args\.name: got "Dev_Cluster"/,
+            /^KindCluster "Dev_Cluster" has invalid args \(args\.name defaults to the resource name\):\n {2}- args\.name: "Dev_Cluster" is not a valid cluster name/,
         );
         expect(registered.slice(before)).toEqual([]);
     });

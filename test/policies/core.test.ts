@@ -4,7 +4,7 @@ import { isKubeObject } from "../../policies/kube-object";
 import { LabeledIndex, SelectorIndex } from "../../policies/label-index";
 import { type LabelSelector, parseLabelSelector, selectorMatches } from "../../policies/label-selector";
 import { parseManifest } from "../../policies/manifest";
-import { parseQuantity } from "../../policies/quantity";
+import { parseQuantity } from "../../kube/quantity";
 
 describe("parseQuantity", () => {
     it.each([

@@ -60,10 +60,25 @@ describe("the rule declarations", () => {
 });
 
 describe("the shipped configs", () => {
-    it.each(["dev", "staging", "prod"])("%s.json names every rule and loads", (stack) => {
+    it.each(["dev", "staging", "prod"])("%s.json loads and states only what differs from the defaults", (stack) => {
         const file = path.join(CONFIG_DIR, `${stack}.json`);
-        expect(Object.keys(JSON.parse(fs.readFileSync(file, "utf8"))).sort()).toEqual([...ISSUE_RULE_NAMES].sort());
-        expect(loadPolicyConfig(file).size).toBe(rules.length);
+        const raw = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+        const full = loadPolicyConfig(file);
+        expect(full.size).toBe(rules.length);
+        // Each entry must change the outcome: dropping it gives another level or other parameters for its rule.
+        for (const [name, entry] of Object.entries(raw)) {
+            const without = parsePolicyConfig(Object.fromEntries(Object.entries(raw).filter(([n]) => n !== name)), file);
+            const changed = name === "all"
+                ? [...full].some(([rule, setting]) => without.get(rule)?.level !== setting.level)
+                : JSON.stringify(without.get(name)) !== JSON.stringify(full.get(name));
+            expect(changed, `${stack}.json: "${name}": ${JSON.stringify(entry)} repeats what applies without it`).toBe(true);
+            if (typeof entry === "object" && entry !== null) {
+                for (const [key, value] of Object.entries(entry)) {
+                    const withoutKey = parsePolicyConfig({ ...raw, [name]: Object.fromEntries(Object.entries(entry).filter(([k]) => k !== key)) }, file);
+                    expect(JSON.stringify(withoutKey.get(name)) !== JSON.stringify(full.get(name)), `${stack}.json: "${name}".${key}: ${JSON.stringify(value)} is the default`).toBe(true);
+                }
+            }
+        }
     });
 
     it("make prod fully mandatory, protection included", () => {
@@ -82,7 +97,7 @@ describe("the shipped configs", () => {
         expect(levelOf("advisory")).toHaveLength(rules.length - 6);
     });
 
-    it("make staging mandatory except the protect requirement, as the README says", () => {
+    it("make staging mandatory except the protect requirement, as docs/policies.md says", () => {
         const staging = loadPolicyConfig(path.join(CONFIG_DIR, "staging.json"));
         expect([...staging].filter(([, s]) => s.level !== "mandatory").map(([name, s]) => [name, s.level])).toEqual([["protect-stateful-resources", "advisory"]]);
     });

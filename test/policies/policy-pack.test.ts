@@ -56,13 +56,17 @@ const LEVEL: Record<string, analyzer.EnforcementLevel> = {
 function configureRequest(info: analyzer.AnalyzerInfo, file: string): analyzer.ConfigureAnalyzerRequest {
     const given = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string | Record<string, unknown>>;
     const request = new analyzer.ConfigureAnalyzerRequest();
+    const all = given.all;
+    const allLevel = typeof all === "string" ? all : all?.enforcementLevel;
     for (const policy of info.getPoliciesList()) {
         const schema = (policy.getConfigschema()?.getProperties()?.toJavaScript() ?? {}) as Record<string, { default?: unknown }>;
         const defaults = Object.fromEntries(Object.entries(schema).map(([key, property]) => [key, property.default]));
         const entry = given[policy.getName()];
         const { enforcementLevel = typeof entry === "string" ? entry : undefined, ...params } = typeof entry === "object" ? entry : {};
+        // As the Pulumi CLI does: a policy's own level, else the level under "all", else the pack's default.
+        const level = enforcementLevel ?? allLevel;
         const config = new analyzer.PolicyConfig()
-            .setEnforcementlevel(enforcementLevel === undefined ? policy.getEnforcementlevel() : LEVEL[enforcementLevel as string])
+            .setEnforcementlevel(level === undefined ? policy.getEnforcementlevel() : LEVEL[level as string])
             .setProperties(Struct.fromJavaScript({ ...defaults, ...params } as Record<string, never>));
         request.getPolicyconfigMap().set(policy.getName(), config);
     }

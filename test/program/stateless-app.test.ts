@@ -28,7 +28,7 @@ describe("StatelessApp replicas and autoscaling", () => {
     });
 
     it("leaves spec.replicas to the HPA when autoscaling is on", async () => {
-        const run = await runProgram("staging", config(web({ replicas: 3, autoscaling: { minReplicas: 2, maxReplicas: 6 } })));
+        const run = await runProgram("staging", config(web({ autoscaling: { minReplicas: 2, maxReplicas: 6 } })));
         expect((run.get(DEPLOYMENT, "web").inputs as any).spec).not.toHaveProperty("replicas");
         expect((run.outputs.apps as any).web).not.toHaveProperty("replicas");
         expect(run.ofType(PATCH)).toHaveLength(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { appNamespaceObjects } from "../../components/specs/app-namespace";
-import { imageTag, isPinnedImage } from "../../components/specs/image";
+import { imageTag, isPinnedImage } from "../../kube/image";
 import { persistentStorageObjects } from "../../components/specs/persistent-storage";
 import { validateAgainstOpenApi } from "../support/openapi";
 

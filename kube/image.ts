@@ -24,3 +24,13 @@ export function isPinnedImage(image: string, mutableTags: readonly string[] = ["
     const tag = imageTag(image);
     return tag !== undefined && tag !== "" && !mutableTags.includes(tag);
 }
+
+// [registry[:port]/]repository[:tag][@sha256:<digest>], the grammar of github.com/distribution/reference minus upper
+// case, which that grammar only allows in a registry host name.
+const IMAGE_REFERENCE =
+    /^[a-z0-9]+([._-]+[a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+/** Whether a container runtime can parse the reference at all. */
+export function isImageReference(image: string): boolean {
+    return IMAGE_REFERENCE.test(image);
+}

@@ -4,6 +4,7 @@ import { z } from "zod";
 // given, what is allowed, and "did you mean" for unknown keys.
 
 type Path = ReadonlyArray<PropertyKey>;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * A key path as users write it: `kube-appstack:apps[1].autoscaling.minReplicas` for stack config (root
@@ -11,7 +12,12 @@ type Path = ReadonlyArray<PropertyKey>;
  */
 export function formatPath(path: Path, root: string): string {
     if (path.length === 0) return root.replace(/[:.]$/, "");
-    return path.reduce<string>((out, part, i) => (typeof part === "number" ? `${out}[${part}]` : `${out}${i === 0 ? "" : "."}${String(part)}`), root);
+    return path.reduce<string>((out, part, i) => {
+        if (typeof part === "number") return `${out}[${part}]`;
+        // Map keys such as label keys (`example.com/tier`) or quota names (`requests.cpu`) would read as nested keys.
+        if (!IDENTIFIER.test(String(part))) return `${out}[${JSON.stringify(String(part))}]`;
+        return `${out}${i === 0 ? "" : "."}${String(part)}`;
+    }, root);
 }
 
 function distance(a: string, b: string): number {
@@ -33,7 +39,7 @@ export function suggestion(key: string, allowed: string[]): string {
     return close.length > 0 ? ` (did you mean ${close.map((k) => `"${k}"`).join(" or ")}?)` : "";
 }
 
-interface SchemaDef {
+export interface SchemaDef {
     type: string;
     shape?: Record<string, z.ZodType>;
     element?: z.ZodType;
@@ -43,7 +49,7 @@ interface SchemaDef {
     valueType?: z.ZodType;
 }
 
-const defOf = (schema: z.ZodType): SchemaDef => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+export const defOf = (schema: z.ZodType): SchemaDef => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
 
 /** The keys a strict object at `path` allows, found by walking the schema along the data (unions by their discriminator). */
 function allowedKeysAt(schema: z.ZodType, path: Path, data: unknown): string[] {

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { isImageReference, isPinnedImage } from "./image";
+import { DNS_LABEL_HELP, isDnsLabel, isLabelKey, isLabelValue, LABEL_KEY_HELP, LABEL_VALUE_HELP } from "./names";
+import { parseQuantity, QUANTITY_HELP } from "./quantity";
+
+// Schemas of Kubernetes primitives, shared by every component's args and so by the stack config. Their messages quote
+// the value given and say what is allowed, as every schema problem does (see schema-problems.ts).
+
+/** A value as a message quotes it. */
+export const show = (value: unknown): string => (value === undefined ? "nothing" : JSON.stringify(value));
+
+/** A default as the generated references print it: the value in code font. */
+export const code = (value: unknown): string => `\`${JSON.stringify(value)}\``;
+
+export const dnsLabel = z.string().refine(isDnsLabel, {
+    error: (iss) => `${show(iss.input)} is not a valid name; allowed: ${DNS_LABEL_HELP}`,
+}).meta({ type: "DNS-1123 label" });
+
+export const intIn = (min: number, max: number) => z.number().refine((v) => Number.isInteger(v) && v >= min && v <= max, {
+    error: (iss) => `${show(iss.input)} is out of range; allowed: an integer from ${min} to ${max}`,
+}).meta({ type: `integer, ${min} to ${max}` });
+
+export const port = intIn(1, 65535);
+
+/** A quantity as stack config writes it (YAML reads `cpu: 1` as a number), carried on as the string manifests hold. */
+export const quantity = z.union([z.string(), z.number()]).refine((v) => parseQuantity(v) !== undefined, {
+    error: (iss) => `${show(iss.input)} is not a valid quantity; allowed: ${QUANTITY_HELP}`,
+}).transform(String).meta({ type: "quantity" });
+
+export const intOrPercent = z.union([z.number().int().min(0), z.string().regex(/^\d+%$/)], {
+    error: (iss) => `${show(iss.input)} is not a count or percentage; allowed: an integer >= 0 or a percentage such as "25%"`,
+}).meta({ type: 'integer or percentage ("25%")' });
+
+export const pinnedImage = (example: string) => z.string({
+    error: (iss) => (iss.input === undefined
+        ? `required; allowed: a container image pinned by tag or digest, e.g. ${show(example)}`
+        : `${show(iss.input)} is not an image reference`),
+}).refine(isImageReference, {
+    error: (iss) => `${show(iss.input)} is not an image reference; allowed: [registry[:port]/]name[:tag][@sha256:<64 lowercase hex>], e.g. ${show(example)}`,
+    abort: true,
+}).refine((image) => isPinnedImage(image), {
+    error: (iss) => `${show(iss.input)} is not pinned; allowed: a tag other than "latest" (e.g. "nginx:1.27.3") or a digest ("nginx@sha256:<64 hex>")`,
+}).meta({ type: "pinned image reference" });
+
+/** A map of Kubernetes labels (or a nodeSelector): keys and values as the API server accepts them. */
+export const labelMap = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
+    for (const [key, value] of Object.entries(labels)) {
+        if (!isLabelKey(key)) ctx.addIssue({ code: "custom", path: [key], message: `${show(key)} is not a valid label key; allowed: ${LABEL_KEY_HELP}` });
+        if (!isLabelValue(value)) ctx.addIssue({ code: "custom", path: [key], message: `${show(value)} is not a valid label value; allowed: ${LABEL_VALUE_HELP}` });
+    }
+}).meta({ type: "map of label key to value" });
+
+export const absolutePath = z.string().refine((p) => p.startsWith("/"), {
+    error: (iss) => `${show(iss.input)} is not an absolute path; allowed: a path starting with "/"`,
+}).meta({ type: "absolute path" });
+
+export const ACCESS_MODES = ["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"] as const;
+export const accessModes = z.array(z.enum(ACCESS_MODES)).min(1);
+
+export const cpuAndMemory = z.strictObject({
+    cpu: quantity.meta({ description: 'CPU in cores, e.g. "250m" or "1".' }),
+    memory: quantity.meta({ description: 'Memory in bytes, e.g. "128Mi" or "1Gi".' }),
+});
+type CpuAndMemory = z.infer<typeof cpuAndMemory>;
+
+/** A refinement that refuses a limit below its request, as the API server does (limits under `limitKey`). */
+export function limitsNotBelowRequests<R extends string, L extends string>(requestKey: R, limitKey: L) {
+    return (r: Record<R | L, CpuAndMemory>, ctx: z.RefinementCtx): void => {
+        for (const resource of ["cpu", "memory"] as const) {
+            const request = parseQuantity(r[requestKey][resource]);
+            const limit = parseQuantity(r[limitKey][resource]);
+            if (request !== undefined && limit !== undefined && limit < request) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [limitKey, resource],
+                    message: `${show(r[limitKey][resource])} is below ${requestKey}.${resource} (${show(r[requestKey][resource])}); allowed: ${limitKey}.${resource} >= ${requestKey}.${resource}`,
+                });
+            }
+        }
+    };
+}

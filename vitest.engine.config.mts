@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// The engine tests drive the real Pulumi CLI (see harness/pulumi-engine.ts and README, Running the engine tests).
+// The engine tests drive the real Pulumi CLI (see harness/pulumi-engine.ts and docs/testing.md, Running the engine tests).
 export default defineConfig({
     test: {
         include: ["test/engine/**/*.test.ts"],

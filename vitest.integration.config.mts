@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // The integration tests deploy with the real Pulumi engine onto the local cluster (npm run cluster:up first; see
-// docs/local-cluster.md and README, Running the integration tests).
+// docs/local-cluster.md and docs/testing.md, Running the integration tests).
 export default defineConfig({
     test: {
         include: ["test/integration/**/*.test.ts"],

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { REPO } from "../support/run-program";
 
 /**
- * Stacks that CI neither previews, renders nor deploys, each with the reason (README, GitOps says the same). Every
+ * Stacks that CI neither previews, renders nor deploys, each with the reason (docs/gitops.md says the same). Every
  * other Pulumi.<stack>.yaml is an environment stack, and the workflows must cover it: a new stack file fails
  * test/gitops until it is added to the workflows' stack lists or here.
  */

@@ -1,6 +1,6 @@
 // Stateful data on the local cluster: a 3-replica StatefulSet that starts in order with one bound claim per pod, a
 // protected stack that `pulumi destroy` refuses to touch, claims that outlive their StatefulSet, and what an unprotected
-// destroy removes (README, Data safety).
+// destroy removes (docs/configuration.md, What `pulumi destroy` deletes).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheApp, kubectl, KubeJson, LiveStack, localStackConfig, requireLocalCluster, webApp } from "./live-stack";
 

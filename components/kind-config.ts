@@ -19,6 +19,7 @@ export const DEFAULT_KIND_WORKER_NODES = 2;
 export const DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
 export const DEFAULT_PORT_PROTOCOL = "TCP";
 export const DEFAULT_KIND_WAIT_TIMEOUT = "180s";
+export const DEFAULT_MOUNT_READ_ONLY = false;
 
 // kind's own rule is ^[a-z0-9.-]+$; node names (`<name>-control-plane2`) must also be DNS labels of at most 63
 // characters, and a name starting with "-" would read as a CLI flag.
@@ -52,7 +53,7 @@ const mountSchema = z.strictObject({
         error: (iss) => `${show(iss.input)} is not a usable path; allowed: an absolute laptop path, or one relative to the Pulumi project directory (~ is not expanded)`,
     }).meta({ description: "Directory on the laptop. A relative path is resolved against the Pulumi project directory; `~` is not expanded." }),
     containerPath: absolutePath.meta({ description: "Absolute path of the mount inside each node container (what a `hostPath`/`local` PersistentVolume points at)." }),
-    readOnly: z.boolean().optional().meta({ description: "Mount read-only.", default: code(false) }),
+    readOnly: z.boolean().optional().meta({ description: "Mount read-only.", default: code(DEFAULT_MOUNT_READ_ONLY) }),
 });
 
 /** The shape of a local kind cluster, as in the stack config section `cluster.kind`. */
@@ -159,7 +160,7 @@ export function resolveKindClusterArgs(
         extraMounts: (args.extraMounts ?? []).map((m) => ({
             hostPath: path.resolve(where.projectDir, m.hostPath),
             containerPath: m.containerPath,
-            readOnly: m.readOnly ?? false,
+            readOnly: m.readOnly ?? DEFAULT_MOUNT_READ_ONLY,
         })),
         // Sorted, so that the rendered kind config (which decides replacement) does not change with the map's order.
         nodeLabels: Object.fromEntries(Object.entries(args.nodeLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),

@@ -1,6 +1,5 @@
 /** Every rule of the pack, in the order reports list them. */
 import type { Rule } from "../rule";
-import { resourceLimitsRequired, resourceRequestsRequired } from "./container-resources";
 import { dropAllCapabilities } from "./drop-all-capabilities";
 import { hpaBoundsValid } from "./hpa-bounds-valid";
 import { hpaReplicasUnset } from "./hpa-replicas-unset";
@@ -15,6 +14,8 @@ import { protectStatefulResources } from "./protect-stateful-resources";
 import { pvReclaimRetain } from "./pv-reclaim-retain";
 import { readOnlyRootFilesystem } from "./read-only-root-filesystem";
 import { readinessProbeRequired } from "./readiness-probe-required";
+import { resourceLimitsRequired } from "./resource-limits-required";
+import { resourceRequestsRequired } from "./resource-requests-required";
 import { rollingUpdateSafe } from "./rolling-update-safe";
 import { runAsNonRoot } from "./run-as-non-root";
 import { serviceSelectorMatches } from "./service-selector-matches";

@@ -1,9 +1,9 @@
-/** `resource-requests-required` and `resource-limits-required`: the same check on two fields of `resources`. */
+/** The check behind `resource-requests-required` and `resource-limits-required`, on two fields of `resources`. */
 import { z } from "zod";
-import { defineObjectRule, parameter } from "../rule";
-import { checkContainers, writtenResource } from "../workload";
+import { defineObjectRule, parameter } from "./rule";
+import { checkContainers, writtenResource } from "./workload";
 
-function requireResources(name: string, field: "requests" | "limits", why: string) {
+export function requireResources(name: string, field: "requests" | "limits", why: string) {
     const noun = field === "requests" ? "request" : "limit";
     return defineObjectRule({
         name,
@@ -22,15 +22,3 @@ function requireResources(name: string, field: "requests" | "limits", why: strin
         },
     });
 }
-
-export const resourceRequestsRequired = requireResources(
-    "resource-requests-required",
-    "requests",
-    "so the scheduler places pods where they fit and autoscalers can compute utilization.",
-);
-
-export const resourceLimitsRequired = requireResources(
-    "resource-limits-required",
-    "limits",
-    "so one runaway pod cannot starve its neighbours on the node.",
-);

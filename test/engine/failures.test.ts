@@ -26,7 +26,8 @@ describe("previews that must fail", () => {
         });
 
         expect(result.code).not.toBe(0);
-        for (const policy of ["min-replicas", "run-as-non-root", "read-only-root-filesystem"]) {
+        // image-tag-pinned: prod.json gives it only a parameter, so its level comes from "all", as the Pulumi CLI reads it.
+        for (const policy of ["min-replicas", "run-as-non-root", "read-only-root-filesystem", "image-tag-pinned"]) {
             expect(result.output).toMatch(new RegExp(`\\[mandatory\\]\\s+${policy}\\s`));
         }
     });

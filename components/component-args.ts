@@ -23,9 +23,9 @@ export const protectSchema = (what: string) => z.boolean().optional().meta({
  * Throws one error listing every problem of a component's args (and of its name, which names Kubernetes objects), before
  * the component registers anything.
  */
-export function assertValidArgs(component: string, name: string, schema: z.ZodType, args: unknown): void {
+export function assertValidArgs(component: string, name: string, schema: z.ZodType, args: unknown, nameSchema: z.ZodType = dnsLabel): void {
     const problems = [
-        ...schemaProblems(dnsLabel, name, "name"),
+        ...schemaProblems(nameSchema, name, "name"),
         ...schemaProblems(schema, args, "args."),
     ];
     if (problems.length > 0) {

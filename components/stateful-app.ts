@@ -6,7 +6,7 @@ import { childOptions, readyWaitOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
 import { withSecretValues } from "./secret-env";
 import { serviceDnsName } from "./specs/service";
-import { statefulAppArgsSchema, statefulAppObjects, statefulAppServiceName } from "./specs/stateful-app";
+import { statefulAppArgsSchema, statefulAppName, statefulAppObjects, statefulAppServiceName } from "./specs/stateful-app";
 
 export const statefulAppComponentArgsSchema = statefulAppArgsSchema.extend({
     secretValues: secretValuesSchema,
@@ -24,7 +24,7 @@ export class StatefulApp extends pulumi.ComponentResource {
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatefulAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        assertValidArgs("StatefulApp", name, statefulAppComponentArgsSchema, args);
+        assertValidArgs("StatefulApp", name, statefulAppComponentArgsSchema, args, statefulAppName);
         super("kube-appstack:index:StatefulApp", name, {}, opts);
         const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
         const objects = statefulAppObjects(name, specArgs);

@@ -1,4 +1,4 @@
-import { describeIssue, formatPath, suggestion } from "../kube/schema-problems";
+import { describeIssue, formatPath, suggestion, unsafeKeyProblems } from "../kube/schema-problems";
 import { crossEntryProblems, StackConfig, stackConfigSchema, TOP_LEVEL_KEYS } from "./stack-config";
 
 export const CONFIG_NAMESPACE = "kube-appstack";
@@ -44,6 +44,8 @@ function secretConfigKeys(raw: Record<string, unknown>): string[] {
  * their values as Pulumi read them from Pulumi.<stack>.yaml. Throws a StackConfigError listing every problem.
  */
 export function parseStackConfig(stack: string, raw: Record<string, unknown>, validators: SectionValidator[] = []): StackConfig {
+    const unsafe = unsafeKeyProblems(raw, `${CONFIG_NAMESPACE}:`);
+    if (unsafe.length > 0) throw new StackConfigError(stack, unsafe);
     const unknownTopLevel = Object.keys(raw).filter((k) => !TOP_LEVEL_KEYS.includes(k) && !secretConfigKeys(raw).includes(k));
     const known = Object.fromEntries(Object.entries(raw).filter(([k]) => TOP_LEVEL_KEYS.includes(k)));
     const result = stackConfigSchema.safeParse(known, { reportInput: true });

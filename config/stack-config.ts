@@ -2,8 +2,8 @@ import { z } from "zod";
 import { kindClusterArgsSchema } from "../components/kind-config";
 import { appNamespaceArgsSchema } from "../components/specs/app-namespace";
 import { oneStorageSource, persistentStorageShape } from "../components/specs/persistent-storage";
-import { statefulAppShape } from "../components/specs/stateful-app";
-import { oneReplicaOwner, statelessAppShape } from "../components/specs/stateless-app";
+import { MAX_STATEFUL_NAME, statefulAppName, statefulAppProblems, statefulAppShape } from "../components/specs/stateful-app";
+import { statelessAppProblems, statelessAppShape } from "../components/specs/stateless-app";
 import { code, dnsLabel, show } from "../kube/schemas";
 
 // The structured stack configuration (`kube-appstack:*` keys of Pulumi.<stack>.yaml), composed from the components'
@@ -23,14 +23,14 @@ export const statelessAppConfigSchema = z.strictObject({
     type: z.literal("stateless").meta({ description: "A Deployment behind a Service (StatelessApp)." }),
     ...statelessAppShape,
     secretConfig,
-}).superRefine(oneReplicaOwner);
+}).superRefine(statelessAppProblems);
 
 export const statefulAppConfigSchema = z.strictObject({
-    name: appName,
+    name: statefulAppName.meta({ description: `The app's name: names its StatefulSet, Services and every other object it creates (at most ${MAX_STATEFUL_NAME} characters).` }),
     type: z.literal("stateful").meta({ description: "A StatefulSet with a volume per replica (StatefulApp)." }),
     ...statefulAppShape,
     secretConfig,
-});
+}).superRefine(statefulAppProblems);
 
 const app = z.discriminatedUnion("type", [statelessAppConfigSchema, statefulAppConfigSchema], {
     error: (iss) => (iss.code === "invalid_union"

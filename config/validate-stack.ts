@@ -1,4 +1,5 @@
 import { CONFIG_NAMESPACE, parseStackConfig } from "./load-stack-config";
+import { objectCollisionProblems } from "./object-collisions";
 import { StackConfig } from "./stack-config";
 
 /** Every `secretConfig` entry must name a config key that is set. */
@@ -14,5 +15,5 @@ function secretConfigProblems(configKeys: string[]) {
  * `configKeys` are all config keys the stack sets (with namespace), to check secret references.
  */
 export function validateStackConfig(stack: string, raw: Record<string, unknown>, configKeys: string[]): StackConfig {
-    return parseStackConfig(stack, raw, [secretConfigProblems(configKeys)]);
+    return parseStackConfig(stack, raw, [secretConfigProblems(configKeys), objectCollisionProblems]);
 }

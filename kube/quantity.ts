@@ -3,7 +3,14 @@
  * compare equal without floating-point error.
  */
 
-export const QUANTITY_HELP = 'a Kubernetes quantity such as "250m", "0.5", "128Mi" or "1Gi" (no spaces; binary suffixes Ki Mi Gi Ti, decimal k M G T, or m for milli)';
+/**
+ * Bounds that keep a hostile quantity (`1e999999999`, thousands of digits) from taking seconds and gigabytes as a
+ * BigInt. Far beyond any real request: 10^30 bytes is a million exabytes.
+ */
+export const MAX_EXPONENT = 30;
+const MAX_DIGITS = 40;
+
+export const QUANTITY_HELP = `a Kubernetes quantity such as "250m", "0.5", "128Mi" or "1Gi" (no sign, no spaces; binary suffixes Ki Mi Gi Ti, decimal k M G T, or m for milli; an exponent such as 1e3 up to e${MAX_EXPONENT})`;
 
 const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
 
@@ -14,9 +21,11 @@ const BINARY_POWER: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 30,
 export function parseQuantity(value: unknown): bigint | undefined {
     const text = typeof value === "number" && Number.isFinite(value) ? String(value) : value;
     if (typeof text !== "string") return undefined;
-    const match = QUANTITY.exec(text.trim());
+    // No trimming: the API server refuses a quantity with spaces too.
+    const match = QUANTITY.exec(text);
     if (match === null) return undefined;
     const [, number, exponent, suffix] = match;
+    if (number.length > MAX_DIGITS || (exponent !== undefined && Math.abs(Number(exponent.slice(1))) > MAX_EXPONENT)) return undefined;
     const [whole, fraction = ""] = number.replace(/^[+-]/, "").split(".");
     const digits = BigInt((whole || "0") + fraction);
     let scale = 9 - fraction.length;

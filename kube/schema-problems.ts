@@ -85,6 +85,8 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: 
         return issue.keys.map((key) =>
             `${formatPath([...issue.path, key], root)}: unknown key${suggestion(key, allowed)}; allowed keys here: ${allowed.join(", ")}`);
     }
+    // A map key that fails its own schema: that schema's message says what is wrong with it.
+    if (issue.code === "invalid_key" && issue.issues.length > 0) return [`${formatPath(issue.path, root)}: ${issue.issues[0].message}`];
     // Our own messages already quote the value; zod's built-in ones ("Invalid input: expected number") get it appended.
     const builtIn = issue.code !== "custom" && issue.message.startsWith("Invalid");
     const missing = issue.code === "invalid_type" && issue.input === undefined;
@@ -93,8 +95,24 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: 
     return [`${formatPath(issue.path, root)}: ${message}${given}`];
 }
 
+/** Keys a JavaScript object cannot hold as plain data: `__proto__` would set the prototype and vanish from the map. */
+const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Every map key anywhere in `data` that would not survive as data, one message each. */
+export function unsafeKeyProblems(data: unknown, root: string, path: PropertyKey[] = []): string[] {
+    if (typeof data !== "object" || data === null) return [];
+    return Object.entries(data).flatMap(([key, value]) => {
+        const at = [...path, Array.isArray(data) ? Number(key) : key];
+        return UNSAFE_KEYS.has(key)
+            ? [`${formatPath(at, root)}: ${JSON.stringify(key)} cannot be used as a key; allowed: any other name`]
+            : unsafeKeyProblems(value, root, at);
+    });
+}
+
 /** Every problem of `data` against `schema`, one message each, key paths under `root`; empty when valid. */
 export function schemaProblems(schema: z.ZodType, data: unknown, root: string): string[] {
+    const unsafe = unsafeKeyProblems(data, root);
+    if (unsafe.length > 0) return unsafe;
     const result = schema.safeParse(data, { reportInput: true });
     return result.success ? [] : result.error.issues.flatMap((i) => describeIssue(i, schema, data, root));
 }

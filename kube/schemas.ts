@@ -23,7 +23,7 @@ export const intIn = (min: number, max: number) => z.number().refine((v) => Numb
 export const port = intIn(1, 65535);
 
 /** A quantity as stack config writes it (YAML reads `cpu: 1` as a number), carried on as the string manifests hold. */
-export const quantity = z.union([z.string(), z.number()]).refine((v) => parseQuantity(v) !== undefined, {
+export const quantity = z.union([z.string(), z.number()]).refine((v) => !/^[+-]/.test(String(v)) && parseQuantity(v) !== undefined, {
     error: (iss) => `${show(iss.input)} is not a valid quantity; allowed: ${QUANTITY_HELP}`,
 }).transform(String).meta({ type: "quantity" });
 

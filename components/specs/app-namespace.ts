@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { code, cpuAndMemory, limitsNotBelowRequests, quantity } from "../../kube/schemas";
+import { code, cpuAndMemory, limitsNotBelowRequests, quantity, show } from "../../kube/schemas";
+import { isLabelKey } from "../../kube/names";
 import { compact, KubeObject } from "./kube-object";
 import { stackLabels } from "./labels";
 
@@ -10,13 +11,18 @@ export const DEFAULT_LIMIT_RANGE = {
     default: { cpu: "500m", memory: "512Mi" },
 };
 
+/** A ResourceQuota key: a qualified name such as `requests.cpu`, `pods` or `count/deployments.apps`. */
+const resourceName = z.string().refine(isLabelKey, {
+    error: (iss) => `${show(iss.input)} is not a valid resource name; allowed: a qualified name such as "requests.cpu", "pods" or "count/deployments.apps"`,
+});
+
 /** A namespace for apps, with guardrails: Pod Security admission, a quota, default resources, optional default-deny. */
 export const appNamespaceArgsSchema = z.strictObject({
     podSecurity: z.enum(["restricted", "baseline", "privileged"]).optional().meta({
         description: "Pod Security Standard enforced by the API server's admission controller (labels `pod-security.kubernetes.io/*`).",
         default: code(DEFAULT_POD_SECURITY),
     }),
-    quota: z.record(z.string(), quantity).optional().meta({
+    quota: z.record(resourceName, quantity).optional().meta({
         description: 'ResourceQuota limits (`spec.hard`), e.g. `{ "requests.cpu": "4", "limits.memory": "8Gi", pods: "50" }`.',
         default: "none (no quota)",
     }),

@@ -18,6 +18,18 @@ export const disruptionSchema = z.strictObject({
 
 export type DisruptionArgs = z.infer<typeof disruptionSchema>;
 
+/** A `minAvailable` count above the most pods the app can run can never be met: every eviction is refused. */
+export function minAvailableWithin(disruption: DisruptionArgs | undefined, replicas: number, ctx: z.RefinementCtx): void {
+    const min = disruption?.minAvailable;
+    if (typeof min === "number" && replicas > 1 && min > replicas) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["disruption", "minAvailable"],
+            message: `${min} is above the most replicas the app runs (${replicas}), so no pod could ever be evicted and node drains would hang; allowed: at most ${replicas}`,
+        });
+    }
+}
+
 export function podDisruptionBudget(
     name: string,
     namespace: string,

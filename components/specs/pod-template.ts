@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { absolutePath, code, cpuAndMemory, dnsLabel, intIn, labelMap, limitsNotBelowRequests, pinnedImage, port } from "../../kube/schemas";
+import { absolutePath, code, cpuAndMemory, dnsLabel, intIn, labelMap, limitsNotBelowRequests, pinnedImage, port, show } from "../../kube/schemas";
 import { compact } from "./kube-object";
 import { selectorLabels } from "./labels";
-import { containerSecurityContext, podSecurityContext, securitySchema, wantsTmpVolume } from "./pod-security";
+import { containerSecurityContext, podSecurityContext, RESTRICTED_SECURITY, securitySchema, wantsTmpVolume } from "./pod-security";
 import { LIVENESS_PROBE_DEFAULTS, probe, PROBE_DEFAULTS, probeSchema, READINESS_PROBE_DEFAULTS, STARTUP_PROBE_DEFAULTS } from "./probe";
 
 /** How long `pulumi up` waits for an app's pods when `readyTimeoutSeconds` is not set: the Kubernetes provider's default. */
@@ -40,6 +40,12 @@ const volumeSchema = z.strictObject({
     readOnly: z.boolean().optional().meta({ description: "Mount read-only.", default: code(false) }),
 });
 
+// Kubernetes 1.32+ (RelaxedEnvironmentVariableValidation, on by default) accepts any printable ASCII but "=".
+const ENV_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
+const envName = z.string().refine((name) => ENV_NAME.test(name), {
+    error: (iss) => `${show(iss.input)} is not a valid environment variable name; allowed: printable ASCII characters other than "="`,
+});
+
 /** A reference to a key of an existing Kubernetes Secret. */
 const secretKeyRefSchema = z.strictObject({
     secretName: dnsLabel.meta({ description: "Name of the Secret, in the app's namespace." }),
@@ -64,8 +70,8 @@ export const workloadShape = {
     startupProbe: probeSchema.optional().meta({
         description: `Holds off the other probes until a slow-starting app is up (when given, it fails after ${STARTUP_PROBE_DEFAULTS.failureThreshold} failures unless \`failureThreshold\` says otherwise).`,
     }),
-    env: z.record(z.string(), z.string()).optional().meta({ description: "Plain environment variables." }),
-    secretEnv: z.record(z.string(), secretKeyRefSchema).optional().meta({ description: "Environment variables read from keys of existing Secrets." }),
+    env: z.record(envName, z.string()).optional().meta({ description: "Plain environment variables." }),
+    secretEnv: z.record(envName, secretKeyRefSchema).optional().meta({ description: "Environment variables read from keys of existing Secrets." }),
     envFrom: z.array(z.union([
         z.strictObject({ configMap: dnsLabel.meta({ description: "ConfigMap whose keys become variables." }) }),
         z.strictObject({ secret: dnsLabel.meta({ description: "Secret whose keys become variables." }) }),
@@ -89,6 +95,42 @@ export const workloadShape = {
 };
 
 export type WorkloadArgs = z.infer<z.ZodObject<typeof workloadShape>>;
+
+/** The scratch volume at /tmp that `security.tmpVolume` adds. */
+export const TMP_VOLUME = { name: "tmp", mountPath: "/tmp" } as const;
+
+/**
+ * What the API server refuses across a workload's fields: two volumes or mounts with one name or path (the component's
+ * own volumes, `builtIn`, included), or one env var declared twice. `secretConfig` (stack config only) counts as env.
+ */
+export function workloadProblems(
+    app: Pick<WorkloadArgs, "volumes" | "security" | "env" | "secretEnv"> & { secretConfig?: Record<string, string> },
+    ctx: z.RefinementCtx,
+    builtIn: ReadonlyArray<{ name: string; mountPath: string; owner: string }> = [],
+): void {
+    const own = [
+        ...builtIn,
+        ...((app.security?.tmpVolume ?? RESTRICTED_SECURITY.tmpVolume) ? [{ ...TMP_VOLUME, owner: "security.tmpVolume" }] : []),
+    ];
+    const seen = { name: new Map(own.map((v) => [v.name, v.owner])), mountPath: new Map(own.map((v) => [v.mountPath, v.owner])) };
+    (app.volumes ?? []).forEach((volume, i) => {
+        for (const field of ["name", "mountPath"] as const) {
+            const first = seen[field].get(volume[field]);
+            if (first !== undefined) {
+                ctx.addIssue({ code: "custom", path: ["volumes", i, field], message: `${show(volume[field])} is already used by ${first}; allowed: a ${field} unique within the app` });
+            } else seen[field].set(volume[field], `volumes[${i}]`);
+        }
+    });
+    const declared = new Map<string, string>();
+    for (const [section, names] of [["env", app.env], ["secretEnv", app.secretEnv], ["secretConfig", app.secretConfig]] as const) {
+        for (const name of Object.keys(names ?? {})) {
+            const first = declared.get(name);
+            if (first !== undefined) {
+                ctx.addIssue({ code: "custom", path: [section, name], message: `is already declared in ${first}; allowed: each environment variable once` });
+            } else declared.set(name, section);
+        }
+    }
+}
 export type ResourceArgs = z.infer<typeof resourcesSchema>;
 export type VolumeArgs = z.infer<typeof volumeSchema>;
 export type SecretKeyRef = z.infer<typeof secretKeyRefSchema>;
@@ -118,7 +160,7 @@ function volumes(args: WorkloadArgs): { volumes: Array<Record<string, unknown>>;
         mount: compact({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly }),
     }));
     if (wantsTmpVolume(args.security)) {
-        declared.push({ volume: { name: "tmp", emptyDir: {} }, mount: { name: "tmp", mountPath: "/tmp" } });
+        declared.push({ volume: { name: TMP_VOLUME.name, emptyDir: {} }, mount: { ...TMP_VOLUME } });
     }
     return { volumes: declared.map((d) => d.volume), mounts: declared.map((d) => d.mount) };
 }

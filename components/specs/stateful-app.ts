@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { accessModes, code, dnsLabel, intIn, absolutePath, quantity } from "../../kube/schemas";
+import { absolutePath, accessModes, code, dnsLabel, intIn, quantity, show } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
-import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, podDisruptionBudget } from "./pod-disruption-budget";
-import { DEFAULT_PORT, podTemplate, workloadShape } from "./pod-template";
+import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
+import { DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
 import { service, serviceSchema } from "./service";
 
 export const DEFAULT_STATEFUL_REPLICAS = 1;
@@ -53,11 +53,28 @@ export const statefulAppShape = {
     }),
 };
 
+/**
+ * The longest stateful app name: each pod carries the label `controller-revision-hash: <name>-<10-character hash>`,
+ * and a label value has at most 63 characters (the `<name>-headless` Service, 54, fits then too).
+ */
+export const MAX_STATEFUL_NAME = 52;
+export const statefulAppName = dnsLabel.refine((name) => name.length <= MAX_STATEFUL_NAME, {
+    error: (iss) => `${show(iss.input)} has ${String(iss.input).length} characters; allowed: at most ${MAX_STATEFUL_NAME} for a stateful app (its pods' controller-revision-hash label is the name plus 11 characters, at most 63)`,
+});
+
+type StatefulAppShape = z.infer<z.ZodObject<typeof statefulAppShape>>;
+
+/** What the API server refuses across a stateful app's fields: the workload's checks, with the data volume built in. */
+export function statefulAppProblems(app: StatefulAppShape & { secretConfig?: Record<string, string> }, ctx: z.RefinementCtx): void {
+    workloadProblems(app, ctx, [{ name: DATA_VOLUME, mountPath: app.storage.mountPath ?? DEFAULT_DATA_MOUNT_PATH, owner: "storage" }]);
+    minAvailableWithin(app.disruption, app.replicas ?? DEFAULT_STATEFUL_REPLICAS, ctx);
+}
+
 /** A stateful app: StatefulSet, headless Service, optional client Service and PodDisruptionBudget. */
 export const statefulAppArgsSchema = z.strictObject({
     ...statefulAppShape,
     namespace: dnsLabel.meta({ description: "Namespace of every object." }),
-});
+}).superRefine(statefulAppProblems);
 
 export type StatefulAppArgs = z.infer<typeof statefulAppArgsSchema>;
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { code, dnsLabel, intIn, intOrPercent } from "../../kube/schemas";
+import { code, dnsLabel, intIn, intOrPercent, show } from "../../kube/schemas";
 import { autoscalingSchema, DEFAULT_MIN_REPLICAS, horizontalPodAutoscaler } from "./autoscaler";
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
-import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, podDisruptionBudget } from "./pod-disruption-budget";
-import { DEFAULT_PORT, podTemplate, workloadShape } from "./pod-template";
+import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
+import { DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
 import { service, serviceSchema, DEFAULT_SERVICE_PORT, DEFAULT_SERVICE_TYPE } from "./service";
 
 export const DEFAULT_REPLICAS = 2;
@@ -48,8 +48,15 @@ export const statelessAppShape = {
     }),
 };
 
-/** `replicas` and `autoscaling` together would leave one of them silently ignored. */
-export function oneReplicaOwner(app: { replicas?: number; autoscaling?: unknown }, ctx: z.RefinementCtx): void {
+const isZero = (value: number | string): boolean => value === 0 || value === "0%";
+
+/**
+ * What the API server (or the app's own settings) refuses across a stateless app's fields, besides the workload's:
+ * `replicas` beside `autoscaling` (one would be silently ignored), a rollout that can make no progress, and a
+ * disruption budget no replica count can meet.
+ */
+export function statelessAppProblems(app: StatelessAppShape & { secretConfig?: Record<string, string> }, ctx: z.RefinementCtx): void {
+    workloadProblems(app, ctx);
     if (app.replicas !== undefined && app.autoscaling !== undefined) {
         ctx.addIssue({
             code: "custom",
@@ -57,16 +64,28 @@ export function oneReplicaOwner(app: { replicas?: number; autoscaling?: unknown 
             message: `${app.replicas} is set together with autoscaling; allowed: one of them (with autoscaling, the autoscaler owns the replica count: set autoscaling.minReplicas instead)`,
         });
     }
+    const surge = app.rollout?.maxSurge ?? DEFAULT_ROLLOUT.maxSurge;
+    const unavailable = app.rollout?.maxUnavailable ?? DEFAULT_ROLLOUT.maxUnavailable;
+    if (isZero(surge) && isZero(unavailable)) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["rollout", app.rollout?.maxSurge !== undefined ? "maxSurge" : "maxUnavailable"],
+            message: `maxSurge ${show(surge)} and maxUnavailable ${show(unavailable)} are both zero, so no rollout could replace a pod; allowed: at least one of them above zero`,
+        });
+    }
+    minAvailableWithin(app.disruption, maxReplicas(app), ctx);
 }
 
 /** A stateless app: Deployment, Service, HorizontalPodAutoscaler (when autoscaling) and PodDisruptionBudget. */
+type StatelessAppShape = z.infer<z.ZodObject<typeof statelessAppShape>>;
+
 export const statelessAppArgsSchema = z.strictObject({
     ...statelessAppShape,
     namespace: dnsLabel.meta({ description: "Namespace of every object." }),
     previousReplicas: intIn(0, 100000).optional().meta({
         description: "The fixed replica count the live Deployment had before `autoscaling` was switched on. When set (and autoscaling is on), a replicas hand-over patch keeps that count while the Deployment stops declaring `spec.replicas`, instead of the API server falling back to 1 pod. The program sets it from the stack's previous outputs.",
     }),
-}).superRefine(oneReplicaOwner);
+}).superRefine(statelessAppProblems);
 
 export type StatelessAppArgs = z.infer<typeof statelessAppArgsSchema>;
 

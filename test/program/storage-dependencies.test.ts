@@ -8,7 +8,7 @@ function config(mounts: Record<string, boolean>): Record<string, unknown> {
     const base = stackConfigFile("staging");
     const apps = (base["kube-appstack:apps"] as Array<Record<string, unknown>>).map((app) => ({
         ...app,
-        ...(mounts[app.name as string] ? { volumes: [{ name: "data", mountPath: "/srv/data", claimName: `${app.name}-data` }] } : {}),
+        ...(mounts[app.name as string] ? { volumes: [{ name: "shared", mountPath: "/srv/shared", claimName: `${app.name}-data` }] } : {}),
     }));
     const claim = (name: string) => ({ name, size: "1Gi", hostPath: `/mnt/${name}` });
     return { ...base, "kube-appstack:apps": apps, "kube-appstack:storage": [claim("web-data"), claim("cache-data"), claim("spare")] };

@@ -1,0 +1,80 @@
+// Config the API server would refuse (or take over silently) is refused before anything is deployed, with one message
+// naming the key path, the value and what is allowed.
+import { describe, expect, it } from "vitest";
+import { StackConfigError } from "../../config/load-stack-config";
+import { validateStackConfig } from "../../config/validate-stack";
+
+const resources = { requests: { cpu: "250m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
+const web = (extra: Record<string, unknown> = {}) => ({ name: "web", type: "stateless", image: "nginxinc/nginx-unprivileged:1.27.3-alpine", resources, ...extra });
+const db = (extra: Record<string, unknown> = {}) => ({ name: "db", type: "stateful", image: "redis:7.4.1-alpine", resources, storage: { size: "1Gi" }, ...extra });
+
+function problems(apps: unknown[], more: Record<string, unknown> = {}): string[] {
+    const raw = { cluster: { kubeconfig: { context: "c" } }, namespace: { name: "apps" }, apps, ...more };
+    try {
+        validateStackConfig("test", raw, ["kube-appstack:token"]);
+    } catch (error) {
+        expect(error).toBeInstanceOf(StackConfigError);
+        return (error as StackConfigError).problems;
+    }
+    return [];
+}
+
+describe("what the API server refuses", () => {
+    it("accepts the apps the cases below start from", () => {
+        expect(problems([web(), db()])).toEqual([]);
+    });
+
+    const cases: Array<[string, unknown[], Record<string, unknown>, RegExp]> = [
+        ["a negative quantity", [web({ resources: { ...resources, requests: { cpu: "-1", memory: "128Mi" } } })], {},
+            /^kube-appstack:apps\[0\]\.resources\.requests\.cpu: "-1" is not a valid quantity; allowed: .*no sign/],
+        ["a quantity with a space", [web({ resources: { ...resources, limits: { cpu: "500m", memory: " 256Mi" } } })], {},
+            /^kube-appstack:apps\[0\]\.resources\.limits\.memory: " 256Mi" is not a valid quantity/],
+        ["a quantity with a huge exponent", [db({ storage: { size: "1e999999999" } })], {},
+            /^kube-appstack:apps\[0\]\.storage\.size: "1e999999999" is not a valid quantity; allowed: .*up to e30/],
+        ["maxSurge 0 with the default maxUnavailable 0", [web({ rollout: { maxSurge: 0 } })], {},
+            /^kube-appstack:apps\[0\]\.rollout\.maxSurge: maxSurge 0 and maxUnavailable 0 are both zero/],
+        ["maxSurge 0% with maxUnavailable 0", [web({ rollout: { maxSurge: "0%", maxUnavailable: 0 } })], {}, /are both zero/],
+        ["two volumes with one name", [web({ volumes: [{ name: "a", mountPath: "/a" }, { name: "a", mountPath: "/b" }] })], {},
+            /^kube-appstack:apps\[0\]\.volumes\[1\]\.name: "a" is already used by volumes\[0\]/],
+        ["two volumes on one path", [web({ volumes: [{ name: "a", mountPath: "/a" }, { name: "b", mountPath: "/a" }] })], {},
+            /^kube-appstack:apps\[0\]\.volumes\[1\]\.mountPath: "\/a" is already used by volumes\[0\]/],
+        ["a volume on /tmp beside the scratch volume", [web({ volumes: [{ name: "scratch", mountPath: "/tmp" }] })], {},
+            /^kube-appstack:apps\[0\]\.volumes\[0\]\.mountPath: "\/tmp" is already used by security\.tmpVolume/],
+        ["a volume named like the stateful data volume", [db({ volumes: [{ name: "data", mountPath: "/x" }] })], {},
+            /^kube-appstack:apps\[0\]\.volumes\[0\]\.name: "data" is already used by storage/],
+        ["an env name with =", [web({ env: { "A=B": "1" } })], {},
+            /^kube-appstack:apps\[0\]\.env\["A=B"\]: "A=B" is not a valid environment variable name/],
+        ["an env var also set by secretConfig", [web({ env: { TOKEN: "x" }, secretConfig: { TOKEN: "token" } })], {},
+            /^kube-appstack:apps\[0\]\.secretConfig\.TOKEN: is already declared in env/],
+        ["an invalid label key", [web({ labels: { "team name": "a" } })], {},
+            /^kube-appstack:apps\[0\]\.labels\["team name"\]: "team name" is not a valid label key/],
+        ["an invalid nodeSelector value", [web({ scheduling: { nodeSelector: { pool: "a b" } } })], {},
+            /^kube-appstack:apps\[0\]\.scheduling\.nodeSelector\.pool: "a b" is not a valid label value/],
+        ["an upper-case digest", [web({ image: `redis@sha256:${"A".repeat(64)}` })], {},
+            /^kube-appstack:apps\[0\]\.image: "redis@sha256:A+" is not an image reference/],
+        ["a stateful name whose pods' revision label would pass 63 characters", [db({ name: "d".repeat(53) })], {},
+            /^kube-appstack:apps\[0\]\.name: "d{53}" has 53 characters; allowed: at most 52 for a stateful app/],
+        ["a stateless app named like a stateful app's headless Service", [db({ name: "cache" }), web({ name: "cache-headless" })], {},
+            /^kube-appstack:apps\[1\]\.name: makes Service apps\/cache-headless, which apps\[0\] makes too/],
+        ["a storage entry named like a stateful app's first claim", [db()], { storage: [{ name: "data-db-0", size: "1Gi", hostPath: "/d" }] },
+            /^kube-appstack:storage\[0\]\.name: makes PersistentVolumeClaim apps\/data-db-0, which apps\[0\] makes too/],
+        ["one nodePort for two apps", [web({ service: { type: "NodePort", nodePort: 30080 } }), web({ name: "api", service: { type: "NodePort", nodePort: 30080 } })], {},
+            /^kube-appstack:apps\[1\]: nodePort 30080 is already taken by apps\[0\]/],
+        ["a LimitRange defaultRequest above its default", [web()], {
+            namespace: { name: "apps", limitRange: { defaultRequest: { cpu: "2", memory: "128Mi" }, default: { cpu: "1", memory: "256Mi" } } },
+        }, /^kube-appstack:namespace\.limitRange\.default\.cpu: "1" is below defaultRequest\.cpu \("2"\)/],
+        ["a PDB minAvailable above the app's most replicas", [web({ replicas: 2, disruption: { minAvailable: 3 } })], {},
+            /^kube-appstack:apps\[0\]\.disruption\.minAvailable: 3 is above the most replicas the app runs \(2\)/],
+        ["replicas beside autoscaling", [web({ replicas: 3, autoscaling: { maxReplicas: 5 } })], {},
+            /^kube-appstack:apps\[0\]\.replicas: 3 is set together with autoscaling/],
+        ["a __proto__ key, which a JavaScript map would swallow", [web({ env: JSON.parse('{"__proto__": "x"}') })], {},
+            /^kube-appstack:apps\[0\]\.env\.__proto__: "__proto__" cannot be used as a key/],
+        ["a quota key that is no resource name", [web()], { namespace: { name: "apps", quota: { "requests cpu": "4" } } },
+            /^kube-appstack:namespace\.quota\["requests cpu"\]: "requests cpu" is not a valid resource name/],
+    ];
+    it.each(cases)("refuses %s", (_, apps, more, message) => {
+        const found = problems(apps, more);
+        expect(found).toHaveLength(1);
+        expect(found[0]).toMatch(message);
+    });
+});

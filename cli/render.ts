@@ -46,7 +46,7 @@ export function readStackFile(projectDir: string, stack: string): { raw: Record<
 /** The objects `pulumi up --stack <stack>` applies, rendered without the engine. Throws StackConfigError on bad config. */
 export function renderStack(projectDir: string, stack: string): KubeObject[] {
     const { raw, keys } = readStackFile(projectDir, stack);
-    const config = validateStackConfig(stack, raw, keys);
+    const config = validateStackConfig(stack, raw, keys, projectDir);
     return stackObjects(stackPlan(config), config.cluster);
 }
 

@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-    KindClusterArgs, ResolvedKindClusterArgs, kindClusterArgsProblems, renderKindConfig, resolveKindClusterArgs,
+    hostPathProblems, KindClusterArgs, ResolvedKindClusterArgs, kindClusterArgsProblems, renderKindConfig, resolveKindClusterArgs,
 } from "./kind-config";
 
 /** What the dynamic provider receives: the resolved args plus the kind config file rendered from them. */
 export interface KindClusterInputs extends ResolvedKindClusterArgs {
     kindConfig: string;
+    /** `<project>/<stack>` of the stack that owns the cluster: an interrupted create's marker names it. */
+    owner: string;
 }
 
 /** What the dynamic provider records after `kind create cluster`. */
@@ -30,6 +32,7 @@ function builtins() {
     /* eslint-disable @typescript-eslint/no-require-imports */
     return {
         childProcess: require("child_process") as typeof import("child_process"),
+        crypto: require("crypto") as typeof import("crypto"),
         fs: require("fs") as typeof import("fs"),
         net: require("net") as typeof import("net"),
         os: require("os") as typeof import("os"),
@@ -52,22 +55,38 @@ function nameTakenAdvice(name: string): string {
         "(KindCluster arg `name`; stack config `cluster.kind.name`), then run `pulumi up` again.";
 }
 
-function runKind(args: string[]): Promise<KindRun> {
+/**
+ * `text` without kubeconfig credentials: the values of certificate, key, token and password fields and any PEM block.
+ * Every message built from kind's output or a kubeconfig goes through it.
+ */
+function redactCredentials(text: string): string {
+    return text
+        .replace(/-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g, "<redacted PEM block>")
+        .replace(/((?:certificate-authority-data|client-certificate-data|client-key-data|token|password)\s*:\s*)\S+/gi, "$1<redacted>");
+}
+
+function runCommand(command: string, args: string[]): Promise<KindRun> {
     const { childProcess } = builtins();
     return new Promise((resolve, reject) => {
-        const child = childProcess.spawn("kind", args, { stdio: ["ignore", "pipe", "pipe"] });
+        const child = childProcess.spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on("error", (err: NodeJS.ErrnoException) => reject(err.code === "ENOENT" ? kindMissingError() : err));
+        child.on("error", (err: NodeJS.ErrnoException) => (err.code === "ENOENT"
+            ? (command === "kind" ? reject(kindMissingError()) : resolve({ code: null, signal: null, stdout: "", stderr: `${command} not found` }))
+            : reject(err)));
         child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
     });
 }
 
+function runKind(args: string[]): Promise<KindRun> {
+    return runCommand("kind", args);
+}
+
 /** One error for a failed kind command: what to do first, then the command and kind's own stderr. */
 function kindFailure(args: string[], run: KindRun, cluster: Pick<KindClusterInputs, "name" | "nodeImage">, note = ""): Error {
-    const stderr = run.stderr.trim();
+    const stderr = redactCredentials(run.stderr.trim());
     const lines = stderr.split("\n");
     const tail = lines.length > 40 ? ["...", ...lines.slice(-40)].join("\n") : stderr;
     const advice: [RegExp, string][] = [
@@ -108,8 +127,17 @@ async function kindClusters(cluster: Pick<KindClusterInputs, "name" | "nodeImage
 }
 
 // Written before `kind create cluster` and removed once it has succeeded or been cleaned up: a marker left behind means
-// a create of ours was interrupted (Ctrl-C, a killed process), so a cluster of that name is our half-made one, not a
-// stranger's, and the next create may delete it.
+// a create was interrupted (Ctrl-C, a killed process). It names the stack and a random id that the create also writes
+// into the cluster (a label of the first control-plane node, which kind writes into the node's /kind/kubeadm.conf), so
+// the next create deletes a same-named cluster only when it is this stack's and carries that id: a marker alone, keyed
+// by a cluster name any other stack or person may use, proves nothing.
+interface PendingCreate {
+    owner: string;
+    createId: string;
+}
+
+const CREATE_ID_LABEL = "kube-appstack.io/create-id";
+
 function pendingCreateMarker(name: string): string {
     const { os, path } = builtins();
     const stateHome = process.env.XDG_STATE_HOME || path.join(os.homedir(), ".local", "state");
@@ -136,9 +164,32 @@ async function busyHostPorts(mappings: KindClusterInputs["extraPortMappings"]): 
     return busy;
 }
 
+function readPendingCreate(marker: string): PendingCreate | undefined {
+    const { fs } = builtins();
+    try {
+        const parsed = JSON.parse(fs.readFileSync(marker, "utf8")) as Partial<PendingCreate>;
+        return typeof parsed.owner === "string" && typeof parsed.createId === "string" ? { owner: parsed.owner, createId: parsed.createId } : undefined;
+    } catch {
+        return undefined; // absent, or written by an older version: proves nothing
+    }
+}
+
+/** The kind config with the create id as a label of the first control-plane node (which has no labels of its own). */
+export function withCreateId(kindConfig: string, createId: string): string {
+    return kindConfig.replace(/^(\s*)- role: control-plane$/m, (line: string, indent: string) =>
+        `${line}\n${indent}  labels:\n${indent}    ${CREATE_ID_LABEL}: ${createId}`);
+}
+
+/** Whether the cluster's first control-plane node was made by the create that wrote `createId`. */
+async function carriesCreateId(name: string, createId: string): Promise<boolean> {
+    const run = await runCommand("docker", ["exec", `${name}-control-plane`, "cat", "/kind/kubeadm.conf"]);
+    return run.code === 0 && run.stdout.includes(`${CREATE_ID_LABEL}=${createId}`);
+}
+
 async function clusterFacts(name: string, kubeconfig: string, cluster: Pick<KindClusterInputs, "name" | "nodeImage">) {
     const server = /^\s*server:\s*(\S+)\s*$/m.exec(kubeconfig);
-    if (!server) throw new Error(`kind returned a kubeconfig for cluster "${name}" without an API server address:\n${kubeconfig}`);
+    // Not the kubeconfig itself: it holds the cluster's admin credentials.
+    if (!server) throw new Error(`kind returned a kubeconfig for cluster "${name}" without a \`server:\` line, so its API server cannot be reached (the kubeconfig is not shown: it holds the cluster's credentials). Run \`kind get kubeconfig --name ${name}\` to look at it.`);
     const nodes = await kindOk(["get", "nodes", "--name", name], cluster);
     return {
         kubeconfig,
@@ -160,8 +211,8 @@ async function deleteKindCluster(name: string): Promise<KindRun> {
 }
 
 function inputsOf(props: KindClusterInputs): KindClusterInputs {
-    const { name, nodeImage, controlPlaneNodes, workerNodes, extraPortMappings, extraMounts, nodeLabels, waitTimeout, kindConfig } = props;
-    return { name, nodeImage, controlPlaneNodes, workerNodes, extraPortMappings, extraMounts, nodeLabels, waitTimeout, kindConfig };
+    const { name, nodeImage, controlPlaneNodes, workerNodes, extraPortMappings, extraMounts, nodeLabels, waitTimeout, kindConfig, owner } = props;
+    return { name, nodeImage, controlPlaneNodes, workerNodes, extraPortMappings, extraMounts, nodeLabels, waitTimeout, kindConfig, owner };
 }
 
 /** JSON with object keys sorted, so that a reordered map in the stack config is not a change. */
@@ -177,11 +228,16 @@ function canonical(value: unknown): string {
  */
 export const kindClusterProvider = {
     async create(inputs: KindClusterInputs): Promise<{ id: string; outs: KindClusterOutputs }> {
-        const { fs, os, path } = builtins();
+        const { crypto, fs, os, path } = builtins();
         const { name } = inputs;
         const marker = pendingCreateMarker(name);
         if ((await kindClusters(inputs)).includes(name)) {
-            if (!fs.existsSync(marker)) throw new Error(nameTakenAdvice(name));
+            const pending = readPendingCreate(marker);
+            if (pending?.owner !== inputs.owner) throw new Error(nameTakenAdvice(name));
+            if (!(await carriesCreateId(name, pending.createId))) {
+                throw new Error(`${nameTakenAdvice(name)}\nAn interrupted create of this stack left a marker (${marker}), but the ` +
+                    "cluster does not carry that create's id, so it may be someone else's and is left alone.");
+            }
             const leftover = await deleteKindCluster(name);
             if (leftover.code !== 0) throw kindFailure(["delete", "cluster", "--name", name], leftover, inputs,
                 `Could not delete the half-made cluster "${name}" that an interrupted create left behind.`);
@@ -192,13 +248,14 @@ export const kindClusterProvider = {
                 "kind cluster? see `kind get clusters`; `lsof -i :<port>` shows the process) or choose another hostPort, " +
                 "then run `pulumi up` again.");
         }
+        const pending: PendingCreate = { owner: inputs.owner, createId: crypto.randomUUID() };
         fs.mkdirSync(path.dirname(marker), { recursive: true });
-        fs.writeFileSync(marker, `kind create cluster --name ${name} started by pid ${process.pid} at ${new Date().toISOString()}\n`);
+        fs.writeFileSync(marker, `${JSON.stringify({ ...pending, pid: process.pid, started: new Date().toISOString() })}\n`);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-kind-"));
         try {
             const configFile = path.join(dir, "kind-config.yaml");
             const kubeconfigFile = path.join(dir, "kubeconfig");
-            fs.writeFileSync(configFile, inputs.kindConfig);
+            fs.writeFileSync(configFile, withCreateId(inputs.kindConfig, pending.createId));
             const args = ["create", "cluster", "--name", name, "--config", configFile, "--kubeconfig", kubeconfigFile,
                 "--wait", inputs.waitTimeout];
             const created = await runKind(args);
@@ -289,6 +346,7 @@ export class KindCluster extends pulumi.ComponentResource {
         // Checked before super() registers anything. The resource name stands in for an unset cluster name, so it goes
         // through the same check.
         const problems = kindClusterArgsProblems({ ...args, name: args.name ?? name }, "args");
+        if (problems.length === 0) problems.push(...hostPathProblems(args, process.cwd(), "args"));
         if (problems.length > 0) {
             const defaulted = args.name === undefined && problems.some((p) => p.startsWith("args.name:"))
                 ? " (args.name defaults to the resource name)" : "";
@@ -296,7 +354,8 @@ export class KindCluster extends pulumi.ComponentResource {
         }
         super("kube-appstack:index:KindCluster", name, {}, opts);
         const resolved = resolveKindClusterArgs(args, { defaultName: name, projectDir: process.cwd() });
-        const cluster = new KindClusterResource(name, { ...resolved, kindConfig: renderKindConfig(resolved) }, {
+        const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
+        const cluster = new KindClusterResource(name, { ...resolved, kindConfig: renderKindConfig(resolved), owner }, {
             parent: this,
             additionalSecretOutputs: ["kubeconfig"],
         });

@@ -1,4 +1,5 @@
 import * as net from "net";
+import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { z } from "zod";
@@ -20,6 +21,15 @@ export const DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
 export const DEFAULT_PORT_PROTOCOL = "TCP";
 export const DEFAULT_KIND_WAIT_TIMEOUT = "180s";
 export const DEFAULT_MOUNT_READ_ONLY = false;
+/** The longest `waitTimeout`: a control plane that is not Ready within an hour will not become Ready. */
+export const MAX_KIND_WAIT_SECONDS = 3600;
+
+const DURATION_UNIT_SECONDS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** Seconds of a Go duration that matches GO_DURATION. */
+function durationSeconds(duration: string): number {
+    return [...duration.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g)].reduce((sum, [, n, unit]) => sum + Number(n) * DURATION_UNIT_SECONDS[unit], 0);
+}
 
 // kind's own rule is ^[a-z0-9.-]+$; node names (`<name>-control-plane2`) must also be DNS labels of at most 63
 // characters, and a name starting with "-" would read as a CLI flag.
@@ -73,11 +83,18 @@ export const kindClusterArgsSchema = z.strictObject({
     }),
     workerNodes: intIn(0, 20).optional().meta({ description: "Number of worker nodes.", default: code(DEFAULT_KIND_WORKER_NODES) }),
     extraPortMappings: z.array(portMappingSchema).optional().meta({ description: "Laptop ports forwarded into the first control-plane node." }),
-    extraMounts: z.array(mountSchema).optional().meta({ description: "Laptop directories mounted into every node." }),
+    extraMounts: z.array(mountSchema).optional().meta({
+        description: "Laptop directories mounted into every node: inside the Pulumi project directory, or under a path listed in `allowHostPaths`; never `/` or a directory holding a container runtime's socket (that would give the cluster's pods the laptop's Docker).",
+    }),
+    allowHostPaths: z.array(absolutePath).optional().meta({
+        description: "Laptop directories outside the project that `extraMounts` may use (each path and everything under it), e.g. a shared data disk. An explicit opt-in: a stack file cannot reach into the rest of the laptop by accident.",
+    }),
     nodeLabels: labelMap.optional().meta({
         description: "Kubernetes labels put on every worker node (not on control-plane nodes); not under kubernetes.io/ or k8s.io/ except node.kubernetes.io/ and kubelet.kubernetes.io/, which the kubelet may not set on itself.",
     }),
-    waitTimeout: matching(GO_DURATION, "a duration", 'a Go duration such as "180s", "5m" or "1m30s"').optional().meta({
+    waitTimeout: matching(GO_DURATION, "a duration", 'a Go duration such as "180s", "5m" or "1m30s"').refine((d) => durationSeconds(d) <= MAX_KIND_WAIT_SECONDS, {
+        error: (iss) => `${show(iss.input)} is longer than ${MAX_KIND_WAIT_SECONDS / 60}m; allowed: a Go duration up to "${MAX_KIND_WAIT_SECONDS / 60}m"`,
+    }).optional().meta({
         description: "How long `kind create cluster` waits for the control plane to be Ready, as a Go duration.",
         default: code(DEFAULT_KIND_WAIT_TIMEOUT),
     }),
@@ -194,6 +211,40 @@ export function renderKindConfig(args: ResolvedKindClusterArgs): string {
     // aliasDuplicateObjects: false writes each node's mounts out in full instead of YAML anchors, so the file reads
     // like a hand-written kind config.
     return stringify(config, { aliasDuplicateObjects: false });
+}
+
+/** Sockets that hand whoever can reach them the container runtime, i.e. the laptop. */
+const RUNTIME_SOCKETS = [
+    "/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock",
+    "/run/podman/podman.sock", "/var/run/crio/crio.sock", "/run/crio/crio.sock",
+];
+
+const within = (dir: string, p: string): boolean => p === dir || p.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
+
+/**
+ * What `extraMounts` may not reach on the laptop: `/`, a container runtime's socket or a directory holding one (always),
+ * and anything outside `projectDir` that `allowHostPaths` does not name. `keyPath` names the section in messages.
+ */
+export function hostPathProblems(args: Pick<KindClusterArgs, "extraMounts" | "allowHostPaths">, projectDir: string, keyPath: string): string[] {
+    const home = os.homedir();
+    const sockets = [...RUNTIME_SOCKETS, path.join(home, ".docker", "run", "docker.sock"), ...(process.env.XDG_RUNTIME_DIR ? [
+        path.join(process.env.XDG_RUNTIME_DIR, "docker.sock"), path.join(process.env.XDG_RUNTIME_DIR, "podman", "podman.sock"),
+    ] : [])];
+    const allowed = args.allowHostPaths ?? [];
+    const project = path.resolve(projectDir);
+    const problems = allowed.flatMap((p, i) => (path.resolve(p) === "/" || sockets.some((s) => within(path.resolve(p), s))
+        ? [`${keyPath}.allowHostPaths[${i}]: ${JSON.stringify(p)} would expose the whole laptop or its container runtime; allowed: a directory that holds neither "/" nor a runtime socket`]
+        : []));
+    (args.extraMounts ?? []).forEach((mount, i) => {
+        const at = `${keyPath}.extraMounts[${i}].hostPath`;
+        const resolved = path.resolve(project, mount.hostPath);
+        if (resolved === "/" || sockets.some((s) => within(resolved, s))) {
+            problems.push(`${at}: ${JSON.stringify(mount.hostPath)} (${resolved}) would give the cluster's pods the whole laptop or its container runtime; allowed: a data directory`);
+        } else if (!within(project, resolved) && !allowed.some((a) => within(path.resolve(a), resolved))) {
+            problems.push(`${at}: ${JSON.stringify(mount.hostPath)} (${resolved}) is outside the project directory ${project}; allowed: a path inside it, or one under a directory listed in allowHostPaths`);
+        }
+    });
+    return problems;
 }
 
 /**

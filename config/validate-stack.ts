@@ -1,3 +1,4 @@
+import { hostPathProblems } from "../components/kind-config";
 import { CONFIG_NAMESPACE, parseStackConfig } from "./load-stack-config";
 import { objectCollisionProblems } from "./object-collisions";
 import { StackConfig } from "./stack-config";
@@ -12,8 +13,11 @@ function secretConfigProblems(configKeys: string[]) {
 
 /**
  * Validates a stack's raw `kube-appstack:*` config (keys without the namespace) with every section's checks.
- * `configKeys` are all config keys the stack sets (with namespace), to check secret references.
+ * `configKeys` are all config keys the stack sets (with namespace), to check secret references; `projectDir` is where the
+ * stack's relative paths (kind's extraMounts) start.
  */
-export function validateStackConfig(stack: string, raw: Record<string, unknown>, configKeys: string[]): StackConfig {
-    return parseStackConfig(stack, raw, [secretConfigProblems(configKeys), objectCollisionProblems]);
+export function validateStackConfig(stack: string, raw: Record<string, unknown>, configKeys: string[], projectDir = process.cwd()): StackConfig {
+    const kindHostPaths = (config: StackConfig): string[] =>
+        (config.cluster.kind ? hostPathProblems(config.cluster.kind, projectDir, `${CONFIG_NAMESPACE}:cluster.kind`) : []);
+    return parseStackConfig(stack, raw, [secretConfigProblems(configKeys), objectCollisionProblems, kindHostPaths]);
 }

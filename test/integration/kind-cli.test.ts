@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withCreateId } from "../../components/kind-cluster";
 import { KindClusterArgs, kindClusterArgsProblems, renderKindConfig, resolveKindClusterArgs } from "../../components/kind-config";
 import { tool } from "../../scripts/local-cluster/cluster";
 
@@ -53,7 +54,8 @@ afterAll(() => {
 function kindCreate(args: KindClusterArgs): Promise<{ code: number | null; output: string }> {
     const resolved = resolveKindClusterArgs(args, { defaultName: "kind-cli-test", projectDir: dir });
     const config = fs.mkdtempSync(path.join(dir, "config-")) + "/kind.yaml";
-    fs.writeFileSync(config, renderKindConfig(resolved));
+    // As the provider hands it to kind: with the create id on the first control-plane node.
+    fs.writeFileSync(config, withCreateId(renderKindConfig(resolved), "0b9d7c1e-5f0a-4c3e-9a51-3d2f8e6b7a40"));
     return new Promise((resolve) => {
         execFile(tool("kind"), ["create", "cluster", "--config", config, "--retain=false"], { env, timeout: 120_000 }, (error, stdout, stderr) => {
             resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, output: `${stdout}${stderr}` });

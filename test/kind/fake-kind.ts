@@ -33,6 +33,8 @@ export interface FakeKind {
     configOf(name: string): string | undefined;
     /** A cluster made outside Pulumi (one control plane). */
     addCluster(name: string): void;
+    /** Replaces what `kind get kubeconfig` prints for a cluster. */
+    setKubeconfig(name: string, kubeconfig: string): void;
     /** A cluster deleted by hand (`kind delete cluster` outside Pulumi). */
     removeCluster(name: string): void;
     failNext(failure: FakeKindFailure): void;
@@ -157,6 +159,24 @@ switch (command) {
 }
 `;
 
+// A stand-in `docker` for the one command the provider runs itself: reading a node's /kind/kubeadm.conf, where kind
+// writes the node's labels as the kubelet's node-labels.
+const DOCKER_SCRIPT = String.raw`#!/usr/bin/env node
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const argv = process.argv.slice(2);
+const state = JSON.parse(fs.readFileSync(path.join(__dirname, "state.json"), "utf8"));
+const node = argv[1] || "";
+const cluster = Object.values(state.clusters).find((c) => c.nodes.includes(node));
+if (argv[0] !== "exec" || argv.slice(2).join(" ") !== "cat /kind/kubeadm.conf" || !cluster) {
+    process.stderr.write("Error response from daemon: No such container: " + node + "\n");
+    process.exit(1);
+}
+const labels = [...(cluster.config || "").matchAll(/^\s+(kube-appstack\.io\/[a-z-]+): (\S+)$/gm)].map((m) => m[1] + "=" + m[2]);
+process.stdout.write("kind: InitConfiguration\nnodeRegistration:\n  kubeletExtraArgs:\n    node-labels: \"" + labels.join(",") + "\"\n");
+`;
+
 /** Writes a fake `kind` into `dir` (a new temporary directory by default) with no clusters. */
 export function writeFakeKind(dir: string = fs.mkdtempSync(path.join(os.tmpdir(), "fake-kind-"))): FakeKind {
     const statePath = path.join(dir, "state.json");
@@ -165,6 +185,7 @@ export function writeFakeKind(dir: string = fs.mkdtempSync(path.join(os.tmpdir()
     fs.writeFileSync(statePath, JSON.stringify(initial));
     fs.writeFileSync(callsPath, "");
     fs.writeFileSync(path.join(dir, "kind"), SCRIPT, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, "docker"), DOCKER_SCRIPT, { mode: 0o755 });
     const read = (): FakeState => JSON.parse(fs.readFileSync(statePath, "utf8")) as FakeState;
     const write = (state: FakeState): void => fs.writeFileSync(statePath, JSON.stringify(state, null, 2));
     return {
@@ -176,6 +197,11 @@ export function writeFakeKind(dir: string = fs.mkdtempSync(path.join(os.tmpdir()
         addCluster: (name) => {
             const state = read();
             state.clusters[name] = { nodes: [`${name}-control-plane`], kubeconfig: `server: https://127.0.0.1:${39000 + state.nextPort++}\n` };
+            write(state);
+        },
+        setKubeconfig: (name, kubeconfig) => {
+            const state = read();
+            state.clusters[name].kubeconfig = kubeconfig;
             write(state);
         },
         removeCluster: (name) => {

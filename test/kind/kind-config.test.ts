@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
-    DEFAULT_KIND_NODE_IMAGE, KindClusterArgs, kindClusterArgsProblems, renderKindConfig, resolveKindClusterArgs,
+    DEFAULT_KIND_NODE_IMAGE, hostPathProblems, KindClusterArgs, kindClusterArgsProblems, renderKindConfig, resolveKindClusterArgs,
 } from "../../components/kind-config";
 
 interface KindNode {
@@ -154,6 +154,43 @@ describe("kindClusterArgsProblems", () => {
     it("rejects a section that is not a map", () => {
         expect(kindClusterArgsProblems("dev", "cluster.kind")).toEqual([
             expect.stringMatching(/^cluster\.kind: .*expected object.*; given: "dev"$/),
+        ]);
+    });
+});
+
+describe("hostPathProblems", () => {
+    const project = "/home/me/stack";
+    const mounts = (...hostPaths: string[]) => ({ extraMounts: hostPaths.map((hostPath, i) => ({ hostPath, containerPath: `/m${i}` })) });
+
+    it("accepts paths inside the project and under allowHostPaths", () => {
+        expect(hostPathProblems(mounts(".kind-data", "/home/me/stack/data", "/srv/disk/a"), project, "cluster.kind")).toEqual([
+            expect.stringMatching(/^cluster\.kind\.extraMounts\[2\]\.hostPath: "\/srv\/disk\/a" \(\/srv\/disk\/a\) is outside the project directory \/home\/me\/stack; allowed: .*allowHostPaths$/),
+        ]);
+        expect(hostPathProblems({ ...mounts(".kind-data", "/srv/disk/a"), allowHostPaths: ["/srv/disk"] }, project, "cluster.kind")).toEqual([]);
+    });
+
+    it.each([
+        ["the root", "/"],
+        ["the root by a relative path", "../../../.."],
+        ["Docker's socket", "/var/run/docker.sock"],
+        ["a directory holding Docker's socket", "/run"],
+        ["containerd's socket", "/run/containerd/containerd.sock"],
+    ])("refuses %s, even when allowHostPaths names it", (_, hostPath) => {
+        const problems = hostPathProblems({ ...mounts(hostPath), allowHostPaths: ["/srv"] }, project, "cluster.kind");
+        expect(problems).toEqual([expect.stringMatching(/^cluster\.kind\.extraMounts\[0\]\.hostPath: .* would give the cluster's pods the whole laptop or its container runtime/)]);
+    });
+
+    it("refuses an allowHostPaths entry that is the root or holds a runtime socket", () => {
+        expect(hostPathProblems({ allowHostPaths: ["/", "/var"] }, project, "cluster.kind")).toEqual([
+            expect.stringMatching(/^cluster\.kind\.allowHostPaths\[0\]: "\/" would expose/),
+            expect.stringMatching(/^cluster\.kind\.allowHostPaths\[1\]: "\/var" would expose/),
+        ]);
+    });
+
+    it("bounds waitTimeout", () => {
+        expect(kindClusterArgsProblems({ waitTimeout: "59m59s" }, "cluster.kind")).toEqual([]);
+        expect(kindClusterArgsProblems({ waitTimeout: "2h" }, "cluster.kind")).toEqual([
+            'cluster.kind.waitTimeout: "2h" is longer than 60m; allowed: a Go duration up to "60m"',
         ]);
     });
 });

@@ -5,10 +5,13 @@ import { KindClusterInputs } from "../../components/kind-cluster";
 import { KindClusterArgs, renderKindConfig, resolveKindClusterArgs } from "../../components/kind-config";
 import { FakeKind, writeFakeKind } from "./fake-kind";
 
+/** The `<project>/<stack>` the test clusters belong to. */
+export const KIND_TEST_OWNER = "kube-appstack/dev";
+
 /** The provider's inputs for `args`, exactly as the KindCluster component would pass them. */
 export function kindInputs(args: KindClusterArgs = {}): KindClusterInputs {
     const resolved = resolveKindClusterArgs(args, { defaultName: "dev", projectDir: "/home/me/stack" });
-    return { ...resolved, kindConfig: renderKindConfig(resolved) };
+    return { ...resolved, kindConfig: renderKindConfig(resolved), owner: KIND_TEST_OWNER };
 }
 
 export interface KindTestEnv {

@@ -54,7 +54,7 @@ describe("the serialized provider", () => {
         // Measured at about 19 kB; a captured import (the yaml package, @pulumi/pulumi, kind-config) would add far more.
         expect(text.length).toBeLessThan(30_000);
         const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
-        expect(new Set(required)).toEqual(new Set(["child_process", "fs", "net", "os", "path"]));
+        expect(new Set(required)).toEqual(new Set(["child_process", "crypto", "fs", "net", "os", "path"]));
         // Nothing of the component side: the Pulumi SDK, the yaml package, the config renderer.
         expect(text).not.toMatch(/@pulumi|ComponentResource|YAMLMap|renderKindConfig|kindClusterArgsProblems/);
     });

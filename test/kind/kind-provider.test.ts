@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { KindClusterOutputs, kindClusterProvider as provider } from "../../components/kind-cluster";
-import { KindTestEnv, kindInputs, useFakeKind } from "./kind-env";
+import { KIND_TEST_OWNER, KindTestEnv, kindInputs, useFakeKind } from "./kind-env";
 
 let env: KindTestEnv;
 beforeEach(() => {
@@ -31,7 +31,10 @@ describe("create", () => {
             ["create", "cluster", "--name", "dev", "--config", tempFile, "--kubeconfig", tempFile, "--wait", "5m"],
             ["get", "nodes", "--name", "dev"],
         ]);
-        expect(env.fake.configOf("dev")).toBe(inputs.kindConfig);
+        // kind gets our config with the create's random id as a label of the first control-plane node (see recovery below).
+        const given = env.fake.configOf("dev") ?? "";
+        expect(given).toMatch(/^ {2}- role: control-plane\n {4}labels:\n {6}kube-appstack\.io\/create-id: [0-9a-f-]{36}\n/m);
+        expect(given.replace(/\n {4}labels:\n {6}kube-appstack\.io\/create-id: \S+/, "")).toBe(inputs.kindConfig);
         expect(result.id).toBe("dev");
         expect(result.outs).toMatchObject({
             ...inputs,
@@ -230,6 +233,44 @@ describe("errors say what to do and carry kind's stderr", () => {
         ]);
         expect(outs.contextName).toBe("kind-dev");
         expect(fs.existsSync(env.marker("dev"))).toBe(false);
+    });
+
+    it("an interrupted create's marker of another stack never lets create delete a same-named cluster", async () => {
+        env.fake.addCluster("dev");
+        fs.mkdirSync(path.dirname(env.marker("dev")), { recursive: true });
+        fs.writeFileSync(env.marker("dev"), JSON.stringify({ owner: "other-project/dev", createId: "1" }));
+        await expect(provider.create(kindInputs())).rejects.toThrow(/^A kind cluster named "dev" already exists and this Pulumi stack does not own it/);
+        expect(env.fake.clusters()).toEqual(["dev"]);
+        expect(env.fake.calls().map((argv) => argv[0])).not.toContain("delete");
+    });
+
+    it.each([
+        ["this stack's marker, but a cluster without its create id", (id: string) => JSON.stringify({ owner: KIND_TEST_OWNER, createId: id })],
+        ["a marker from an older version (no owner, no id)", () => "kind create cluster --name dev started by pid 1\n"],
+    ])("%s: the cluster is left alone", async (_, marker) => {
+        env.fake.addCluster("dev"); // made by hand: no create id of ours
+        fs.mkdirSync(path.dirname(env.marker("dev")), { recursive: true });
+        fs.writeFileSync(env.marker("dev"), marker("4c0ffee0-0000-4000-8000-000000000000"));
+        const error = (await provider.create(kindInputs()).catch((e: Error) => e)) as Error;
+        expect(error.message).toMatch(/already exists and this Pulumi stack does not own it/);
+        expect(env.fake.clusters()).toEqual(["dev"]);
+        expect(env.fake.calls().map((argv) => argv[0])).not.toContain("delete");
+    });
+
+    it("never puts kubeconfig credentials in an error", async () => {
+        const outs = await created();
+        env.fake.setKubeconfig("dev", "apiVersion: v1\nusers:\n- name: kind-dev\n  user:\n    client-key-data: S0VZLVNFQ1JFVA==\n    token: abc.def\n");
+        const error = (await provider.read("dev", outs).catch((e: Error) => e)) as Error;
+        expect(error.message).toMatch(/without a `server:` line/);
+        expect(error.message).not.toMatch(/S0VZLVNFQ1JFVA|abc\.def/);
+        env.fake.failNext({
+            command: "create cluster",
+            stderr: "ERROR: failed\n    client-key-data: S0VZLVNFQ1JFVA==\n-----BEGIN RSA PRIVATE KEY-----\nMIIEsecret\n-----END RSA PRIVATE KEY-----\n",
+        });
+        const failed = (await provider.create(kindInputs({ name: "other" })).catch((e: Error) => e)) as Error;
+        expect(failed.message).toContain("client-key-data: <redacted>");
+        expect(failed.message).toContain("<redacted PEM block>");
+        expect(failed.message).not.toMatch(/S0VZLVNFQ1JFVA|MIIEsecret/);
     });
 
     it("a failing delete keeps the resource (Pulumi retries) and says why", async () => {

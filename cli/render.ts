@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { load } from "js-yaml";
+import { parse } from "yaml";
 import { KubeObject } from "../components/specs/kube-object";
 import { CONFIG_NAMESPACE, configValue, StackConfigError } from "../config/load-stack-config";
 import { validateStackConfig } from "../config/validate-stack";
@@ -34,10 +34,40 @@ exit status: 0 rendered, 1 invalid stack config, 2 usage error or unreadable sta
 /** Marks a directory as ours, so a later render may clear it without deleting anything a person put there. */
 const MARKER = ".kube-appstack-render";
 
+/** A stack name as Pulumi allows it (no path: `--stack ../x` must not read a file outside the project). */
+const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
+/** Far above any real stack file; keeps a hostile one from exhausting memory before it is even parsed. */
+export const MAX_STACK_FILE_BYTES = 1024 * 1024;
+/** YAML aliases let a few hundred bytes expand to gigabytes (a "billion laughs"); real stack files need few, if any. */
+export const MAX_STACK_FILE_ALIASES = 100;
+
+/** A stack file that cannot be read or parsed: the message names the file and what is wrong. */
+export class StackFileError extends Error {
+    override name = "StackFileError";
+}
+
+/** The stacks of a project: the names of its Pulumi.<stack>.yaml files. */
+export function projectStacks(projectDir: string): string[] {
+    const files = fs.existsSync(projectDir) ? fs.readdirSync(projectDir) : [];
+    return files.map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined && STACK_NAME.test(s)).sort();
+}
+
 /** Reads Pulumi.<stack>.yaml's `config:` map; `kube-appstack:` keys are returned without their namespace. */
 export function readStackFile(projectDir: string, stack: string): { raw: Record<string, unknown>; keys: string[] } {
+    const stacks = projectStacks(projectDir);
+    if (!STACK_NAME.test(stack) || !stacks.includes(stack)) {
+        throw new StackFileError(`${STACK_NAME.test(stack) ? "no stack" : "not a stack name:"} ${JSON.stringify(stack)} in ${projectDir}; allowed: ${stacks.length > 0 ? stacks.join(", ") : "none (no Pulumi.<stack>.yaml here)"}`);
+    }
     const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    const config = ((load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+    const size = fs.statSync(file).size;
+    if (size > MAX_STACK_FILE_BYTES) throw new StackFileError(`${file}: ${size} bytes; allowed: at most ${MAX_STACK_FILE_BYTES}`);
+    let document: unknown;
+    try {
+        document = parse(fs.readFileSync(file, "utf8"), { maxAliasCount: MAX_STACK_FILE_ALIASES });
+    } catch (error) {
+        throw new StackFileError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    }
+    const config = ((document ?? {}) as { config?: Record<string, unknown> }).config ?? {};
     const prefix = `${CONFIG_NAMESPACE}:`;
     const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), configValue(v)]));
     return { raw, keys: Object.keys(config) };
@@ -54,7 +84,18 @@ export function objectFile(object: KubeObject): string {
     return path.join(object.metadata.namespace ?? "cluster", `${object.kind.toLowerCase()}-${object.metadata.name}.yaml`);
 }
 
-function writeObjects(out: string, objects: KubeObject[]): void {
+/** Writes one file per object under `out` (a directory render owns: see MARKER). */
+export function writeManifests(out: string, objects: KubeObject[]): void {
+    // Checked before anything is removed or written: two objects in one file would silently lose the first.
+    const files = new Map<string, KubeObject>();
+    for (const object of objects) {
+        const file = objectFile(object);
+        const first = files.get(file);
+        if (first !== undefined) {
+            throw new Error(`${first.kind} ${first.metadata.name} and ${object.kind} ${object.metadata.name} would both be written to ${path.join(out, file)}; nothing was written`);
+        }
+        files.set(file, object);
+    }
     if (fs.existsSync(out)) {
         const entries = fs.readdirSync(out);
         if (entries.length > 0 && !entries.includes(MARKER)) {
@@ -99,7 +140,11 @@ export function runRender(args: string[], io: Io): number {
             io.stderr(`error: ${error.message}\n`);
             return 1;
         }
-        io.stderr(`error: cannot read the stack file of "${values.stack}": ${(error as Error).message}\n`);
+        if (error instanceof StackFileError) {
+            io.stderr(`error: ${error.message}\n`);
+            return 2;
+        }
+        io.stderr(`error: cannot read the stack file of ${JSON.stringify(values.stack)}: ${(error as Error).message}\n`);
         return 2;
     }
     if (values.out === undefined) {
@@ -107,7 +152,7 @@ export function runRender(args: string[], io: Io): number {
         return 0;
     }
     try {
-        writeObjects(values.out, objects);
+        writeManifests(values.out, objects);
     } catch (error) {
         io.stderr(`error: ${(error as Error).message}\n`);
         return 2;

@@ -19,6 +19,11 @@ export const protectSchema = (what: string) => z.boolean().optional().meta({
     default: code(DEFAULT_PROTECT),
 });
 
+/** A component refused its args: the message lists every problem; programs show it without a stack trace. */
+export class InvalidArgsError extends Error {
+    override name = "InvalidArgsError";
+}
+
 /**
  * Throws one error listing every problem of a component's args (and of its name, which names Kubernetes objects), before
  * the component registers anything.
@@ -29,6 +34,6 @@ export function assertValidArgs(component: string, name: string, schema: z.ZodTy
         ...schemaProblems(schema, args, "args."),
     ];
     if (problems.length > 0) {
-        throw new Error(`${component} "${name}" has invalid args:\n  - ${problems.join("\n  - ")}`);
+        throw new InvalidArgsError(`${component} "${name}" has invalid args:\n  - ${problems.join("\n  - ")}`);
     }
 }

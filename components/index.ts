@@ -17,3 +17,4 @@ export * from "./specs/stateful-app";
 export * from "./specs/stateless-app";
 export * from "./stateful-app";
 export * from "./stateless-app";
+export { InvalidArgsError } from "./component-args";

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { InvalidArgsError } from "./component-args";
 import {
     hostPathProblems, KindClusterArgs, ResolvedKindClusterArgs, kindClusterArgsProblems, renderKindConfig, resolveKindClusterArgs,
 } from "./kind-config";
@@ -350,7 +351,7 @@ export class KindCluster extends pulumi.ComponentResource {
         if (problems.length > 0) {
             const defaulted = args.name === undefined && problems.some((p) => p.startsWith("args.name:"))
                 ? " (args.name defaults to the resource name)" : "";
-            throw new Error(`KindCluster "${name}" has invalid args${defaulted}:\n  - ${problems.join("\n  - ")}`);
+            throw new InvalidArgsError(`KindCluster "${name}" has invalid args${defaulted}:\n  - ${problems.join("\n  - ")}`);
         }
         super("kube-appstack:index:KindCluster", name, {}, opts);
         const resolved = resolveKindClusterArgs(args, { defaultName: name, projectDir: process.cwd() });

@@ -1,3 +1,5 @@
+import { appNamespaceObjects } from "../components/specs/app-namespace";
+import { metricsServerObjects } from "../components/specs/metrics-server";
 import { persistentStorageObjects } from "../components/specs/persistent-storage";
 import { secretEnvName } from "../components/specs/secret-env";
 import { statefulAppObjects } from "../components/specs/stateful-app";
@@ -5,7 +7,7 @@ import { statelessAppObjects } from "../components/specs/stateless-app";
 import { KubeObject } from "../components/specs/kube-object";
 import { persistentStorageArgs, statefulAppArgs, statelessAppArgs } from "./app-args";
 import { CONFIG_NAMESPACE } from "./load-stack-config";
-import { StackConfig } from "./stack-config";
+import { StackConfig, wantsMetricsServer } from "./stack-config";
 
 // Two config entries can name the same Kubernetes object without sharing a name: a stateless app `cache-headless` and
 // the headless Service of a stateful `cache`, or a storage entry `data-db-0` and the first claim of a stateful `db`.
@@ -48,26 +50,37 @@ function objectsOf(config: StackConfig): Made[] {
         return [...made(objects.filter((o) => !o?.metadata.annotations?.["pulumi.com/patchFieldManager"]), entry), ...secret];
     });
     const storage = (config.storage ?? []).flatMap((s, i) => made(Object.values(persistentStorageObjects(s.name, persistentStorageArgs(s, namespace))), `storage[${i}]`));
-    return [...apps, ...storage];
+    const { name: _name, ...namespaceArgs } = config.namespace;
+    const own = made(Object.values(appNamespaceObjects(namespace, namespaceArgs)), "namespace");
+    const metrics = wantsMetricsServer(config.cluster) ? made(Object.values(metricsServerObjects()), "cluster.metricsServer") : [];
+    return [...metrics, ...own, ...apps, ...storage];
 }
 
-/** Every pair of entries whose objects (or Services' node ports) would collide, one message each, on the later entry. */
+/** Every pair of entries whose objects collide, one message on the later entry; and every nodePort taken twice. */
 export function objectCollisionProblems(config: StackConfig): string[] {
     const problems: string[] = [];
     const owners = new Map<string, string>();
+    const collisions = new Map<string, { entry: string; first: string; ids: string[] }>();
     const ports = new Map<number, string>();
     for (const object of objectsOf(config)) {
         const first = owners.get(object.id);
-        if (first !== undefined && first !== object.entry) {
-            problems.push(`${CONFIG_NAMESPACE}:${object.entry}.name: makes ${object.id}, which ${first} makes too; allowed: names whose objects differ (rename one of them)`);
-        }
         if (first === undefined) owners.set(object.id, object.entry);
+        else if (first !== object.entry) {
+            const pair = `${object.entry} ${first}`;
+            const collision = collisions.get(pair) ?? { entry: object.entry, first, ids: [] };
+            collision.ids.push(object.id);
+            collisions.set(pair, collision);
+        }
         for (const port of object.nodePorts) {
             const taken = ports.get(port);
             if (taken !== undefined) {
                 problems.push(`${CONFIG_NAMESPACE}:${object.entry}: nodePort ${port} is already taken by ${taken}; allowed: each nodePort once in the cluster`);
             } else ports.set(port, object.entry);
         }
+    }
+    for (const { entry, first, ids } of collisions.values()) {
+        const key = entry.startsWith("cluster") || entry === "namespace" ? entry : `${entry}.name`;
+        problems.push(`${CONFIG_NAMESPACE}:${key}: makes ${ids.join(" and ")}, which ${first} makes too; allowed: names whose objects differ (rename one of them)`);
     }
     return problems;
 }

@@ -111,6 +111,11 @@ export type StatefulAppConfig = Extract<AppConfig, { type: "stateful" }>;
 export type StorageConfig = NonNullable<StackConfig["storage"]>[number];
 export const TOP_LEVEL_KEYS = Object.keys(stackConfigSchema.shape);
 
+/** The kind cluster's name when `cluster.kind.name` is not set: one per stack, so two stacks' clusters never clash. */
+export function defaultKindClusterName(stack: string): string {
+    return `kube-appstack-${stack}`;
+}
+
 /** Whether the stack installs metrics-server: on the kind clusters it creates, unless switched off. */
 export function wantsMetricsServer(cluster: StackConfig["cluster"]): boolean {
     return cluster.kind !== undefined && (cluster.metricsServer ?? DEFAULT_METRICS_SERVER);

@@ -1,7 +1,7 @@
-import { hostPathProblems } from "../components/kind-config";
+import { hostPathProblems, kindClusterArgsProblems } from "../components/kind-config";
 import { CONFIG_NAMESPACE, parseStackConfig } from "./load-stack-config";
 import { objectCollisionProblems } from "./object-collisions";
-import { StackConfig } from "./stack-config";
+import { defaultKindClusterName, StackConfig } from "./stack-config";
 
 /** Every `secretConfig` entry must name a config key that is set. */
 function secretConfigProblems(configKeys: string[]) {
@@ -9,6 +9,17 @@ function secretConfigProblems(configKeys: string[]) {
         Object.entries(app.secretConfig ?? {})
             .filter(([, key]) => !configKeys.includes(`${CONFIG_NAMESPACE}:${key}`))
             .map(([env, key]) => `${CONFIG_NAMESPACE}:apps[${i}].secretConfig.${env}: config key "${CONFIG_NAMESPACE}:${key}" is not set; allowed: a key set with \`pulumi config set --secret ${key} <value>\``));
+}
+
+/** Without `cluster.kind.name` the cluster is named after the stack, and a stack name may be no valid cluster name. */
+function kindDefaultName(stack: string) {
+    return (config: StackConfig): string[] => {
+        if (config.cluster.kind === undefined || config.cluster.kind.name !== undefined) return [];
+        const name = defaultKindClusterName(stack);
+        return kindClusterArgsProblems({ name }, "name").length === 0 ? [] : [
+            `${CONFIG_NAMESPACE}:cluster.kind.name: not set, and the default ${JSON.stringify(name)} (from the stack name) is not a valid kind cluster name; allowed: set cluster.kind.name to 1-40 lowercase letters, digits, "." and "-"`,
+        ];
+    };
 }
 
 /**
@@ -19,5 +30,5 @@ function secretConfigProblems(configKeys: string[]) {
 export function validateStackConfig(stack: string, raw: Record<string, unknown>, configKeys: string[], projectDir = process.cwd()): StackConfig {
     const kindHostPaths = (config: StackConfig): string[] =>
         (config.cluster.kind ? hostPathProblems(config.cluster.kind, projectDir, `${CONFIG_NAMESPACE}:cluster.kind`) : []);
-    return parseStackConfig(stack, raw, [secretConfigProblems(configKeys), objectCollisionProblems, kindHostPaths]);
+    return parseStackConfig(stack, raw, [secretConfigProblems(configKeys), objectCollisionProblems, kindHostPaths, kindDefaultName(stack)]);
 }

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KindCluster } from "../components/kind-cluster";
 import { MetricsServer } from "../components/metrics-server";
-import { StackConfig, wantsMetricsServer } from "../config/stack-config";
+import { defaultKindClusterName, StackConfig, wantsMetricsServer } from "../config/stack-config";
 
 export interface ClusterConnection {
     provider: k8s.Provider;
@@ -13,10 +13,6 @@ export interface ClusterConnection {
 }
 
 /** kind cluster name when the stack config gives none: one cluster per stack. */
-function defaultKindClusterName(stack: string): string {
-    return `kube-appstack-${stack}`;
-}
-
 /**
  * The one explicit Kubernetes provider every resource of the stack uses: the ambient kubeconfig is never consulted.
  * `clusterIdentifier` pins the provider's identity to the cluster, so rotated credentials, a changed kubeconfig path or

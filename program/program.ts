@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AppNamespace, PersistentStorage, StatefulApp, StatelessApp } from "../components";
+import { InvalidArgsError } from "../components/component-args";
 import { CONFIG_NAMESPACE, StackConfigError } from "../config/load-stack-config";
-import { StackConfig } from "../config/stack-config";
 import { validateStackConfig } from "../config/validate-stack";
 import { clusterConnection } from "./cluster-provider";
 import { previousAppOutputs } from "./previous-outputs";
@@ -14,16 +14,22 @@ function secretValues(app: PlannedApp): Record<string, pulumi.Output<string>> | 
     return entries.length > 0 ? Object.fromEntries(entries.map(([env, key]) => [env, config.requireSecret(key)])) : undefined;
 }
 
-/** The Pulumi program: validate the stack config, then declare the cluster connection, namespace, storage and apps. */
+/**
+ * The Pulumi program. A mistake in the stack config or in a component's args is a RunError, which Pulumi shows as its
+ * message alone (the message is the whole story, the same one `kube-appstack render` prints), never a stack trace.
+ */
 export async function program(): Promise<Record<string, unknown>> {
-    const stack = pulumi.getStack();
-    let config: StackConfig;
     try {
-        config = validateStackConfig(stack, readRawConfig(), Object.keys(pulumi.runtime.allConfig()));
+        return await declareStack();
     } catch (error) {
-        // A RunError is shown as its message alone, without a stack trace: the message is the whole story.
-        throw error instanceof StackConfigError ? new pulumi.RunError(error.message) : error;
+        throw error instanceof StackConfigError || error instanceof InvalidArgsError ? new pulumi.RunError(error.message) : error;
     }
+}
+
+/** Validate the stack config, then declare the cluster connection, namespace, storage and apps. */
+async function declareStack(): Promise<Record<string, unknown>> {
+    const stack = pulumi.getStack();
+    const config = validateStackConfig(stack, readRawConfig(), Object.keys(pulumi.runtime.allConfig()));
     // Rendered manifests have no live Deployment whose replica count could be lost.
     const previous = config.cluster.renderYamlToDirectory !== undefined ? {} : await previousAppOutputs(stack);
     const plan = stackPlan(config, previous);

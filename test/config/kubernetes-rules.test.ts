@@ -69,9 +69,20 @@ describe("what the API server refuses", () => {
             /^kube-appstack:apps\[0\]\.replicas: 3 is set together with autoscaling/],
         ["a __proto__ key, which a JavaScript map would swallow", [web({ env: JSON.parse('{"__proto__": "x"}') })], {},
             /^kube-appstack:apps\[0\]\.env\.__proto__: "__proto__" cannot be used as a key/],
+        ["an app named like a metrics-server object in its namespace", [web({ name: "metrics-server" })], {
+            cluster: { kind: { name: "dev" } }, namespace: { name: "kube-system", podSecurity: "privileged" },
+        }, /^kube-appstack:apps\[0\]\.name: makes Deployment kube-system\/metrics-server and Service kube-system\/metrics-server, which cluster\.metricsServer makes too/],
         ["a quota key that is no resource name", [web()], { namespace: { name: "apps", quota: { "requests cpu": "4" } } },
             /^kube-appstack:namespace\.quota\["requests cpu"\]: "requests cpu" is not a valid resource name/],
     ];
+    it("refuses a stack whose name makes no valid default kind cluster name", () => {
+        const raw = { cluster: { kind: {} }, namespace: { name: "apps" }, apps: [web()] };
+        expect(() => validateStackConfig("Dev_Laptop", raw, [])).toThrow(
+            /kube-appstack:cluster\.kind\.name: not set, and the default "kube-appstack-Dev_Laptop" \(from the stack name\) is not a valid kind cluster name/,
+        );
+        expect(validateStackConfig("Dev_Laptop", { ...raw, cluster: { kind: { name: "dev" } } }, []).cluster.kind?.name).toBe("dev");
+    });
+
     it.each(cases)("refuses %s", (_, apps, more, message) => {
         const found = problems(apps, more);
         expect(found).toHaveLength(1);

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { main } from "../../cli/main";
-import { objectFile, renderStack } from "../../cli/render";
+import { objectFile, renderStack, writeManifests } from "../../cli/render";
 import { APPLY_ANNOTATIONS } from "../../components/kube-resource";
 import { KubeObject } from "../../components/specs/kube-object";
 import { SECRET_PLACEHOLDER } from "../../program/stack-objects";
@@ -121,7 +121,40 @@ describe("kube-appstack render", () => {
         expect(bad.stderr).toContain('Invalid configuration for stack "bad" (Pulumi.bad.yaml): 3 problems');
         const missing = await capture(["render", "--stack", "nope", "--project-dir", dir]);
         expect(missing.code).toBe(2);
-        expect(missing.stderr).toContain('cannot read the stack file of "nope"');
+        expect(missing.stderr).toBe(`error: no stack "nope" in ${dir}; allowed: bad\n`);
         expect((await capture(["render"])).code).toBe(2);
+    });
+
+    it("takes a stack name only, never a path to a file elsewhere", async () => {
+        const dir = tempDir();
+        const project = path.join(dir, "project");
+        fs.mkdirSync(project);
+        fs.copyFileSync(path.join(REPO, "Pulumi.staging.yaml"), path.join(dir, "Pulumi.outside.yaml"));
+        fs.copyFileSync(path.join(REPO, "Pulumi.staging.yaml"), path.join(project, "Pulumi.staging.yaml"));
+        const escape = await capture(["render", "--stack", "../Pulumi.outside.yaml/..", "--project-dir", project]);
+        expect(escape.code).toBe(2);
+        expect(escape.stderr).toBe(`error: not a stack name: "../Pulumi.outside.yaml/.." in ${project}; allowed: staging\n`);
+        expect(escape.stdout).toBe("");
+    });
+
+    it("refuses a stack file that would expand without bound (YAML aliases) or is too big, quickly and with one line", async () => {
+        const dir = tempDir();
+        const levels = Array.from({ length: 12 }, (_, i) => `  l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(", ")}]`);
+        fs.writeFileSync(path.join(dir, "Pulumi.bomb.yaml"), ["config:", "  l0: &l0 [lol]", ...levels, "  kube-appstack:apps: *l12", ""].join("\n"));
+        const bomb = await capture(["render", "--stack", "bomb", "--project-dir", dir]);
+        expect(bomb.code).toBe(2);
+        expect(bomb.stderr).toMatch(/^error: \S+Pulumi\.bomb\.yaml: not valid YAML: .*alias/i);
+        fs.writeFileSync(path.join(dir, "Pulumi.huge.yaml"), `config:\n  x: "${"a".repeat(2 * 1024 * 1024)}"\n`);
+        const huge = await capture(["render", "--stack", "huge", "--project-dir", dir]);
+        expect(huge.code).toBe(2);
+        expect(huge.stderr).toMatch(/Pulumi\.huge\.yaml: \d+ bytes; allowed: at most 1048576\n$/);
+    });
+
+    it("refuses two objects that map to one file, before writing anything", () => {
+        const out = path.join(tempDir(), "out");
+        const pv = (namespace?: string): KubeObject => ({ apiVersion: "v1", kind: "PersistentVolume", metadata: { name: "x", ...(namespace ? { namespace } : {}) } });
+        // A namespace called "cluster" shares its directory with the cluster-scoped objects.
+        expect(() => writeManifests(out, [pv(), pv("cluster")])).toThrow(/PersistentVolume x and PersistentVolume x would both be written to \S+cluster\/persistentvolume-x\.yaml; nothing was written/);
+        expect(fs.existsSync(out)).toBe(false);
     });
 });

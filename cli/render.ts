@@ -11,7 +11,8 @@ import { parse } from "yaml";
 import { KubeObject } from "../components/specs/kube-object";
 import { CONFIG_NAMESPACE, configValue, StackConfigError } from "../config/load-stack-config";
 import { validateStackConfig } from "../config/validate-stack";
-import { stackObjects } from "../program/stack-objects";
+import { SECRET_PLACEHOLDER, stackObjects } from "../program/stack-objects";
+import { ConfigPath, secretEnvNames, securePaths } from "../config/secret-paths";
 import { stackPlan } from "../program/stack-plan";
 import type { Io } from "./io";
 import { manifestYaml } from "./manifest-yaml";
@@ -53,7 +54,7 @@ export function projectStacks(projectDir: string): string[] {
 }
 
 /** Reads Pulumi.<stack>.yaml's `config:` map; `kube-appstack:` keys are returned without their namespace. */
-export function readStackFile(projectDir: string, stack: string): { raw: Record<string, unknown>; keys: string[] } {
+export function readStackFile(projectDir: string, stack: string): { raw: Record<string, unknown>; keys: string[]; secretPaths: ConfigPath[] } {
     const stacks = projectStacks(projectDir);
     if (!STACK_NAME.test(stack) || !stacks.includes(stack)) {
         throw new StackFileError(`${STACK_NAME.test(stack) ? "no stack" : "not a stack name:"} ${JSON.stringify(stack)} in ${projectDir}; allowed: ${stacks.length > 0 ? stacks.join(", ") : "none (no Pulumi.<stack>.yaml here)"}`);
@@ -70,14 +71,20 @@ export function readStackFile(projectDir: string, stack: string): { raw: Record<
     const config = ((document ?? {}) as { config?: Record<string, unknown> }).config ?? {};
     const prefix = `${CONFIG_NAMESPACE}:`;
     const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), configValue(v)]));
-    return { raw, keys: Object.keys(config) };
+    // Secret values stay encrypted in the file; the renderer never decrypts them, so they become the placeholder.
+    const secretPaths = securePaths(raw);
+    for (const place of secretPaths) {
+        const parent = place.slice(0, -1).reduce<Record<string | number, unknown>>((node, key) => node[key] as Record<string | number, unknown>, raw);
+        parent[place[place.length - 1]] = SECRET_PLACEHOLDER;
+    }
+    return { raw, keys: Object.keys(config), secretPaths };
 }
 
 /** The objects `pulumi up --stack <stack>` applies, rendered without the engine. Throws StackConfigError on bad config. */
 export function renderStack(projectDir: string, stack: string): KubeObject[] {
-    const { raw, keys } = readStackFile(projectDir, stack);
-    const config = validateStackConfig(stack, raw, keys, projectDir);
-    return stackObjects(stackPlan(config), config.cluster);
+    const { raw, keys, secretPaths } = readStackFile(projectDir, stack);
+    const config = validateStackConfig(stack, raw, keys, projectDir, secretPaths);
+    return stackObjects(stackPlan(config, {}, secretEnvNames(secretPaths)), config.cluster);
 }
 
 export function objectFile(object: KubeObject): string {

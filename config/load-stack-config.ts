@@ -1,4 +1,5 @@
 import { describeIssue, formatPath, suggestion, unsafeKeyProblems } from "../kube/schema-problems";
+import { ConfigPath, redactValues, secretPlacementProblems, secretValuesAt } from "./secret-paths";
 import { crossEntryProblems, StackConfig, stackConfigSchema, TOP_LEVEL_KEYS } from "./stack-config";
 
 export const CONFIG_NAMESPACE = "kube-appstack";
@@ -41,11 +42,21 @@ function secretConfigKeys(raw: Record<string, unknown>): string[] {
 
 /**
  * Validates the `kube-appstack:*` config of a stack. `raw` maps keys without the namespace (`apps`, `cluster`, ...) to
- * their values as Pulumi read them from Pulumi.<stack>.yaml. Throws a StackConfigError listing every problem.
+ * their values as Pulumi read them from Pulumi.<stack>.yaml; `secretPaths` are the places of secret values among them
+ * (see secret-paths.ts). Throws a StackConfigError listing every problem, with no secret value in any of them.
  */
-export function parseStackConfig(stack: string, raw: Record<string, unknown>, validators: SectionValidator[] = []): StackConfig {
+export function parseStackConfig(
+    stack: string,
+    raw: Record<string, unknown>,
+    validators: SectionValidator[] = [],
+    secretPaths: readonly ConfigPath[] = [],
+): StackConfig {
     const unsafe = unsafeKeyProblems(raw, `${CONFIG_NAMESPACE}:`);
     if (unsafe.length > 0) throw new StackConfigError(stack, unsafe);
+    // A secret where it would reach a manifest in clear: that is the problem to fix first, and the others are left
+    // unsaid, since any of them might quote the secret.
+    const misplaced = secretPlacementProblems(secretPaths.filter((p) => TOP_LEVEL_KEYS.includes(String(p[0]))), `${CONFIG_NAMESPACE}:`);
+    if (misplaced.length > 0) throw new StackConfigError(stack, misplaced);
     const unknownTopLevel = Object.keys(raw).filter((k) => !TOP_LEVEL_KEYS.includes(k) && !secretConfigKeys(raw).includes(k));
     const known = Object.fromEntries(Object.entries(raw).filter(([k]) => TOP_LEVEL_KEYS.includes(k)));
     const result = stackConfigSchema.safeParse(known, { reportInput: true });
@@ -55,6 +66,7 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>, va
         ...crossEntryProblems(known).map((p) => `${formatPath(p.path, `${CONFIG_NAMESPACE}:`)}: ${p.message}`),
         ...(result.success ? validators.flatMap((v) => v(result.data)) : []),
     ];
-    if (problems.length > 0 || !result.success) throw new StackConfigError(stack, problems);
+    const secrets = secretValuesAt(raw, secretPaths);
+    if (problems.length > 0 || !result.success) throw new StackConfigError(stack, problems.map((p) => redactValues(p, secrets)));
     return result.data;
 }

@@ -1,6 +1,7 @@
 import { hostPathProblems, kindClusterArgsProblems } from "../components/kind-config";
 import { CONFIG_NAMESPACE, parseStackConfig } from "./load-stack-config";
 import { objectCollisionProblems } from "./object-collisions";
+import { ConfigPath } from "./secret-paths";
 import { defaultKindClusterName, StackConfig } from "./stack-config";
 
 /** Every `secretConfig` entry must name a config key that is set. */
@@ -27,8 +28,14 @@ function kindDefaultName(stack: string) {
  * `configKeys` are all config keys the stack sets (with namespace), to check secret references; `projectDir` is where the
  * stack's relative paths (kind's extraMounts) start.
  */
-export function validateStackConfig(stack: string, raw: Record<string, unknown>, configKeys: string[], projectDir = process.cwd()): StackConfig {
+export function validateStackConfig(
+    stack: string,
+    raw: Record<string, unknown>,
+    configKeys: string[],
+    projectDir = process.cwd(),
+    secretPaths: readonly ConfigPath[] = [],
+): StackConfig {
     const kindHostPaths = (config: StackConfig): string[] =>
         (config.cluster.kind ? hostPathProblems(config.cluster.kind, projectDir, `${CONFIG_NAMESPACE}:cluster.kind`) : []);
-    return parseStackConfig(stack, raw, [secretConfigProblems(configKeys), objectCollisionProblems, kindHostPaths, kindDefaultName(stack)]);
+    return parseStackConfig(stack, raw, [secretConfigProblems(configKeys), objectCollisionProblems, kindHostPaths, kindDefaultName(stack)], secretPaths);
 }

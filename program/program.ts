@@ -5,13 +5,17 @@ import { CONFIG_NAMESPACE, StackConfigError } from "../config/load-stack-config"
 import { validateStackConfig } from "../config/validate-stack";
 import { clusterConnection } from "./cluster-provider";
 import { previousAppOutputs } from "./previous-outputs";
-import { readRawConfig } from "./raw-config";
+import { readRawConfig, secretConfigPaths } from "./raw-config";
+import { secretEnvNames } from "../config/secret-paths";
 import { PlannedApp, stackPlan } from "./stack-plan";
 
 function secretValues(app: PlannedApp): Record<string, pulumi.Output<string>> | undefined {
     const config = new pulumi.Config(CONFIG_NAMESPACE);
-    const entries = Object.entries(app.secretConfig);
-    return entries.length > 0 ? Object.fromEntries(entries.map(([env, key]) => [env, config.requireSecret(key)])) : undefined;
+    const values = {
+        ...Object.fromEntries(Object.entries(app.secretConfig).map(([env, key]) => [env, config.requireSecret(key)])),
+        ...Object.fromEntries(Object.entries(app.secretEnv).map(([env, value]) => [env, pulumi.secret(value)])),
+    };
+    return Object.keys(values).length > 0 ? values : undefined;
 }
 
 /**
@@ -29,10 +33,12 @@ export async function program(): Promise<Record<string, unknown>> {
 /** Validate the stack config, then declare the cluster connection, namespace, storage and apps. */
 async function declareStack(): Promise<Record<string, unknown>> {
     const stack = pulumi.getStack();
-    const config = validateStackConfig(stack, readRawConfig(), Object.keys(pulumi.runtime.allConfig()));
+    const raw = readRawConfig();
+    const secrets = secretConfigPaths(stack, raw);
+    const config = validateStackConfig(stack, raw, Object.keys(pulumi.runtime.allConfig()), process.cwd(), secrets);
     // Rendered manifests have no live Deployment whose replica count could be lost.
     const previous = config.cluster.renderYamlToDirectory !== undefined ? {} : await previousAppOutputs(stack);
-    const plan = stackPlan(config, previous);
+    const plan = stackPlan(config, previous, secretEnvNames(secrets));
 
     const cluster = clusterConnection(stack, config.cluster);
     const { provider } = cluster;

@@ -1,5 +1,9 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
 import { CONFIG_NAMESPACE, configValue } from "../config/load-stack-config";
+import { ConfigPath, securePaths } from "../config/secret-paths";
 
 /**
  * The stack's `kube-appstack:*` values as Pulumi read them from Pulumi.<stack>.yaml, keyed without the namespace.
@@ -13,4 +17,29 @@ export function readRawConfig(): Record<string, unknown> {
         raw[key.slice(prefix.length)] = configValue(text);
     }
     return raw;
+}
+
+// The SDK's own test for a secret config key (what `pulumi config set --secret` marks); internal to @pulumi/pulumi but
+// the only way a program learns it. Pinned with the SDK version; a test runs it under the SDK's mocks.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
+/**
+ * The places of secret values among the stack's `kube-appstack:*` keys: where Pulumi.<stack>.yaml marks them `secure:`,
+ * or the whole key when Pulumi says the key is secret but the file marks no place (set as a whole, or from elsewhere).
+ */
+export function secretConfigPaths(stack: string, raw: Record<string, unknown>): ConfigPath[] {
+    const secretKeys = Object.keys(raw).filter((key) => isConfigSecret(`${CONFIG_NAMESPACE}:${key}`));
+    if (secretKeys.length === 0) return [];
+    let file: Record<string, unknown> = {};
+    try {
+        const text = fs.readFileSync(path.join(process.cwd(), `Pulumi.${stack}.yaml`), "utf8");
+        file = ((parse(text, { maxAliasCount: 100 }) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+    } catch {
+        // No readable stack file: every secret key counts as secret as a whole.
+    }
+    return secretKeys.flatMap((key) => {
+        const marked = securePaths(file[`${CONFIG_NAMESPACE}:${key}`], [key]);
+        return marked.length > 0 ? marked : [[key]];
+    });
 }

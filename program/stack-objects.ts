@@ -12,7 +12,7 @@ import { PlannedApp, StackPlan } from "./stack-plan";
 export const SECRET_PLACEHOLDER = "<secret: set by pulumi from config>";
 
 function appObjects(app: PlannedApp, namespace: string): KubeObject[] {
-    const variables = Object.keys(app.secretConfig);
+    const variables = [...Object.keys(app.secretConfig), ...Object.keys(app.secretEnv)];
     const secret = variables.length > 0
         ? [secretEnvObject(app.name, namespace, Object.fromEntries(variables.map((v) => [v, SECRET_PLACEHOLDER])))]
         : [];

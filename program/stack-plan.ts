@@ -17,9 +17,16 @@ export interface AppOutput {
     replicas?: number;
 }
 
+/** Env vars whose values are secret: by config key (`secretConfig`), or set in place as a secret (`secretEnv`). */
+interface AppSecrets {
+    secretConfig: Record<string, string>;
+    /** Env var -> value of an `env` entry that is a Pulumi secret; it goes into the app's Secret, not its workload. */
+    secretEnv: Record<string, string>;
+}
+
 export type PlannedApp =
-    | { type: "stateless"; name: string; args: StatelessAppArgs; secretConfig: Record<string, string> }
-    | { type: "stateful"; name: string; args: StatefulAppArgs; secretConfig: Record<string, string> };
+    | ({ type: "stateless"; name: string; args: StatelessAppArgs } & AppSecrets)
+    | ({ type: "stateful"; name: string; args: StatefulAppArgs } & AppSecrets);
 
 /**
  * Everything a stack declares, as component names and args: the one description of a stack that both the Pulumi program
@@ -55,15 +62,25 @@ function appOutput(app: PlannedApp, namespace: string): AppOutput {
     };
 }
 
-/** `previous` is the stack's last `apps` output: a fixed-size app that is now autoscaled hands its count over. */
-export function stackPlan(config: StackConfig, previous: Record<string, AppOutput> = {}): StackPlan {
+/**
+ * `previous` is the stack's last `apps` output: a fixed-size app that is now autoscaled hands its count over.
+ * `secretEnv` names, per app index, the `env` entries whose values are secrets (config/secret-paths.ts).
+ */
+export function stackPlan(config: StackConfig, previous: Record<string, AppOutput> = {}, secretEnv: ReadonlyMap<number, string[]> = new Map()): StackPlan {
     const { name: namespace, ...namespaceArgs } = config.namespace;
-    const apps: PlannedApp[] = config.apps.map((app) => {
-        const secretConfig = app.secretConfig ?? {};
-        if (app.type === "stateful") return { type: "stateful", name: app.name, args: statefulAppArgs(app, namespace), secretConfig };
+    const apps: PlannedApp[] = config.apps.map((entry, i) => {
+        const secretNames = secretEnv.get(i) ?? [];
+        const env = Object.entries(entry.env ?? {});
+        const secrets: AppSecrets = {
+            secretConfig: entry.secretConfig ?? {},
+            secretEnv: Object.fromEntries(env.filter(([name]) => secretNames.includes(name))),
+        };
+        const plain = env.filter(([name]) => !secretNames.includes(name));
+        const app = { ...entry, env: plain.length > 0 ? Object.fromEntries(plain) : undefined };
+        if (app.type === "stateful") return { type: "stateful", name: app.name, args: statefulAppArgs(app, namespace), ...secrets };
         const before = previous[app.name];
         const previousReplicas = app.autoscaling && before?.kind === "stateless" ? before.replicas : undefined;
-        return { type: "stateless", name: app.name, args: statelessAppArgs(app, namespace, previousReplicas), secretConfig };
+        return { type: "stateless", name: app.name, args: statelessAppArgs(app, namespace, previousReplicas), ...secrets };
     });
     return {
         namespace: { name: namespace, args: namespaceArgs },

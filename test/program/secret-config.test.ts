@@ -1,0 +1,79 @@
+// A value set with `pulumi config set --path --secret` inside the stack config stays a Pulumi secret in every resource
+// that receives it, and no error message shows it.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { stringify } from "yaml";
+import { renderStack } from "../../cli/render";
+import { SECRET_PLACEHOLDER } from "../../program/stack-objects";
+import { ProgramFailure, runProgram, SECRET_SIG, stackConfigFile } from "../support/run-program";
+
+const TOKEN = "s3cr3t-t0ken-value";
+let project: string;
+beforeEach(() => {
+    project = fs.mkdtempSync(path.join(os.tmpdir(), "secret-config-"));
+    // The program reads where the secrets sit from the stack file in its project directory, as Pulumi runs it.
+    vi.spyOn(process, "cwd").mockReturnValue(project);
+});
+afterEach(() => {
+    vi.restoreAllMocks();
+    fs.rmSync(project, { recursive: true, force: true });
+});
+
+/** The staging stack with `apps[0]` changed by `change`, written as Pulumi writes it: `secure:` at `secretAt`. */
+function stack(change: (app: Record<string, unknown>) => void, secretAt: (app: Record<string, unknown>) => Record<string, unknown>, key: string) {
+    const clear = structuredClone(stackConfigFile("staging"));
+    const app = (clear["kube-appstack:apps"] as Array<Record<string, unknown>>)[0];
+    change(app);
+    const file = structuredClone(clear);
+    secretAt((file["kube-appstack:apps"] as Array<Record<string, unknown>>)[0])[key] = { secure: "v1:AAAAAAAAAAAA:ciphertext" };
+    fs.writeFileSync(path.join(project, "Pulumi.secrets.yaml"), stringify({ config: file }));
+    return clear;
+}
+
+describe("a secret inside the stack config", () => {
+    it("set as an env value: kept in the app's Secret as a Pulumi secret, referenced by the workload, never in clear", async () => {
+        const config = stack((app) => (app.env = { ...(app.env as object), TOKEN }), (app) => app.env as Record<string, unknown>, "TOKEN");
+        const run = await runProgram("secrets", config, { secretKeys: ["kube-appstack:apps"] });
+        const secret = run.get("kubernetes:core/v1:Secret", "web-secret-env");
+        const stringData = JSON.parse(secret.wire).stringData;
+        expect(Object.values(stringData)).toContain(SECRET_SIG);
+        expect(stringData.value).toEqual({ TOKEN });
+        for (const registration of run.registrations.filter((r) => r.type !== "kubernetes:core/v1:Secret")) {
+            expect(registration.wire, registration.type).not.toContain(TOKEN);
+        }
+        const inputs = run.get("kubernetes:apps/v1:Deployment", "web").inputs as { spec: { template: { spec: { containers: Array<{ env: unknown[] }> } } } };
+        const env = inputs.spec.template.spec.containers[0].env;
+        expect(env).toContainEqual({ name: "TOKEN", valueFrom: { secretKeyRef: { name: "web-secret-env", key: "TOKEN" } } });
+
+        // The renderer never decrypts: the same Secret, with the placeholder.
+        const rendered = renderStack(project, "secrets");
+        expect(rendered.find((o) => o.kind === "Secret")).toMatchObject({ metadata: { name: "web-secret-env" }, stringData: { TOKEN: SECRET_PLACEHOLDER } });
+        expect(JSON.stringify(rendered)).not.toContain("ciphertext");
+    });
+
+    it("anywhere else: refused first and alone, naming the key and never the value", async () => {
+        const config = stack((app) => (app.image = `registry.example.com/${TOKEN}:latest`), (app) => app, "image");
+        const failure = (await runProgram("secrets", config, { secretKeys: ["kube-appstack:apps"] }).catch((e: ProgramFailure) => e)) as ProgramFailure;
+        expect(failure).toBeInstanceOf(ProgramFailure);
+        expect(failure.message).toContain("kube-appstack:apps[0].image: holds a secret value (not shown), which would reach the manifests in clear");
+        expect(failure.message).not.toContain(TOKEN);
+        expect(failure.registrations.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
+    });
+
+    it("an env value that breaks another rule: the message never quotes it", async () => {
+        const config = stack((app) => (app.env = { "BAD=NAME": TOKEN }), (app) => app.env as Record<string, unknown>, "BAD=NAME");
+        const failure = (await runProgram("secrets", config, { secretKeys: ["kube-appstack:apps"] }).catch((e: ProgramFailure) => e)) as ProgramFailure;
+        expect(failure.message).toContain('kube-appstack:apps[0].env["BAD=NAME"]: "BAD=NAME" is not a valid environment variable name');
+        expect(failure.message).not.toContain(TOKEN);
+    });
+
+    it("a whole key that Pulumi says is secret, with no place marked in the file: refused as a whole", async () => {
+        const config = structuredClone(stackConfigFile("staging"));
+        fs.writeFileSync(path.join(project, "Pulumi.secrets.yaml"), stringify({ config: {} }));
+        const failure = (await runProgram("secrets", config, { secretKeys: ["kube-appstack:namespace"] }).catch((e: ProgramFailure) => e)) as ProgramFailure;
+        expect(failure.message).toContain("kube-appstack:namespace: holds a secret value (not shown)");
+        expect(failure.message).not.toMatch(/"apps"|staging-apps/);
+    });
+});

@@ -10,6 +10,7 @@ const LABEL_NAME_MAX = 63;
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 export const DNS_LABEL_HELP = `a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${DNS_LABEL_MAX} characters`;
+export const DNS_SUBDOMAIN_HELP = `a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most ${DNS_SUBDOMAIN_MAX} characters`;
 export const LABEL_KEY_HELP = `[prefix/]name: a name of up to ${LABEL_NAME_MAX} letters, digits, '-', '_' and '.', starting and ending with a letter or digit; a prefix that is a DNS subdomain`;
 export const LABEL_VALUE_HELP = `"" or up to ${LABEL_NAME_MAX} letters, digits, '-', '_' and '.', starting and ending with a letter or digit`;
 

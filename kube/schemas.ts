@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isImageReference, isPinnedImage } from "./image";
-import { DNS_LABEL_HELP, isDnsLabel, isLabelKey, isLabelValue, LABEL_KEY_HELP, LABEL_VALUE_HELP } from "./names";
+import { DNS_LABEL_HELP, DNS_SUBDOMAIN_HELP, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, LABEL_KEY_HELP, LABEL_VALUE_HELP } from "./names";
 import { parseQuantity, QUANTITY_HELP } from "./quantity";
 
 // Schemas of Kubernetes primitives, shared by every component's args and so by the stack config. Their messages quote
@@ -15,6 +15,11 @@ export const code = (value: unknown): string => `\`${JSON.stringify(value)}\``;
 export const dnsLabel = z.string().refine(isDnsLabel, {
     error: (iss) => `${show(iss.input)} is not a valid name; allowed: ${DNS_LABEL_HELP}`,
 }).meta({ type: "DNS-1123 label" });
+
+/** Names of cluster objects such as StorageClasses and PriorityClasses. */
+export const dnsSubdomain = z.string().refine(isDnsSubdomain, {
+    error: (iss) => `${show(iss.input)} is not a valid name; allowed: ${DNS_SUBDOMAIN_HELP}`,
+}).meta({ type: "DNS-1123 subdomain" });
 
 export const intIn = (min: number, max: number) => z.number().refine((v) => Number.isInteger(v) && v >= min && v <= max, {
     error: (iss) => `${show(iss.input)} is out of range; allowed: an integer from ${min} to ${max}`,
@@ -42,6 +47,14 @@ export const pinnedImage = (example: string) => z.string({
     error: (iss) => `${show(iss.input)} is not pinned; allowed: a tag other than "latest" (e.g. "nginx:1.27.3") or a digest ("nginx@sha256:<64 hex>")`,
 }).meta({ type: "pinned image reference" });
 
+export const labelKey = z.string().refine(isLabelKey, {
+    error: (iss) => `${show(iss.input)} is not a valid label key; allowed: ${LABEL_KEY_HELP}`,
+}).meta({ type: "label key" });
+
+export const labelValue = z.string().refine(isLabelValue, {
+    error: (iss) => `${show(iss.input)} is not a valid label value; allowed: ${LABEL_VALUE_HELP}`,
+}).meta({ type: "label value" });
+
 /** A map of Kubernetes labels (or a nodeSelector): keys and values as the API server accepts them. */
 export const labelMap = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
     for (const [key, value] of Object.entries(labels)) {
@@ -55,7 +68,12 @@ export const absolutePath = z.string().refine((p) => p.startsWith("/"), {
 }).meta({ type: "absolute path" });
 
 export const ACCESS_MODES = ["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"] as const;
-export const accessModes = z.array(z.enum(ACCESS_MODES)).min(1);
+/** Access modes of a volume or claim; the API server takes ReadWriteOncePod only alone. */
+export const accessModes = z.array(z.enum(ACCESS_MODES)).min(1).refine((modes) => !modes.includes("ReadWriteOncePod") || modes.length === 1, {
+    error: (iss) => `${show(iss.input)} combines ReadWriteOncePod with other modes; allowed: ReadWriteOncePod alone, or any of the others`,
+}).refine((modes) => new Set(modes).size === modes.length, {
+    error: (iss) => `${show(iss.input)} names a mode twice; allowed: each mode once`,
+});
 
 export const cpuAndMemory = z.strictObject({
     cpu: quantity.meta({ description: 'CPU in cores, e.g. "250m" or "1".' }),

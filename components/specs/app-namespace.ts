@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { code, cpuAndMemory, limitsNotBelowRequests, quantity, show } from "../../kube/schemas";
 import { isLabelKey } from "../../kube/names";
+import { parseQuantity } from "../../kube/quantity";
 import { compact, KubeObject } from "./kube-object";
 import { stackLabels } from "./labels";
 
@@ -14,7 +15,15 @@ export const DEFAULT_LIMIT_RANGE = {
 /** A ResourceQuota key: a qualified name such as `requests.cpu`, `pods` or `count/deployments.apps`. */
 const resourceName = z.string().refine(isLabelKey, {
     error: (iss) => `${show(iss.input)} is not a valid resource name; allowed: a qualified name such as "requests.cpu", "pods" or "count/deployments.apps"`,
-});
+}).meta({ type: "resource name" });
+
+// Quota resources counted in whole objects (k8s.io/kubernetes pkg/apis/core/helper IsIntegerResourceName): the API
+// server refuses a fractional quantity for them, such as `pods: 1m`.
+const INTEGER_RESOURCES = [
+    "pods", "services", "replicationcontrollers", "resourcequotas", "secrets", "configmaps", "persistentvolumeclaims",
+    "services.nodeports", "services.loadbalancers",
+];
+const isIntegerResource = (name: string): boolean => INTEGER_RESOURCES.includes(name) || name.startsWith("count/");
 
 /** A namespace for apps, with guardrails: Pod Security admission, a quota, default resources, optional default-deny. */
 export const appNamespaceArgsSchema = z.strictObject({
@@ -22,7 +31,14 @@ export const appNamespaceArgsSchema = z.strictObject({
         description: "Pod Security Standard enforced by the API server's admission controller (labels `pod-security.kubernetes.io/*`).",
         default: code(DEFAULT_POD_SECURITY),
     }),
-    quota: z.record(resourceName, quantity).optional().meta({
+    quota: z.record(resourceName, quantity).superRefine((quota, ctx) => {
+        for (const [name, value] of Object.entries(quota)) {
+            const nanos = parseQuantity(value);
+            if (isIntegerResource(name) && nanos !== undefined && nanos % 1_000_000_000n !== 0n) {
+                ctx.addIssue({ code: "custom", path: [name], message: `${show(value)} is not a whole number; allowed: a whole number of ${name}` });
+            }
+        }
+    }).optional().meta({
         description: 'ResourceQuota limits (`spec.hard`), e.g. `{ "requests.cpu": "4", "limits.memory": "8Gi", pods: "50" }`.',
         default: "none (no quota)",
     }),

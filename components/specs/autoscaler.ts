@@ -16,7 +16,7 @@ const scalingRules = z.strictObject({
         type: z.enum(["Pods", "Percent"]).meta({ description: "Change by a number of pods, or by a percentage of the current pods." }),
         value: intIn(1, 10000).meta({ description: "The most pods (or percent) per step." }),
         periodSeconds: intIn(1, 1800).meta({ description: "Length of one step." }),
-    })).optional().meta({ description: "Limits on each scaling step.", default: "Kubernetes'" }),
+    })).min(1).optional().meta({ description: "Limits on each scaling step (at least one when given).", default: "Kubernetes'" }),
     selectPolicy: z.enum(["Max", "Min", "Disabled"]).optional().meta({ description: "Which policy wins when several apply.", default: code("Max") }),
 }).meta({ title: "Scaling rules" });
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, accessModes, code, dnsLabel, quantity } from "../../kube/schemas";
+import { absolutePath, accessModes, code, dnsLabel, dnsSubdomain, labelValue, quantity } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 import { stackLabels } from "./labels";
 
@@ -12,7 +12,7 @@ export const DEFAULT_RECLAIM_POLICY = "Retain";
 export const persistentStorageShape = {
     size: quantity.meta({ description: 'Capacity, e.g. "1Gi".' }),
     accessModes: accessModes.optional().meta({ description: "Access modes of volume and claim.", default: code(DEFAULT_VOLUME_ACCESS_MODES) }),
-    storageClassName: z.string().optional().meta({
+    storageClassName: dnsSubdomain.optional().meta({
         description: "StorageClass name shared by volume and claim (no provisioner behind it).",
         default: code(DEFAULT_MANUAL_STORAGE_CLASS),
     }),
@@ -25,7 +25,7 @@ export const persistentStorageShape = {
     }),
     local: z.strictObject({
         path: absolutePath.meta({ description: "Directory or disk on the nodes." }),
-        nodeNames: z.array(z.string()).min(1).meta({ description: "Nodes that have it; pods using the claim are scheduled onto them." }),
+        nodeNames: z.array(labelValue).min(1).meta({ description: "Nodes that have it; pods using the claim are scheduled onto them." }),
     }).optional().meta({
         description: "A `local` volume: a directory or disk on specific nodes. The Kubernetes API requires node affinity for it, so the nodes are named here.",
     }),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { absolutePath, code, cpuAndMemory, dnsLabel, intIn, labelMap, limitsNotBelowRequests, pinnedImage, port, show } from "../../kube/schemas";
+import { absolutePath, code, cpuAndMemory, dnsLabel, dnsSubdomain, intIn, labelMap, limitsNotBelowRequests, pinnedImage, port, show } from "../../kube/schemas";
+import { affinitySchema, tolerationSchema } from "./affinity";
 import { compact } from "./kube-object";
 import { selectorLabels } from "./labels";
 import { containerSecurityContext, podSecurityContext, RESTRICTED_SECURITY, securitySchema, wantsTmpVolume } from "./pod-security";
@@ -27,9 +28,9 @@ const schedulingSchema = z.strictObject({
         default: code(DEFAULT_SPREAD_ACROSS_NODES),
     }),
     nodeSelector: labelMap.optional().meta({ description: "Node labels a node must carry to run the pods." }),
-    tolerations: z.array(z.record(z.string(), z.unknown())).optional().meta({ description: "Taints the pods tolerate (Kubernetes Toleration objects)." }),
-    affinity: z.record(z.string(), z.unknown()).optional().meta({ description: "Kubernetes Affinity object (node, pod and anti-affinity rules)." }),
-    priorityClassName: z.string().optional().meta({ description: "PriorityClass of the pods.", default: "the cluster's default priority" }),
+    tolerations: z.array(tolerationSchema).optional().meta({ description: "Taints the pods tolerate (Kubernetes Toleration objects: key, operator, value, effect, tolerationSeconds)." }),
+    affinity: affinitySchema.optional().meta({ description: "Kubernetes Affinity object (nodeAffinity, podAffinity, podAntiAffinity), field for field as core/v1 declares it." }),
+    priorityClassName: dnsSubdomain.optional().meta({ description: "PriorityClass of the pods.", default: "the cluster's default priority" }),
 });
 
 /** A volume mounted into the app container: a PersistentVolumeClaim, or a scratch emptyDir when no claim is named. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { code, intIn, port } from "../../kube/schemas";
+import { absolutePath, code, intIn, port } from "../../kube/schemas";
 
 /** What every probe gets unless its args say otherwise. */
 export const PROBE_DEFAULTS = { type: "tcp", path: "/", periodSeconds: 10, timeoutSeconds: 2 } as const;
@@ -10,7 +10,7 @@ export const probeSchema = z.strictObject({
         description: 'The check to run: "tcp" works for any server; use "http" with a `path` when the app has a health endpoint.',
         default: code(PROBE_DEFAULTS.type),
     }),
-    path: z.string().startsWith("/").optional().meta({ description: "Path of the HTTP GET, for `type: http`.", default: code(PROBE_DEFAULTS.path) }),
+    path: absolutePath.optional().meta({ description: "Path of the HTTP GET, for `type: http`.", default: code(PROBE_DEFAULTS.path) }),
     port: port.optional().meta({ description: "Port to check, for `http` and `tcp`.", default: "the app's container port" }),
     command: z.array(z.string()).min(1).optional().meta({ description: "Command to run, for `type: exec` (required there)." }),
     initialDelaySeconds: intIn(0, 3600).optional().meta({ description: "Seconds after the container starts before the first check.", default: "per probe, see `readinessProbe`, `livenessProbe`, `startupProbe`" }),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, accessModes, code, dnsLabel, intIn, quantity, show } from "../../kube/schemas";
+import { absolutePath, accessModes, code, dnsLabel, dnsSubdomain, intIn, quantity, show } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
@@ -31,7 +31,7 @@ export const statefulAppShape = {
     storage: z.strictObject({
         size: quantity.meta({ description: 'Requested size, e.g. "500Mi".' }),
         mountPath: absolutePath.optional().meta({ description: "Where the volume is mounted in the container.", default: code(DEFAULT_DATA_MOUNT_PATH) }),
-        storageClassName: z.string().optional().meta({ description: "StorageClass of the claims.", default: "the cluster's default StorageClass" }),
+        storageClassName: dnsSubdomain.optional().meta({ description: "StorageClass of the claims.", default: "the cluster's default StorageClass" }),
         accessModes: accessModes.optional().meta({ description: "Access modes of the claims.", default: code(DEFAULT_CLAIM_ACCESS_MODES) }),
     }).meta({ description: "The volume each replica gets from the StatefulSet's volumeClaimTemplates." }),
     updatePartition: intIn(0, 1000).optional().meta({

@@ -73,6 +73,15 @@ export function statelessAppProblems(app: StatelessAppShape & { secretConfig?: R
             message: `maxSurge ${show(surge)} and maxUnavailable ${show(unavailable)} are both zero, so no rollout could replace a pod; allowed: at least one of them above zero`,
         });
     }
+    const minReady = app.rollout?.minReadySeconds ?? DEFAULT_ROLLOUT.minReadySeconds;
+    const deadline = app.rollout?.progressDeadlineSeconds ?? DEFAULT_ROLLOUT.progressDeadlineSeconds;
+    if (deadline <= minReady) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["rollout", app.rollout?.progressDeadlineSeconds !== undefined ? "progressDeadlineSeconds" : "minReadySeconds"],
+            message: `progressDeadlineSeconds ${deadline} is not above minReadySeconds ${minReady}; allowed: a deadline longer than the time a pod must stay ready`,
+        });
+    }
     minAvailableWithin(app.disruption, maxReplicas(app), ctx);
 }
 

@@ -1,0 +1,68 @@
+import fc from "fast-check";
+import { stackConfigSchema } from "../../config/stack-config";
+import { arbitraryOf } from "./schema-arbitrary";
+
+/** Keys whose valid values depend on objects in the cluster or other entries: drawn as absent (see the note below). */
+const ABSENT = fc.constant(undefined);
+/** Stack configs drawn from the schema's shape, deploying into `namespace` of an existing cluster. */
+export function drawnStackConfigs(namespace: string): fc.Arbitrary<Config> {
+    return arbitraryOf(stackConfigSchema, {
+    "cluster": fc.constant({ kubeconfig: { context: "conformance" } }),
+    "namespace.name": fc.constant(namespace),
+    // A PriorityClass must exist in the cluster (admission checks it); claims must name a storage entry; secretConfig
+    // must name a config key: none of these is a question of the schema's grammar.
+    "apps[].scheduling.priorityClassName": ABSENT,
+    "apps[].volumes[].claimName": ABSENT,
+    "apps[].secretConfig": ABSENT,
+}).map((drawn) => repaired(drawn as Config));
+}
+
+export type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Label selector requirements anywhere in `node` get the number of values their operator takes. */
+function fitRequirementValues(node: unknown): void {
+    if (typeof node !== "object" || node === null) return;
+    const requirement = node as Config;
+    if (typeof requirement.operator === "string" && "key" in requirement) {
+        if (["Exists", "DoesNotExist"].includes(requirement.operator)) delete requirement.values;
+        else if (["Gt", "Lt"].includes(requirement.operator)) requirement.values = ["1"];
+        else if (!requirement.values?.length) requirement.values = ["a"];
+    }
+    Object.values(node).forEach(fitRequirementValues);
+}
+
+/**
+ * The drawn config with its cross-field rules met (limits at the requests, unique names, one storage source...), so
+ * most draws reach the API server: each of those rules has unit tests of its own (test/config/kubernetes-rules.test.ts).
+ */
+function repaired(config: Config): Config {
+    config.apps.forEach((app: Config, i: number) => {
+        app.name = `app${i}`;
+        app.resources.limits = { ...app.resources.requests };
+        if (app.autoscaling) delete app.replicas;
+        if (app.autoscaling?.minReplicas > app.autoscaling?.maxReplicas) app.autoscaling.minReplicas = app.autoscaling.maxReplicas;
+        if (app.rollout?.progressDeadlineSeconds !== undefined) app.rollout.progressDeadlineSeconds += app.rollout.minReadySeconds ?? 5;
+        if (app.storage?.accessModes?.includes("ReadWriteOncePod")) app.storage.accessModes = ["ReadWriteOncePod"];
+        for (const probe of [app.readinessProbe, app.livenessProbe, app.startupProbe]) if (probe?.type === "exec" && !probe.command) probe.command = ["true"];
+        (app.volumes ?? []).forEach((v: Config, j: number) => Object.assign(v, { name: `v${j}`, mountPath: `/v${j}` }));
+        if (app.secretEnv) app.secretEnv = Object.fromEntries(Object.entries(app.secretEnv).map(([k, v]) => [`SECRET_${k}`, v]));
+        if (app.rollout && [0, "0%"].includes(app.rollout.maxSurge ?? "25%") && [0, "0%"].includes(app.rollout.maxUnavailable ?? 0)) app.rollout.maxSurge = 1;
+        for (const service of [app.service, app.clientService]) if (service) delete service.nodePort;
+        if (app.disruption?.minAvailable !== undefined) delete app.disruption.maxUnavailable;
+        for (const t of app.scheduling?.tolerations ?? []) {
+            if (!t.key) t.operator = "Exists";
+            if (t.operator === "Exists") delete t.value;
+            if (t.tolerationSeconds !== undefined) t.effect = "NoExecute";
+        }
+        if (app.scheduling?.affinity) fitRequirementValues(app.scheduling.affinity);
+    });
+    (config.storage ?? []).forEach((s: Config, i: number) => {
+        s.name = `s${i}`;
+        if (s.accessModes?.includes("ReadWriteOncePod")) s.accessModes = ["ReadWriteOncePod"];
+        if (s.hostPath !== undefined) delete s.local;
+        else if (s.local === undefined) s.hostPath = `/data/s${i}`;
+    });
+    if (config.namespace.limitRange) config.namespace.limitRange.default = { ...config.namespace.limitRange.defaultRequest };
+    return config;
+}
+

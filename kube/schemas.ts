@@ -32,6 +32,11 @@ export const quantity = z.union([z.string(), z.number()]).refine((v) => !/^[+-]/
     error: (iss) => `${show(iss.input)} is not a valid quantity; allowed: ${QUANTITY_HELP}`,
 }).transform(String).meta({ type: "quantity" });
 
+/** A size that must be above zero (a volume's capacity, a claim's request): the API server refuses `0`. */
+export const positiveQuantity = quantity.refine((v) => (parseQuantity(v) ?? 0n) > 0n, {
+    error: (iss) => `${show(iss.input)} is not above zero; allowed: a size above zero, such as "1Gi"`,
+}).meta({ type: "quantity above zero" });
+
 export const intOrPercent = z.union([z.number().int().min(0), z.string().regex(/^\d+%$/)], {
     error: (iss) => `${show(iss.input)} is not a count or percentage; allowed: an integer >= 0 or a percentage such as "25%"`,
 }).meta({ type: 'integer or percentage ("25%")' });

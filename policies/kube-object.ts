@@ -72,11 +72,19 @@ export function apiGroup(apiVersion: string): string {
 }
 
 /**
- * True for a built-in kind in its own API group (any version), so a CRD that reuses a built-in kind name in another
- * group is not mistaken for it.
+ * Kinds that older clusters served from the `extensions` group before `apps` (until Kubernetes 1.16): manifests still
+ * carry `extensions/v1beta1`, and a rule must judge them like their `apps` twins.
+ */
+const EXTENSIONS_TWINS: Readonly<Record<string, string>> = { Deployment: "apps", DaemonSet: "apps", ReplicaSet: "apps" };
+
+/**
+ * True for a built-in kind in its own API group (any version, deprecated ones included), so a CRD that reuses a
+ * built-in kind name in another group is not mistaken for it.
  */
 export function isKind(obj: KubeObject, group: string, kind: string): boolean {
-    return obj.kind === kind && apiGroup(obj.apiVersion) === group;
+    if (obj.kind !== kind) return false;
+    const actual = apiGroup(obj.apiVersion);
+    return actual === group || (actual === "extensions" && EXTENSIONS_TWINS[kind] === group);
 }
 
 export function objectRef(obj: KubeObject): ObjectRef {

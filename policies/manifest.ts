@@ -21,12 +21,25 @@ export interface ParsedManifest {
     readonly errors: ManifestError[];
 }
 
+// kubectl and the API server read YAML through sigs.k8s.io/yaml, which turns it into JSON with its fork of go-yaml v2,
+// a YAML 1.1 parser: besides true/false, a plain `yes`, `on`, `y` is true and `no`, `off`, `n` is false (go-yaml v2's
+// resolve table, every case variant it lists). So `hostNetwork: yes` runs a pod on the host network, and a rule must
+// read it as true. Quoted strings stay strings, as they do there.
+// This type replaces js-yaml's own bool type (one type per tag), so it lists true/false too.
+const YAML11_TRUE = new Set(["true", "True", "TRUE", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON"]);
+const YAML11_FALSE = new Set(["false", "False", "FALSE", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
+const YAML11_BOOL = new Type("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: (data: unknown) => typeof data === "string" && (YAML11_TRUE.has(data) || YAML11_FALSE.has(data)),
+    construct: (data: string) => YAML11_TRUE.has(data),
+});
+
 /**
- * YAML 1.2 core types plus merge keys (`<<`), as kubectl reads manifests; dates stay strings. js-yaml merges any
- * key resolved to the merge tag, the way its own default schema declares it.
+ * YAML 1.2 core types, the YAML 1.1 booleans above, and merge keys (`<<`), as kubectl reads manifests; dates stay
+ * strings. js-yaml merges any key resolved to the merge tag, the way its own default schema declares it.
  */
 const SCHEMA = CORE_SCHEMA.extend({
-    implicit: [new Type("tag:yaml.org,2002:merge", { kind: "scalar", resolve: (data: unknown) => data === "<<" || data === null })],
+    implicit: [YAML11_BOOL, new Type("tag:yaml.org,2002:merge", { kind: "scalar", resolve: (data: unknown) => data === "<<" || data === null })],
 });
 
 const MARKER = /^(---|\.\.\.)(?=[ \t]|$)/;
@@ -71,7 +84,8 @@ export function formatManifestError(error: ManifestError): string {
  * first one, at any content; `...` ends one. Directives (`%YAML`) stay with the document they introduce.
  */
 function splitDocuments(stream: string): DocumentText[] {
-    const lines = stream.replace(/^\uFEFF/, "").split(/\r?\n/);
+    // A byte order mark may open any document of a concatenated stream, not only the first.
+    const lines = stream.replace(/^\uFEFF/gm, "").split(/\r?\n/);
     const documents: DocumentText[] = [];
     let start = 0;
     let explicit = false;

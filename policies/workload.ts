@@ -4,6 +4,7 @@ import { asFields, asList, asNumber, asString, fieldAt, type Fields, isKind, typ
 /** Where each workload kind keeps its pod template; a bare Pod is its own template. */
 const TEMPLATE_PATHS: ReadonlyArray<{ group: string; kind: string; path: readonly string[] }> = [
     { group: "", kind: "Pod", path: [] },
+    { group: "", kind: "ReplicationController", path: ["spec", "template"] },
     { group: "apps", kind: "Deployment", path: ["spec", "template"] },
     { group: "apps", kind: "StatefulSet", path: ["spec", "template"] },
     { group: "apps", kind: "DaemonSet", path: ["spec", "template"] },

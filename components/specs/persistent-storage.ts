@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, accessModes, code, dnsLabel, dnsSubdomain, labelValue, quantity } from "../../kube/schemas";
+import { absolutePath, accessModes, code, dnsLabel, dnsSubdomain, labelValue, positiveQuantity } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 import { stackLabels } from "./labels";
 
@@ -10,7 +10,7 @@ export const DEFAULT_RECLAIM_POLICY = "Retain";
 
 /** The fields of a PersistentStorage that a stack config `storage` entry also writes (with its `name`). */
 export const persistentStorageShape = {
-    size: quantity.meta({ description: 'Capacity, e.g. "1Gi".' }),
+    size: positiveQuantity.meta({ description: 'Capacity, e.g. "1Gi".' }),
     accessModes: accessModes.optional().meta({ description: "Access modes of volume and claim.", default: code(DEFAULT_VOLUME_ACCESS_MODES) }),
     storageClassName: dnsSubdomain.optional().meta({
         description: "StorageClass name shared by volume and claim (no provisioner behind it).",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, accessModes, code, dnsLabel, dnsSubdomain, intIn, quantity, show } from "../../kube/schemas";
+import { absolutePath, accessModes, code, dnsLabel, dnsSubdomain, intIn, positiveQuantity, show } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
@@ -29,7 +29,7 @@ export const statefulAppShape = {
         default: code(DEFAULT_STATEFUL_REPLICAS),
     }),
     storage: z.strictObject({
-        size: quantity.meta({ description: 'Requested size, e.g. "500Mi".' }),
+        size: positiveQuantity.meta({ description: 'Requested size, e.g. "500Mi".' }),
         mountPath: absolutePath.optional().meta({ description: "Where the volume is mounted in the container.", default: code(DEFAULT_DATA_MOUNT_PATH) }),
         storageClassName: dnsSubdomain.optional().meta({ description: "StorageClass of the claims.", default: "the cluster's default StorageClass" }),
         accessModes: accessModes.optional().meta({ description: "Access modes of the claims.", default: code(DEFAULT_CLAIM_ACCESS_MODES) }),

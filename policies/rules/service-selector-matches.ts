@@ -21,10 +21,11 @@ function portProblems(service: KubeObject, selected: readonly Workload[]): strin
         const fields = asFields(port) ?? {};
         // An omitted targetPort equals port.
         const targetPort = asNumber(fields.targetPort) ?? asString(fields.targetPort) ?? asNumber(fields.port);
-        if (targetPort === undefined || declaresPort(selected, targetPort)) continue;
+        // A numeric targetPort reaches the pod whether or not a container declares it (declaring ports is informational);
+        // only a named one must resolve to a declared port.
+        if (typeof targetPort !== "string" || declaresPort(selected, targetPort)) continue;
         const label = asString(fields.name) !== undefined ? `port "${asString(fields.name)}"` : `port ${String(fields.port)}`;
-        const kind = typeof targetPort === "number" ? "containerPort" : "named container port";
-        problems.push(`${label} targets ${JSON.stringify(targetPort)}, but no selected pod declares that ${kind}`);
+        problems.push(`${label} targets ${JSON.stringify(targetPort)}, but no selected pod declares a container port of that name`);
     }
     return problems;
 }
@@ -32,8 +33,8 @@ function portProblems(service: KubeObject, selected: readonly Workload[]): strin
 export const serviceSelectorMatches = defineStackRule({
     name: "service-selector-matches",
     description:
-        "A Service's selector matches the pod template labels of a workload in its namespace, and each targetPort (numeric, named, or omitted and so equal to port) is a port those pods declare; otherwise the Service routes nowhere. Services without a selector are not checked.",
-    remediation: "Make spec.selector a subset of the workload's pod template labels and point targetPort at a declared containerPort (or its name).",
+        "A Service's selector matches the pod template labels of a workload in its namespace, and each named targetPort is a port name those pods declare; otherwise the Service routes nowhere. A numeric targetPort needs no declaration (Kubernetes routes to it anyway). Services without a selector are not checked.",
+    remediation: "Make spec.selector a subset of the workload's pod template labels and point a named targetPort at a declared container port name (or use the port number).",
     defaultLevel: "mandatory",
     parameters: {},
     checkStack(index) {

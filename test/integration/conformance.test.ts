@@ -13,7 +13,8 @@ import { Config, drawnStackConfigs } from "../support/stack-config-arbitrary";
 import { kubectl, requireLocalCluster } from "./live-stack";
 
 const NAMESPACE = "it-conformance";
-// A fixed seed keeps CI repeatable; CONFORMANCE_SEED and CONFORMANCE_RUNS explore further by hand.
+// A fixed seed keeps CI repeatable; CONFORMANCE_SEED and CONFORMANCE_RUNS explore further by hand. No shrinking
+// (endOnFailure): each step would be another dry run, and the server's message already says what is wrong.
 const RUNS = Number(process.env.CONFORMANCE_RUNS ?? 100);
 const SEED = Number(process.env.CONFORMANCE_SEED ?? 20261130);
 const configs = drawnStackConfigs(NAMESPACE);
@@ -79,18 +80,18 @@ describe("the stack config schema and the API server", () => {
         fc.assert(fc.property(configs, (config) => {
             const verdict = judge(config);
             expect(verdict.server ?? "accepted", JSON.stringify(config)).toBe("accepted");
-        }), { numRuns: RUNS, seed: SEED });
+        }), { numRuns: RUNS, seed: SEED, endOnFailure: true });
         // Not a vacuous pass: most drawn configs get as far as the API server.
         expect(stats.acceptedBySchema - before.acceptedBySchema).toBeGreaterThan(RUNS / 2);
     });
 
     it("a valid config broken by one hostile value: accepted only if the API server accepts it", () => {
         const broken = configs
-            .chain((config) => fc.tuple(fc.constantFrom(...places(config).filter((p) => p[0] !== "cluster")), fc.constantFrom(...HOSTILE))
+            .chain((config) => fc.tuple(fc.constantFrom(...places(config).filter((p) => p[0] !== "cluster" && p.join(".") !== "namespace.name")), fc.constantFrom(...HOSTILE))
                 .map(([path, value]) => withValueAt(config, path, value)));
         fc.assert(fc.property(broken, (config) => {
             const verdict = judge(config);
             expect(verdict.server ?? "accepted", JSON.stringify(config)).toBe("accepted");
-        }), { numRuns: RUNS, seed: SEED });
+        }), { numRuns: RUNS, seed: SEED, endOnFailure: true });
     });
 });

@@ -150,7 +150,7 @@ describe("kube-appstack check (text)", () => {
         expect(lines.slice(ghost, ghost + 3)).toEqual([
             `Service shop/ghost  (${fixture("violations.yaml")})`,
             '  [mandatory] service-selector-matches: selector app=nothing-has-this-label matches no pod template in namespace "shop"',
-            "      fix: Make spec.selector a subset of the workload's pod template labels and point targetPort at a declared containerPort (or its name).",
+            "      fix: Make spec.selector a subset of the workload's pod template labels and point a named targetPort at a declared container port name (or use the port number).",
         ]);
         expect(lines.filter((line) => line.includes("fix: Set resources.limits")).length).toBe(1);
         expect(stdout.trimEnd().split("\n").at(-1)).toBe("Checked 7 object(s) in 1 file(s): 8 mandatory and 22 advisory violation(s).");

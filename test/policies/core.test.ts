@@ -117,7 +117,7 @@ describe("parseManifest", () => {
         ["empty documents", `---\n---\n${cm("a")}\n---\n`],
         ["CRLF line ends and a byte order mark", `\uFEFF${cm("a")}\r\n---\r\n${cm("b")}\r\n`],
         ["anchors and merge keys", `apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: a, labels: {x: "1"}}\ndata:\n  <<: {k: v}\n  own: "yes"`],
-        ["quoted strings and numbers", `${cm("a")}\ndata: {port: "8080", on: "true", when: 2024-01-01, n: 010}`],
+        ["quoted strings and numbers", `${cm("a")}\ndata: {port: "8080", flag: "true", when: 2024-01-01, num: 010}`],
     ])("reads %s like the yaml package", (_, text) => {
         const expected = parseAllDocuments(text.replace(/^\uFEFF/, ""), { merge: true })
             .map((document) => document.toJS())

@@ -61,13 +61,15 @@ export function statefulSet(name = "db", namespace = "shop"): KubeObject {
 }
 
 /** A bare pod, a CronJob and the other workload kinds, all compliant. */
-export function workloadOfKind(kind: "Pod" | "DaemonSet" | "ReplicaSet" | "Job" | "CronJob", name = "worker", namespace = "shop"): KubeObject {
+export function workloadOfKind(kind: "Pod" | "DaemonSet" | "ReplicaSet" | "Job" | "CronJob" | "ReplicationController", name = "worker", namespace = "shop"): KubeObject {
     const labels = { app: name };
     const template = podTemplate(labels);
     const metadata = { name, namespace };
     switch (kind) {
         case "Pod":
             return { apiVersion: "v1", kind, metadata: { ...metadata, labels }, spec: template.spec };
+        case "ReplicationController":
+            return { apiVersion: "v1", kind, metadata, spec: { selector: labels, template } };
         case "DaemonSet":
         case "ReplicaSet":
             return { apiVersion: "apps/v1", kind, metadata, spec: { selector: { matchLabels: labels }, template } };

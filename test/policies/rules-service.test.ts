@@ -21,9 +21,9 @@ describe("service-selector-matches", () => {
         expect(messagesOf("service-selector-matches", moreLabels, selectsTwo)).toEqual([]);
     });
 
-    it("fires for a numeric targetPort no selected container declares", () => {
+    it("accepts a numeric targetPort no container declares: Kubernetes routes to it anyway (a false positive before)", () => {
         const numeric = withFields(service(), { "spec.ports": [{ name: "http", port: 80, targetPort: 9090 }] });
-        expect(messagesOf("service-selector-matches", deployment(), numeric)).toEqual(['port "http" targets 9090, but no selected pod declares that containerPort']);
+        expect(messagesOf("service-selector-matches", deployment(), numeric)).toEqual([]);
     });
 
     it("accepts a numeric targetPort that a container declares", () => {
@@ -31,16 +31,19 @@ describe("service-selector-matches", () => {
         expect(messagesOf("service-selector-matches", deployment(), numeric)).toEqual([]);
     });
 
-    it("treats an omitted targetPort as equal to port", () => {
-        const samePort = withFields(service(), { "spec.ports": [{ port: 8080 }] });
+    it("treats an omitted targetPort as equal to port, a number that needs no declaration", () => {
         const otherPort = withFields(service(), { "spec.ports": [{ port: 80 }] });
-        expect(messagesOf("service-selector-matches", deployment(), samePort)).toEqual([]);
-        expect(messagesOf("service-selector-matches", deployment(), otherPort)).toEqual(["port 80 targets 80, but no selected pod declares that containerPort"]);
+        expect(messagesOf("service-selector-matches", deployment(), otherPort)).toEqual([]);
     });
 
     it("fires for a named targetPort no selected container declares", () => {
         const named = withFields(service(), { "spec.ports": [{ name: "metrics", port: 9100, targetPort: "metrics" }] });
-        expect(messagesOf("service-selector-matches", deployment(), named)).toEqual(['port "metrics" targets "metrics", but no selected pod declares that named container port']);
+        expect(messagesOf("service-selector-matches", deployment(), named)).toEqual(['port "metrics" targets "metrics", but no selected pod declares a container port of that name']);
+    });
+
+    it("counts the pods of a ReplicationController (a false positive before)", () => {
+        const rc = workloadOfKind("ReplicationController", "web");
+        expect(messagesOf("service-selector-matches", rc, service())).toEqual([]);
     });
 
     it("looks at the ports of every selected workload, bare Pods included", () => {

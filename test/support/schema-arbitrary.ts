@@ -21,6 +21,7 @@ const labelValues = fc.oneof(fc.constant(""), fc.stringMatching(LABEL_NAME));
 const LEAVES: Record<string, () => fc.Arbitrary<unknown>> = {
     "DNS-1123 label": () => fc.stringMatching(DNS_LABEL),
     "DNS-1123 subdomain": () => fc.array(fc.stringMatching(DNS_LABEL), { minLength: 1, maxLength: 2 }).map((labels) => labels.join(".")),
+    "quantity above zero": () => LEAVES.quantity(),
     quantity: () => fc.oneof(
         fc.constantFrom("1", "0.5", "100m", "250m", "2", "64Mi", "128Mi", "1Gi", "500M", "1e3", "1.5Gi"),
         fc.tuple(fc.integer({ min: 1, max: 4096 }), fc.constantFrom("", "m", "Ki", "Mi", "Gi", "k", "M", "G")).map(([n, unit]) => `${n}${unit}`),

@@ -8,7 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { checkObjects } from "../policies/check";
+import { checkObjectsReport, type RuleFailure } from "../policies/check";
+import { isChecked, objectProblem } from "../policies/coverage";
 import { type KubeObject, objectRef, type ObjectRef } from "../policies/kube-object";
 import { formatManifestError, type ManifestError, parseManifest } from "../policies/manifest";
 import { defaultPolicyConfig, loadPolicyConfig, type PolicyConfig, PolicyConfigError } from "../policies/policy-config";
@@ -19,11 +20,14 @@ import type { Io } from "./io";
 const EXIT_OK = 0;
 const EXIT_MANDATORY = 1;
 const EXIT_INPUT_ERROR = 2;
+/** The path that names standard input. */
+const STDIN = "-";
 
-const USAGE = `usage: kube-appstack check <file or directory>... [--format text|json] [--config <file>]
+const USAGE = `usage: kube-appstack check <file, directory or ->... [--format text|json] [--config <file>]
 
 Checks every .yaml/.yml file (directories are searched recursively; multi-document files and kind: List
-items included) against the kube-appstack policies and prints the violations.
+items included; - reads standard input) against the kube-appstack policies and prints the violations.
+Objects no policy covers are listed as not checked; input that names no Kubernetes object is an error.
 
 options:
   --format text|json  output format (default: text)
@@ -31,13 +35,19 @@ options:
   -h, --help          show this help
 
 exit status: 0 no mandatory violation, 1 at least one mandatory violation, 2 an input or the config could not be
-read or parsed, or bad usage
+read or parsed, no object was found, a policy failed on an input, or bad usage
 `;
+
+/** Where an object was read: a file (or "-" for standard input) and the document in it, counting from 1. */
+interface Location {
+    readonly file: string;
+    readonly document: number;
+}
 
 interface Inputs {
     readonly objects: KubeObject[];
-    /** The files each object identity was read from, for the text report. */
-    readonly sources: Map<string, string[]>;
+    /** Where each object identity was read (an identity repeated across files has several). */
+    readonly locations: Map<string, Location[]>;
     readonly errors: ManifestError[];
     readonly fileCount: number;
 }
@@ -77,18 +87,54 @@ export function runCheck(args: string[], io: Io): number {
     }
 
     const inputs = readInputs(options.paths);
-    for (const error of inputs.errors) io.stderr(`error: ${formatManifestError(error)}\n`);
-    const violations = sortByObject(checkObjects(inputs.objects, config));
-    io.stdout(options.format === "json" ? `${JSON.stringify({ violations }, null, 2)}\n` : textReport(violations, inputs));
+    const checked = inputs.objects.filter(isChecked);
+    const notChecked = inputs.objects.filter((o) => !isChecked(o)).map((o) => located(objectRef(o), inputs));
+    const { violations: found, failures } = checkObjectsReport(checked, config);
+    const violations = sortByObject(found);
+    const nothing = inputs.objects.length === 0 && inputs.errors.length === 0
+        ? [{ source: options.paths.join(", "), message: "no Kubernetes object found: a check that checked nothing cannot pass" }]
+        : [];
+    const errors = [...inputs.errors, ...nothing];
+    for (const error of errors) io.stderr(`error: ${formatManifestError(error)}\n`);
+    for (const failure of failures) io.stderr(`error: ${failureLine(failure)}\n`);
+    if (options.format === "json") {
+        const mandatory = violations.filter((v) => v.level === "mandatory").length;
+        io.stdout(`${JSON.stringify({
+            violations: violations.map((v) => located(v, inputs)),
+            notChecked,
+            inputErrors: errors,
+            ruleFailures: failures,
+            summary: {
+                files: inputs.fileCount, objects: inputs.objects.length, checked: checked.length, notChecked: notChecked.length,
+                mandatory, advisory: violations.length - mandatory, inputErrors: errors.length, ruleFailures: failures.length,
+            },
+        }, null, 2)}\n`);
+    } else {
+        io.stdout(textReport(violations, inputs, { checked: checked.length, notChecked, failures: failures.length, errors: errors.length }));
+    }
 
-    if (inputs.errors.length > 0) return EXIT_INPUT_ERROR;
+    if (errors.length > 0 || failures.length > 0) return EXIT_INPUT_ERROR;
     return violations.some((v) => v.level === "mandatory") ? EXIT_MANDATORY : EXIT_OK;
 }
 
+function failureLine(failure: RuleFailure): string {
+    const object = failure.object ? ` on ${failure.object.kind} ${failure.object.namespace}/${failure.object.name}` : "";
+    return `policy ${failure.policy}${object}: ${failure.message}; its findings are missing, every other policy still ran`;
+}
+
+/** `item` with the places its object was read. */
+function located<T extends ObjectRef>(item: T, inputs: Inputs): T & { locations: Location[] } {
+    return { ...item, locations: inputs.locations.get(refKey(item)) ?? [] };
+}
+
 function readInputs(paths: readonly string[]): Inputs {
-    const inputs: Inputs = { objects: [], sources: new Map(), errors: [], fileCount: 0 };
+    const inputs: Inputs = { objects: [], locations: new Map(), errors: [], fileCount: 0 };
     const files: string[] = [];
     for (const given of paths) {
+        if (given === STDIN) {
+            files.push(given);
+            continue;
+        }
         try {
             if (fs.statSync(given).isDirectory()) files.push(...manifestFilesUnder(given));
             else files.push(given);
@@ -99,18 +145,23 @@ function readInputs(paths: readonly string[]): Inputs {
     for (const file of files) {
         let text: string;
         try {
-            text = fs.readFileSync(file, "utf8");
+            text = fs.readFileSync(file === STDIN ? 0 : file, "utf8");
         } catch (error) {
             inputs.errors.push({ source: file, message: `cannot read: ${(error as Error).message}` });
             continue;
         }
         const parsed = parseManifest(text, file);
         inputs.errors.push(...parsed.errors);
-        for (const object of parsed.objects) {
+        parsed.objects.forEach((object, i) => {
+            const problem = objectProblem(object);
+            if (problem !== undefined) {
+                inputs.errors.push({ source: file, document: parsed.documents[i], message: problem });
+                return;
+            }
             inputs.objects.push(object);
             const key = refKey(objectRef(object));
-            inputs.sources.set(key, [...new Set([...(inputs.sources.get(key) ?? []), file])]);
-        }
+            inputs.locations.set(key, [...(inputs.locations.get(key) ?? []), { file, document: parsed.documents[i] }]);
+        });
     }
     return { ...inputs, fileCount: files.length };
 }
@@ -138,7 +189,11 @@ function sortByObject(violations: Violation[]): Violation[] {
         .map(({ violation }) => violation);
 }
 
-function textReport(violations: readonly Violation[], inputs: Inputs): string {
+function textReport(
+    violations: readonly Violation[],
+    inputs: Inputs,
+    counts: { checked: number; notChecked: readonly ObjectRef[]; failures: number; errors: number },
+): string {
     const remediation = new Map(rules.map((rule) => [rule.name, rule.remediation]));
     const lines: string[] = [];
     let currentObject: string | undefined;
@@ -147,7 +202,7 @@ function textReport(violations: readonly Violation[], inputs: Inputs): string {
         if (key !== currentObject) {
             if (currentObject !== undefined) lines.push("");
             currentObject = key;
-            const files = inputs.sources.get(key) ?? [];
+            const files = [...new Set((inputs.locations.get(key) ?? []).map((l) => l.file))];
             lines.push(`${violation.kind} ${violation.namespace}/${violation.name}${files.length > 0 ? `  (${files.join(", ")})` : ""}`);
         }
         lines.push(`  [${violation.level}] ${violation.policy}: ${violation.message}`);
@@ -158,13 +213,19 @@ function textReport(violations: readonly Violation[], inputs: Inputs): string {
         }
     });
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
-    const checked = `Checked ${inputs.objects.length} object(s) in ${inputs.fileCount} file(s)`;
+    const checked = `Checked ${counts.checked} object(s) in ${inputs.fileCount} file(s)`;
     if (lines.length > 0) lines.push("");
     lines.push(
         violations.length === 0
             ? `${checked}: no violations.`
             : `${checked}: ${mandatory} mandatory and ${violations.length - mandatory} advisory violation(s).`,
     );
-    if (inputs.errors.length > 0) lines.push(`${inputs.errors.length} input error(s), listed above: the check is incomplete.`);
+    if (counts.notChecked.length > 0) {
+        const byKind = new Map<string, number>();
+        for (const ref of counts.notChecked) byKind.set(ref.kind, (byKind.get(ref.kind) ?? 0) + 1);
+        lines.push(`Not checked (no policy covers these kinds): ${counts.notChecked.length} object(s): ${[...byKind].map(([kind, n]) => `${kind} ${n}`).join(", ")}.`);
+    }
+    if (counts.failures > 0) lines.push(`${counts.failures} policy failure(s), listed above: the check is incomplete.`);
+    if (counts.errors > 0) lines.push(`${counts.errors} input error(s), listed above: the check is incomplete.`);
     return `${lines.join("\n")}\n`;
 }

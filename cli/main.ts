@@ -1,4 +1,6 @@
 /** `kube-appstack <command> ...`: picks the subcommand and returns the process exit status. */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { runCheck } from "./check";
 import type { Command, Io } from "./io";
 import { runRender } from "./render";
@@ -20,6 +22,10 @@ const COMMANDS: ReadonlyMap<string, { run: Command; summary: string }> = new Map
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
     const [name, ...args] = argv;
+    if (name === "--version" || name === "version") {
+        io.stdout(`kube-appstack ${version()}\n`);
+        return 0;
+    }
     if (name === "help" || name === "--help" || name === "-h") {
         io.stdout(usage());
         return 0;
@@ -32,7 +38,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     return command.run(args, io);
 }
 
+/** The version of this checkout's package.json: the one users install and CI pins. */
+function version(): string {
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+}
+
 function usage(): string {
     const commands = [...COMMANDS].map(([name, { summary }]) => `  ${name.padEnd(10)}${summary}`);
-    return ["usage: kube-appstack <command> [arguments]", "", "commands:", ...commands, "", "Run kube-appstack <command> --help for a command's options.", ""].join("\n");
+    return ["usage: kube-appstack <command> [arguments] | --version", "", "commands:", ...commands, "", "Run kube-appstack <command> --help for a command's options.", ""].join("\n");
 }

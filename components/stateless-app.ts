@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { serviceName } from "../kube/schemas";
 import { assertValidArgs, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareObjects } from "./kube-resource";
@@ -24,7 +25,7 @@ export class StatelessApp extends pulumi.ComponentResource {
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatelessAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        assertValidArgs("StatelessApp", name, statelessAppComponentArgsSchema, args);
+        assertValidArgs("StatelessApp", name, statelessAppComponentArgsSchema, args, serviceName);
         super("kube-appstack:index:StatelessApp", name, {}, opts);
         const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
         const objects = statelessAppObjects(name, specArgs);

@@ -4,7 +4,7 @@ import { appNamespaceArgsSchema } from "../components/specs/app-namespace";
 import { oneStorageSource, persistentStorageShape } from "../components/specs/persistent-storage";
 import { MAX_STATEFUL_NAME, statefulAppName, statefulAppProblems, statefulAppShape } from "../components/specs/stateful-app";
 import { statelessAppProblems, statelessAppShape } from "../components/specs/stateless-app";
-import { code, dnsLabel, show } from "../kube/schemas";
+import { code, dnsLabel, serviceName, show } from "../kube/schemas";
 
 // The structured stack configuration (`kube-appstack:*` keys of Pulumi.<stack>.yaml), composed from the components'
 // arg schemas: an entry writes a component's args plus what only config needs (its name, its type, secret references).
@@ -13,7 +13,7 @@ import { code, dnsLabel, show } from "../kube/schemas";
 export const DEFAULT_PROTECT_DATA = true;
 export const DEFAULT_METRICS_SERVER = true;
 
-const appName = dnsLabel.meta({ description: "The app's name: names its Deployment or StatefulSet, Services and every other object it creates." });
+const appName = serviceName.meta({ description: "The app's name: names its Deployment or StatefulSet, Services and every other object it creates." });
 const secretConfig = z.record(z.string(), z.string().min(1)).optional().meta({
     description: "Env var name -> name of a Pulumi secret config key (`pulumi config set --secret <key> <value>`); the value goes into a Secret `<name>-secret-env`, never into the workload.",
 });

@@ -18,6 +18,13 @@ export function isDnsLabel(value: string): boolean {
     return value.length <= DNS_LABEL_MAX && DNS_LABEL.test(value);
 }
 
+/** DNS-1035 label: Service names, which must also start with a letter. */
+export const DNS_1035_HELP = `a DNS-1035 label: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most ${DNS_LABEL_MAX} characters`;
+
+export function isDns1035Label(value: string): boolean {
+    return isDnsLabel(value) && /^[a-z]/.test(value);
+}
+
 export function isDnsSubdomain(value: string): boolean {
     return value.length <= DNS_SUBDOMAIN_MAX && DNS_SUBDOMAIN.test(value);
 }

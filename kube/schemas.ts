@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isImageReference, isPinnedImage } from "./image";
-import { DNS_LABEL_HELP, DNS_SUBDOMAIN_HELP, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, LABEL_KEY_HELP, LABEL_VALUE_HELP } from "./names";
+import { DNS_1035_HELP, DNS_LABEL_HELP, DNS_SUBDOMAIN_HELP, isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, LABEL_KEY_HELP, LABEL_VALUE_HELP } from "./names";
 import { parseQuantity, QUANTITY_HELP } from "./quantity";
 
 // Schemas of Kubernetes primitives, shared by every component's args and so by the stack config. Their messages quote
@@ -15,6 +15,11 @@ export const code = (value: unknown): string => `\`${JSON.stringify(value)}\``;
 export const dnsLabel = z.string().refine(isDnsLabel, {
     error: (iss) => `${show(iss.input)} is not a valid name; allowed: ${DNS_LABEL_HELP}`,
 }).meta({ type: "DNS-1123 label" });
+
+/** A name that also names a Service (an app's name): a DNS-1035 label, so it starts with a letter. */
+export const serviceName = z.string().refine(isDns1035Label, {
+    error: (iss) => `${show(iss.input)} is not a valid name; allowed: ${DNS_1035_HELP} (it names the app's Service)`,
+}).meta({ type: "DNS-1035 label" });
 
 /** Names of cluster objects such as StorageClasses and PriorityClasses. */
 export const dnsSubdomain = z.string().refine(isDnsSubdomain, {

@@ -89,6 +89,20 @@ function parameters(rule: Rule, args: ResourceValidationArgs | StackValidationAr
     return resolveParameters(rule, args.getConfig<Record<string, unknown>>(), `policy config of "${rule.name}"`);
 }
 
+/**
+ * What `run` returns, or, when a rule throws, one message saying so: the rule's failure is reported at its level while
+ * every other policy still runs. CrossGuard's own signal for a value unknown during preview passes through untouched.
+ */
+function reportingFailure<T>(run: () => T[]): Array<T | string> {
+    try {
+        return run();
+    } catch (error) {
+        // @pulumi/policy's UnknownValueError (internal, not exported): CrossGuard turns it into its preview note.
+        if ((error as Error).constructor?.name === "UnknownValueError") throw error;
+        return [`the policy failed on this input, so its findings are missing: ${(error as Error).message}`];
+    }
+}
+
 /** A policy over each Kubernetes resource: `check` gets the object and CrossGuard's arguments for it. */
 function resourcePolicy(rule: Rule, check: (object: KubeObject, args: ResourceValidationArgs) => string[]): ResourceValidationPolicy {
     return {
@@ -96,7 +110,7 @@ function resourcePolicy(rule: Rule, check: (object: KubeObject, args: ResourceVa
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             const object = kubeObjectFromPulumi(args.type, args.props);
             if (object === undefined) return;
-            for (const message of check(object, args)) reportViolation(message);
+            for (const message of reportingFailure(() => check(object, args))) reportViolation(message);
         },
     };
 }
@@ -118,8 +132,10 @@ function stackPolicy(rule: StackRule, inputsByUrn: Map<string, KubeObject>): Res
                 const object = inputsByUrn.get(resource.urn) ?? kubeObjectFromPulumi(resource.type, resource.props);
                 if (object !== undefined) urns.set(object, resource.urn);
             }
-            for (const finding of rule.checkStack(new StackIndex(urns.keys()), parameters(rule, args))) {
-                reportViolation(finding.message, urns.get(finding.object));
+            const findings = reportingFailure(() => rule.checkStack(new StackIndex(urns.keys()), parameters(rule, args)));
+            for (const finding of findings) {
+                if (typeof finding === "string") reportViolation(finding);
+                else reportViolation(finding.message, urns.get(finding.object));
             }
         },
     };

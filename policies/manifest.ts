@@ -18,6 +18,8 @@ export interface ManifestError {
 
 export interface ParsedManifest {
     readonly objects: KubeObject[];
+    /** The document (counting from 1) each object came from, by index in `objects`. */
+    readonly documents: number[];
     readonly errors: ManifestError[];
 }
 
@@ -59,6 +61,7 @@ interface DocumentText {
  */
 export function parseManifest(text: string, source: string): ParsedManifest {
     const objects: KubeObject[] = [];
+    const documents: number[] = [];
     const errors: ManifestError[] = [];
     for (const document of splitDocuments(text)) {
         let value: unknown;
@@ -70,9 +73,11 @@ export function parseManifest(text: string, source: string): ParsedManifest {
             errors.push({ source, document: document.number, message: `${error.reason}${where}` });
             continue;
         }
+        const before = objects.length;
         collectObjects(value, objects);
+        for (let i = before; i < objects.length; i++) documents.push(document.number);
     }
-    return { objects, errors };
+    return { objects, documents, errors };
 }
 
 export function formatManifestError(error: ManifestError): string {

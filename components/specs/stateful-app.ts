@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, accessModes, code, dnsLabel, dnsSubdomain, intIn, positiveQuantity, show } from "../../kube/schemas";
+import { absolutePath, accessModes, code, dnsLabel, dnsSubdomain, intIn, positiveQuantity, serviceName, show } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
@@ -58,7 +58,7 @@ export const statefulAppShape = {
  * and a label value has at most 63 characters (the `<name>-headless` Service, 54, fits then too).
  */
 export const MAX_STATEFUL_NAME = 52;
-export const statefulAppName = dnsLabel.refine((name) => name.length <= MAX_STATEFUL_NAME, {
+export const statefulAppName = serviceName.refine((name) => name.length <= MAX_STATEFUL_NAME, {
     error: (iss) => `${show(iss.input)} has ${String(iss.input).length} characters; allowed: at most ${MAX_STATEFUL_NAME} for a stateful app (its pods' controller-revision-hash label is the name plus 11 characters, at most 63)`,
 });
 

@@ -95,6 +95,8 @@ describe("what the API server refuses", () => {
             /^kube-appstack:apps\[0\]\.scheduling\.tolerations\[0\]\.seconds: unknown key/],
         ["tolerationSeconds without NoExecute", [web({ scheduling: { tolerations: [{ key: "gpu", operator: "Exists", effect: "NoSchedule", tolerationSeconds: 5 }] } })], {},
             /tolerations\[0\]\.tolerationSeconds: is set with effect "NoSchedule"; allowed: only with effect NoExecute/],
+        ["an app name starting with a digit, which no Service may have", [web({ name: "1e9" })], {},
+            /^kube-appstack:apps\[0\]\.name: "1e9" is not a valid name; allowed: a DNS-1035 label/],
         ["a storage size of zero", [web()], { storage: [{ name: "d", size: "0", hostPath: "/d" }] },
             /^kube-appstack:storage\[0\]\.size: "0" is not above zero/],
         ["a quota key that is no resource name", [web()], { namespace: { name: "apps", quota: { "requests cpu": "4" } } },

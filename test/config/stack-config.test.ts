@@ -78,9 +78,9 @@ describe("stack config validation", () => {
         expect(found).toHaveLength(2);
     });
 
-    it.each(["Web", "web_app", "-web", "a".repeat(64)])("rejects the non-DNS-1123 name %s", (name) => {
+    it.each(["Web", "web_app", "-web", "1web", "a".repeat(64)])("rejects the app name %s, which names a Service", (name) => {
         expect(withApp((a) => (a.name = name))).toEqual([
-            `kube-appstack:apps[0].name: ${JSON.stringify(name)} is not a valid name; allowed: a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`,
+            `kube-appstack:apps[0].name: ${JSON.stringify(name)} is not a valid name; allowed: a DNS-1035 label: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most 63 characters (it names the app's Service)`,
         ]);
     });
 

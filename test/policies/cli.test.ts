@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
+import { parseManifest } from "../../policies/manifest";
 
 const ROOT = path.join(__dirname, "../..");
 const FIXTURES = path.join(__dirname, "fixtures");
@@ -29,7 +30,7 @@ interface JsonViolation {
 
 function jsonViolations(stdout: string): JsonViolation[] {
     const report = JSON.parse(stdout) as { violations: JsonViolation[] };
-    expect(Object.keys(report)).toEqual(["violations"]);
+    expect(Object.keys(report)).toEqual(["violations", "notChecked", "inputErrors", "ruleFailures", "summary"]);
     return report.violations;
 }
 
@@ -41,10 +42,18 @@ describe("kube-appstack check --format json", () => {
         expect(stderr).toBe("");
         expect(status).toBe(1);
         const violations = jsonViolations(stdout);
-        for (const violation of violations) {
+        for (const { locations, ...violation } of violations as Array<JsonViolation & { locations: unknown }>) {
             expect(Object.keys(violation)).toEqual(["policy", "level", "kind", "namespace", "name", "message"]);
             expect(Object.values(violation).every((value) => typeof value === "string" && value !== "")).toBe(true);
+            expect(locations).toEqual([{ file: fixture("violations.yaml"), document: expect.any(Number) }]);
         }
+        const report = JSON.parse(stdout);
+        const mandatory = violations.filter((v) => v.level === "mandatory").length;
+        const objects = parseManifest(fs.readFileSync(fixture("violations.yaml"), "utf8"), "v.yaml").objects.length;
+        expect(objects).toBe(7);
+        expect(report.summary).toEqual({
+            files: 1, objects, checked: objects, notChecked: 0, mandatory, advisory: violations.length - mandatory, inputErrors: 0, ruleFailures: 0,
+        });
         expect([...new Set(violations.map(summary))]).toEqual([
             "mandatory pv-reclaim-retain PersistentVolume default/scratch",
             "advisory resource-requests-required Deployment shop/api",

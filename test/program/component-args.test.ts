@@ -25,7 +25,7 @@ describe("components check their args like the stack config", () => {
             autoscaling: { minReplicas: 4, maxReplicas: 2 },
         })).toThrow([
             'StatelessApp "Web" has invalid args:',
-            `  - name: "Web" is not a valid name; allowed: a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`,
+            `  - name: "Web" is not a valid name; allowed: a DNS-1035 label: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most 63 characters (it names the app's Service)`,
             '  - args.image: "nginx:latest" is not pinned; allowed: a tag other than "latest" (e.g. "nginx:1.27.3") or a digest ("nginx@sha256:<64 hex>")',
             '  - args.resources.requests.memory: "12 MB" is not a valid quantity; allowed: a Kubernetes quantity such as "250m", "0.5", "128Mi" or "1Gi" (no sign, no spaces; binary suffixes Ki Mi Gi Ti, decimal k M G T, or m for milli; an exponent such as 1e3 up to e30)',
             '  - args.resources.limits.cpu: "500m" is below requests.cpu ("1"); allowed: limits.cpu >= requests.cpu',

@@ -20,6 +20,7 @@ const labelValues = fc.oneof(fc.constant(""), fc.stringMatching(LABEL_NAME));
 /** Leaves by the meta type their schema declares: what a config author plausibly writes, valid by our grammar. */
 const LEAVES: Record<string, () => fc.Arbitrary<unknown>> = {
     "DNS-1123 label": () => fc.stringMatching(DNS_LABEL),
+    "DNS-1035 label": () => fc.stringMatching(DNS_LABEL),
     "DNS-1123 subdomain": () => fc.array(fc.stringMatching(DNS_LABEL), { minLength: 1, maxLength: 2 }).map((labels) => labels.join(".")),
     "quantity above zero": () => LEAVES.quantity(),
     quantity: () => fc.oneof(

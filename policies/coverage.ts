@@ -1,0 +1,52 @@
+/**
+ * Which objects the rules judge at all, and which are not Kubernetes objects anyone could apply. An object no rule
+ * covers is reported as not checked, never counted as checked; a misspelled built-in kind or a missing name is an
+ * input error, since kubectl would refuse it too.
+ */
+import { apiGroup, asString, fieldAt, isKind, type KubeObject } from "./kube-object";
+import { podTemplateOf } from "./workload";
+import { suggestion } from "../kube/schema-problems";
+
+/** The kinds a rule reads besides the workloads (whose pod templates the container rules read). */
+const CHECKED: ReadonlyArray<[group: string, kind: string]> = [
+    ["", "Service"], ["autoscaling", "HorizontalPodAutoscaler"], ["policy", "PodDisruptionBudget"], ["", "PersistentVolume"],
+];
+
+/** The built-in kinds of the groups Kubernetes itself serves, to tell a misspelled kind from a custom resource. */
+const BUILT_IN: Readonly<Record<string, readonly string[]>> = {
+    "": ["Binding", "ConfigMap", "Endpoints", "Event", "LimitRange", "Namespace", "Node", "PersistentVolume", "PersistentVolumeClaim", "Pod",
+        "PodTemplate", "ReplicationController", "ResourceQuota", "Secret", "Service", "ServiceAccount"],
+    apps: ["ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"],
+    extensions: ["DaemonSet", "Deployment", "Ingress", "NetworkPolicy", "PodSecurityPolicy", "ReplicaSet"],
+    batch: ["CronJob", "Job"],
+    autoscaling: ["HorizontalPodAutoscaler"],
+    policy: ["PodDisruptionBudget", "PodSecurityPolicy", "Eviction"],
+    "networking.k8s.io": ["Ingress", "IngressClass", "NetworkPolicy"],
+    "rbac.authorization.k8s.io": ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"],
+    "storage.k8s.io": ["CSIDriver", "CSINode", "CSIStorageCapacity", "StorageClass", "VolumeAttachment"],
+    "scheduling.k8s.io": ["PriorityClass"],
+    "apiextensions.k8s.io": ["CustomResourceDefinition"],
+    "admissionregistration.k8s.io": ["MutatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration"],
+    "coordination.k8s.io": ["Lease"],
+    "discovery.k8s.io": ["EndpointSlice"],
+    "node.k8s.io": ["RuntimeClass"],
+    "certificates.k8s.io": ["CertificateSigningRequest"],
+    "apiregistration.k8s.io": ["APIService"],
+    "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
+};
+
+export function isChecked(obj: KubeObject): boolean {
+    return podTemplateOf(obj) !== undefined || CHECKED.some(([group, kind]) => isKind(obj, group, kind));
+}
+
+/** Why kubectl would refuse the object before any rule could matter, or `undefined`. */
+export function objectProblem(obj: KubeObject): string | undefined {
+    const known = BUILT_IN[apiGroup(obj.apiVersion)];
+    if (known !== undefined && !known.includes(obj.kind)) {
+        return `${obj.apiVersion} has no kind ${JSON.stringify(obj.kind)}${suggestion(obj.kind, [...known])}; allowed: one of ${known.join(", ")}`;
+    }
+    if (asString(fieldAt(obj, "metadata", "name")) === undefined && asString(fieldAt(obj, "metadata", "generateName")) === undefined) {
+        return `${obj.kind} has no metadata.name`;
+    }
+    return undefined;
+}

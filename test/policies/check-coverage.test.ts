@@ -1,0 +1,128 @@
+// What `kube-appstack check` judges, and what it says it did not: every workload kind (deprecated API versions
+// included), objects no policy covers listed as not checked, and input that no cluster would take reported as such.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main";
+import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { checkObjectsReport } from "../../policies/check";
+import { crossGuardPolicies } from "../../policies/crossguard";
+import type { KubeObject } from "../../policies/kube-object";
+import { deployment, withFields } from "./objects";
+
+const ROOT = path.join(__dirname, "..", "..");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "check-coverage-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function check(yaml: string, ...args: string[]) {
+    const file = path.join(tmp, `m${Math.random().toString(36).slice(2)}.yaml`);
+    fs.writeFileSync(file, yaml);
+    let stdout = "";
+    let stderr = "";
+    const status = await main(["check", file, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { status, stdout, stderr, file };
+}
+
+const PRIVILEGED_DAEMONSET = `apiVersion: extensions/v1beta1
+kind: DaemonSet
+metadata: {name: agent, namespace: kube-system}
+spec:
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      hostNetwork: yes
+      hostPID: true
+      hostIPC: true
+      containers:
+        - name: agent
+          image: agent:1.0
+          securityContext: {privileged: true}
+`;
+
+describe("kube-appstack check: what it judges", () => {
+    it("fails a privileged extensions/v1beta1 DaemonSet on the host's namespaces under the prod config (it passed before)", async () => {
+        const { status, stdout } = await check(PRIVILEGED_DAEMONSET, "--config", path.join(ROOT, "policies/config/prod.json"));
+        expect(status).toBe(1);
+        expect(stdout).toContain("[mandatory] no-host-namespaces: pod sets hostNetwork: true, hostPID: true, hostIPC: true");
+        expect(stdout).toMatch(/\[mandatory\] no-privilege-escalation: container "agent"/);
+    });
+
+    it("judges ReplicationControllers and apps/v1beta2 Deployments like their current kinds", async () => {
+        const rc = `apiVersion: v1\nkind: ReplicationController\nmetadata: {name: legacy, namespace: shop}\nspec:\n  replicas: 1\n  selector: {app: legacy}\n  template:\n    metadata: {labels: {app: legacy}}\n    spec:\n      containers: [{name: app, image: "app:latest"}]\n`;
+        const { stdout } = await check(`${rc}---\n${rc.replace("v1\nkind: ReplicationController", "apps/v1beta2\nkind: Deployment").replace("legacy", "old")}`, "--format", "json");
+        const report = JSON.parse(stdout);
+        const policies = (kind: string) => report.violations.filter((v: { kind: string }) => v.kind === kind).map((v: { policy: string }) => v.policy);
+        expect(policies("ReplicationController")).toEqual(expect.arrayContaining(["image-tag-pinned", "resource-limits-required", "run-as-non-root"]));
+        expect(policies("Deployment")).toEqual(expect.arrayContaining(["image-tag-pinned", "min-replicas"]));
+        expect(report.summary).toMatchObject({ objects: 2, checked: 2, notChecked: 0 });
+    });
+
+    it("lists objects no policy covers as not checked, never as checked", async () => {
+        const yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n";
+        const text = await check(yaml);
+        expect(text.status).toBe(0);
+        expect(text.stdout).toContain("Checked 0 object(s) in 1 file(s): no violations.");
+        expect(text.stdout).toContain("Not checked (no policy covers these kinds): 3 object(s): ConfigMap 2, Widget 1.");
+        const json = JSON.parse((await check(yaml, "--format", "json")).stdout);
+        expect(json.notChecked.map((o: { kind: string; name: string; locations: Array<{ document: number }> }) => [o.kind, o.name, o.locations[0].document]))
+            .toEqual([["ConfigMap", "a", 1], ["ConfigMap", "b", 2], ["Widget", "w", 3]]);
+    });
+
+    it("reports a misspelled built-in kind and a nameless object as input errors (exit 2), naming file and document", async () => {
+        const { status, stderr, stdout, file } = await check("apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: web}\n---\napiVersion: v1\nkind: Service\nmetadata: {namespace: shop}\n");
+        expect(status).toBe(2);
+        expect(stderr).toContain(`error: ${file}: document 1: apps/v1 has no kind "Deploymnet" (did you mean "Deployment"?)`);
+        expect(stderr).toContain(`error: ${file}: document 2: Service has no metadata.name`);
+        expect(stdout).toContain("Checked 0 object(s)");
+    });
+
+    it("refuses input with no Kubernetes object at all: a gate that checked nothing must not pass", async () => {
+        const { status, stderr } = await check("# nothing here\nfoo: bar\n");
+        expect(status).toBe(2);
+        expect(stderr).toContain("no Kubernetes object found: a check that checked nothing cannot pass");
+    });
+
+    it("reads standard input for -", () => {
+        const result = spawnSync(process.execPath, [path.join(ROOT, "bin/kube-appstack.js"), "check", "-", "--format", "json"], { input: PRIVILEGED_DAEMONSET, encoding: "utf8" });
+        expect(result.status).toBe(1);
+        expect(JSON.parse(result.stdout).violations[0].locations).toEqual([{ file: "-", document: 1 }]);
+    });
+
+    it("prints its version", async () => {
+        let stdout = "";
+        expect(await main(["--version"], { stdout: (t) => (stdout += t), stderr: () => undefined })).toBe(0);
+        expect(stdout).toBe(`kube-appstack ${JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version}\n`);
+    });
+});
+
+describe("a policy that throws", () => {
+    it("becomes a failure of that policy on that object, and every other policy still reports", () => {
+        // An object whose pod spec cannot be read: a stand-in for input no rule expected.
+        const hostile = { ...deployment("hostile") } as KubeObject;
+        Object.defineProperty(hostile, "spec", { get: () => { throw new Error("unreadable spec"); }, enumerable: true });
+        const fine = withFields(deployment("fine"), { "spec.template.spec.containers.0.image": "app:latest" });
+        const { violations, failures } = checkObjectsReport([hostile, fine]);
+        expect(failures.length).toBeGreaterThan(0);
+        expect(failures.every((f) => f.message === "the rule failed: unreadable spec")).toBe(true);
+        expect(failures.filter((f) => f.object).every((f) => f.object?.name === "hostile")).toBe(true);
+        expect(violations.filter((v) => v.name === "fine").map((v) => v.policy)).toContain("image-tag-pinned");
+    });
+});
+
+describe("a policy that throws under CrossGuard", () => {
+    it("reports the failure as that policy's violation on that resource, and lets CrossGuard's unknown-value signal through", () => {
+        const policy = crossGuardPolicies().find((p) => p.name === "image-tag-pinned") as ResourceValidationPolicy;
+        const reported: string[] = [];
+        const args = (spec: () => unknown) => ({
+            type: "kubernetes:apps/v1:Deployment", urn: "urn:x", name: "web", opts: { protect: false },
+            props: { metadata: { name: "web" }, get spec() { return spec(); } },
+            getConfig: () => ({}),
+        }) as unknown as ResourceValidationArgs;
+        (policy.validateResource as (a: ResourceValidationArgs, r: (m: string) => void) => void)(args(() => { throw new Error("boom"); }), (m) => reported.push(m));
+        expect(reported).toEqual(["the policy failed on this input, so its findings are missing: boom"]);
+        class UnknownValueError extends Error {}
+        expect(() => (policy.validateResource as (a: ResourceValidationArgs, r: (m: string) => void) => void)(args(() => { throw new UnknownValueError("unknown"); }), () => undefined)).toThrow("unknown");
+    });
+});

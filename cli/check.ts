@@ -136,7 +136,7 @@ function readInputs(paths: readonly string[]): Inputs {
             continue;
         }
         try {
-            if (fs.statSync(given).isDirectory()) files.push(...manifestFilesUnder(given));
+            if (fs.statSync(given).isDirectory()) files.push(...manifestFilesUnder(given, inputs.errors));
             else files.push(given);
         } catch (error) {
             inputs.errors.push({ source: given, message: `cannot read: ${(error as Error).message}` });
@@ -145,7 +145,7 @@ function readInputs(paths: readonly string[]): Inputs {
     for (const file of files) {
         let text: string;
         try {
-            text = fs.readFileSync(file === STDIN ? 0 : file, "utf8");
+            text = file === STDIN ? fs.readFileSync(0, "utf8") : readManifestFile(file);
         } catch (error) {
             inputs.errors.push({ source: file, message: `cannot read: ${(error as Error).message}` });
             continue;
@@ -166,16 +166,39 @@ function readInputs(paths: readonly string[]): Inputs {
     return { ...inputs, fileCount: files.length };
 }
 
-/** `.yaml` and `.yml` files below `directory`, in a stable order; symbolic links to directories are not followed. */
-function manifestFilesUnder(directory: string): string[] {
-    const files: string[] = [];
-    const entries = fs.readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-    for (const entry of entries) {
-        const full = path.join(directory, entry.name);
-        if (entry.isDirectory()) files.push(...manifestFilesUnder(full));
-        else if (/\.ya?ml$/i.test(entry.name) && (entry.isFile() || entry.isSymbolicLink())) files.push(full);
+/** Far above any real manifest; a file beyond it is refused rather than read into memory. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A manifest file's text. Only regular files (links followed) are read: a FIFO, a device such as /dev/zero or a
+ * socket would block or never end.
+ */
+function readManifestFile(file: string): string {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new Error("not a regular file (a FIFO, device or socket is never read)");
+    if (stat.size > MAX_FILE_BYTES) throw new Error(`${stat.size} bytes; allowed: at most ${MAX_FILE_BYTES}`);
+    return fs.readFileSync(file, "utf8");
+}
+
+/**
+ * `.yaml` and `.yml` files below `directory`, in a stable order; symbolic links to directories are not followed, and a
+ * directory that cannot be read is reported in `errors` while its siblings are still searched. (The recursion is as
+ * deep as the directory tree, which PATH_MAX bounds.)
+ */
+function manifestFilesUnder(directory: string, errors: ManifestError[]): string[] {
+    let entries: fs.Dirent[];
+    try {
+        entries = fs.readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (error) {
+        errors.push({ source: directory, message: `cannot read: ${(error as Error).message}` });
+        return [];
     }
-    return files;
+    return entries.flatMap((entry) => {
+        const full = path.join(directory, entry.name);
+        if (entry.isDirectory()) return manifestFilesUnder(full, errors);
+        // Anything else named .yaml is listed, so that a FIFO or device gets its message instead of vanishing.
+        return /\.ya?ml$/i.test(entry.name) ? [full] : [];
+    });
 }
 
 const refKey = (ref: ObjectRef): string => `${ref.kind}\u0000${ref.namespace}\u0000${ref.name}`;

@@ -126,3 +126,20 @@ describe("a policy that throws under CrossGuard", () => {
         expect(() => (policy.validateResource as (a: ResourceValidationArgs, r: (m: string) => void) => void)(args(() => { throw new UnknownValueError("unknown"); }), () => undefined)).toThrow("unknown");
     });
 });
+
+describe("kube-appstack check on a hostile file tree", () => {
+    it("refuses FIFOs and links to devices with a message, and still checks the rest", async () => {
+        const tree = path.join(tmp, "tree");
+        fs.mkdirSync(tree, { recursive: true });
+        fs.writeFileSync(path.join(tree, "ok.yaml"), PRIVILEGED_DAEMONSET);
+        fs.symlinkSync("/dev/zero", path.join(tree, "zero.yaml"));
+        expect(spawnSync("mkfifo", [path.join(tree, "pipe.yaml")]).status).toBe(0);
+        let stdout = "";
+        let stderr = "";
+        const status = await main(["check", tree], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+        expect(status).toBe(2);
+        expect(stderr).toContain(`error: ${path.join(tree, "zero.yaml")}: cannot read: not a regular file`);
+        expect(stderr).toContain(`error: ${path.join(tree, "pipe.yaml")}: cannot read: not a regular file`);
+        expect(stdout).toContain(`DaemonSet kube-system/agent  (${path.join(tree, "ok.yaml")})`);
+    });
+});

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { KubeObject } from "../components/specs/kube-object";
-import { CONFIG_NAMESPACE, configValue, StackConfigError } from "../config/load-stack-config";
+import { CONFIG_NAMESPACE, configValue, MAX_STACK_FILE_ALIASES, MAX_STACK_FILE_BYTES, StackConfigError } from "../config/load-stack-config";
 import { validateStackConfig } from "../config/validate-stack";
 import { SECRET_PLACEHOLDER, stackObjects } from "../program/stack-objects";
 import { ConfigPath, secretEnvNames, securePaths } from "../config/secret-paths";
@@ -37,10 +37,6 @@ const MARKER = ".kube-appstack-render";
 
 /** A stack name as Pulumi allows it (no path: `--stack ../x` must not read a file outside the project). */
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
-/** Far above any real stack file; keeps a hostile one from exhausting memory before it is even parsed. */
-export const MAX_STACK_FILE_BYTES = 1024 * 1024;
-/** YAML aliases let a few hundred bytes expand to gigabytes (a "billion laughs"); real stack files need few, if any. */
-export const MAX_STACK_FILE_ALIASES = 100;
 
 /** A stack file that cannot be read or parsed: the message names the file and what is wrong. */
 export class StackFileError extends Error {

@@ -4,6 +4,11 @@ import { crossEntryProblems, StackConfig, stackConfigSchema, TOP_LEVEL_KEYS } fr
 
 export const CONFIG_NAMESPACE = "kube-appstack";
 
+/** Far above any real stack file; keeps a hostile one from exhausting memory before it is even parsed. */
+export const MAX_STACK_FILE_BYTES = 1024 * 1024;
+/** YAML aliases let a few hundred bytes expand to gigabytes (a "billion laughs"); real stack files need few, if any. */
+export const MAX_STACK_FILE_ALIASES = 100;
+
 /** Every problem of a stack's configuration at once, so one `pulumi up` shows the whole list to fix. */
 export class StackConfigError extends Error {
     // Not `stack`: that would shadow Error.prototype.stack, and Pulumi would print the problems object, not the message.

@@ -13,6 +13,11 @@ import { code, dnsLabel, serviceName, show } from "../kube/schemas";
 export const DEFAULT_PROTECT_DATA = true;
 export const DEFAULT_METRICS_SERVER = true;
 
+/** The kind cluster's name when `cluster.kind.name` is not set: one per stack, so two stacks' clusters never clash. */
+export function defaultKindClusterName(stack: string): string {
+    return `kube-appstack-${stack}`;
+}
+
 const appName = serviceName.meta({ description: "The app's name: names its Deployment or StatefulSet, Services and every other object it creates." });
 const secretConfig = z.record(z.string(), z.string().min(1)).optional().meta({
     description: "Env var name -> name of a Pulumi secret config key (`pulumi config set --secret <key> <value>`); the value goes into a Secret `<name>-secret-env`, never into the workload.",
@@ -39,7 +44,12 @@ const app = z.discriminatedUnion("type", [statelessAppConfigSchema, statefulAppC
 }).meta({ type: "app entry (see the sections below)" });
 
 const cluster = z.strictObject({
-    kind: kindClusterArgsSchema.optional().meta({ description: "A local kind cluster created by the stack (dev): the KindCluster component's args." }),
+    kind: kindClusterArgsSchema.safeExtend({
+        name: kindClusterArgsSchema.shape.name.meta({
+            description: "kind cluster name; also names the kubeconfig context (`kind-<name>`) and the node containers (`<name>-worker`).",
+            default: `\`${defaultKindClusterName("<stack>")}\``,
+        }),
+    }).meta({ title: "cluster.kind" }).optional().meta({ description: "A local kind cluster created by the stack (dev): the KindCluster component's args, named after the stack by default." }),
     kubeconfig: z.strictObject({
         context: z.string().min(1).meta({ description: "Context to use." }),
         path: z.string().min(1).optional().meta({ description: "Kubeconfig file, relative to the project directory.", default: "`$KUBECONFIG`, else `~/.kube/config`" }),
@@ -111,10 +121,6 @@ export type StatefulAppConfig = Extract<AppConfig, { type: "stateful" }>;
 export type StorageConfig = NonNullable<StackConfig["storage"]>[number];
 export const TOP_LEVEL_KEYS = Object.keys(stackConfigSchema.shape);
 
-/** The kind cluster's name when `cluster.kind.name` is not set: one per stack, so two stacks' clusters never clash. */
-export function defaultKindClusterName(stack: string): string {
-    return `kube-appstack-${stack}`;
-}
 
 /** Whether the stack installs metrics-server: on the kind clusters it creates, unless switched off. */
 export function wantsMetricsServer(cluster: StackConfig["cluster"]): boolean {

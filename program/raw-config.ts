@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { CONFIG_NAMESPACE, configValue } from "../config/load-stack-config";
+import { CONFIG_NAMESPACE, configValue, MAX_STACK_FILE_ALIASES, MAX_STACK_FILE_BYTES } from "../config/load-stack-config";
 import { ConfigPath, securePaths } from "../config/secret-paths";
 
 /**
@@ -33,8 +33,12 @@ export function secretConfigPaths(stack: string, raw: Record<string, unknown>): 
     if (secretKeys.length === 0) return [];
     let file: Record<string, unknown> = {};
     try {
-        const text = fs.readFileSync(path.join(process.cwd(), `Pulumi.${stack}.yaml`), "utf8");
-        file = ((parse(text, { maxAliasCount: 100 }) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+        const stackFile = path.join(stackConfigDir(), `Pulumi.${stack}.yaml`);
+        // The same bounds as `kube-appstack render`: Pulumi itself has read this file, but we parse it again.
+        if (fs.statSync(stackFile).size <= MAX_STACK_FILE_BYTES) {
+            const text = fs.readFileSync(stackFile, "utf8");
+            file = ((parse(text, { maxAliasCount: MAX_STACK_FILE_ALIASES }) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+        }
     } catch {
         // No readable stack file: every secret key counts as secret as a whole.
     }
@@ -42,4 +46,15 @@ export function secretConfigPaths(stack: string, raw: Record<string, unknown>): 
         const marked = securePaths(file[`${CONFIG_NAMESPACE}:${key}`], [key]);
         return marked.length > 0 ? marked : [[key]];
     });
+}
+
+/** Where the stack files are: the project directory, or its `stackConfigDir` (Pulumi.yaml) when set. */
+function stackConfigDir(): string {
+    const project = process.cwd();
+    try {
+        const settings = parse(fs.readFileSync(path.join(project, "Pulumi.yaml"), "utf8")) as { stackConfigDir?: unknown } | null;
+        return typeof settings?.stackConfigDir === "string" ? path.resolve(project, settings.stackConfigDir) : project;
+    } catch {
+        return project;
+    }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { code, intIn } from "../../kube/schemas";
+import { code, intIn, show } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 
 /** Fewer than two pods is no availability. */
@@ -16,7 +16,7 @@ const scalingRules = z.strictObject({
         type: z.enum(["Pods", "Percent"]).meta({ description: "Change by a number of pods, or by a percentage of the current pods." }),
         value: intIn(1, 10000).meta({ description: "The most pods (or percent) per step." }),
         periodSeconds: intIn(1, 1800).meta({ description: "Length of one step." }),
-    })).min(1).optional().meta({ description: "Limits on each scaling step (at least one when given).", default: "Kubernetes'" }),
+    })).min(1, { error: (iss) => `${show(iss.input)} is empty; allowed: at least one policy, or no policies key` }).optional().meta({ description: "Limits on each scaling step (at least one when given).", default: "Kubernetes'" }),
     selectPolicy: z.enum(["Max", "Min", "Disabled"]).optional().meta({ description: "Which policy wins when several apply.", default: code("Max") }),
 }).meta({ title: "Scaling rules" });
 

@@ -18,14 +18,14 @@ export const disruptionSchema = z.strictObject({
 
 export type DisruptionArgs = z.infer<typeof disruptionSchema>;
 
-/** A `minAvailable` count above the most pods the app can run can never be met: every eviction is refused. */
+/** A `minAvailable` count that reaches the most pods the app can run leaves no pod to evict: every drain hangs. */
 export function minAvailableWithin(disruption: DisruptionArgs | undefined, replicas: number, ctx: z.RefinementCtx): void {
     const min = disruption?.minAvailable;
-    if (typeof min === "number" && replicas > 1 && min > replicas) {
+    if (typeof min === "number" && replicas > 1 && min >= replicas) {
         ctx.addIssue({
             code: "custom",
             path: ["disruption", "minAvailable"],
-            message: `${min} is above the most replicas the app runs (${replicas}), so no pod could ever be evicted and node drains would hang; allowed: at most ${replicas}`,
+            message: `${min} reaches the most replicas the app runs (${replicas}), so no pod could ever be evicted and node drains would hang; allowed: at most ${replicas - 1}`,
         });
     }
 }

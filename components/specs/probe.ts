@@ -39,9 +39,10 @@ export const STARTUP_PROBE_DEFAULTS: ProbeDefaults = { initialDelaySeconds: 0, f
 /** The Kubernetes Probe for the given args; defaults fill what the args leave out. */
 export function probe(args: ProbeArgs, containerPort: number, defaults: ProbeDefaults): Record<string, unknown> {
     const port = args.port ?? containerPort;
+    const type = args.type ?? PROBE_DEFAULTS.type;
     const handler =
-        args.type === "exec" ? { exec: { command: args.command } }
-        : args.type === "http" ? { httpGet: { path: args.path ?? PROBE_DEFAULTS.path, port } }
+        type === "exec" ? { exec: { command: args.command } }
+        : type === "http" ? { httpGet: { path: args.path ?? PROBE_DEFAULTS.path, port } }
         : { tcpSocket: { port } };
     return {
         ...handler,

@@ -26,7 +26,11 @@ function resolveImport(from: string, specifier: string): string | undefined {
 const files = Object.keys(FLOORS).flatMap((wing) => sources(path.join(ROOT, wing)));
 const imports = new Map(files.map((file) => {
     const text = fs.readFileSync(file, "utf8");
-    const specifiers = [...text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gms)].map((m) => m[1]);
+    const specifiers = [
+        ...[...text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gms)].map((m) => m[1]),
+        // Bare imports, require() and dynamic import() reach other modules too.
+        ...[...text.matchAll(/^import\s+"([^"]+)"|\brequire\("([^"]+)"\)|\bimport\("([^"]+)"\)/gm)].map((m) => m[1] ?? m[2] ?? m[3]),
+    ];
     return [file, specifiers.map((s) => resolveImport(file, s)).filter((f): f is string => f !== undefined)];
 }));
 const wingOf = (file: string): string => path.relative(ROOT, file).split(path.sep)[0];

@@ -8,7 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { checkObjectsReport, type RuleFailure } from "../policies/check";
+import { checkObjectsReport, type RuleFailure, type WaivedViolation } from "../policies/check";
+import { WAIVER_PREFIX } from "../policies/waivers";
 import { isChecked, objectProblem } from "../policies/coverage";
 import { type KubeObject, objectRef, type ObjectRef } from "../policies/kube-object";
 import { formatManifestError, type ManifestError, parseManifest } from "../policies/manifest";
@@ -31,6 +32,7 @@ Objects no policy covers are listed as not checked; input that names no Kubernet
 
 options:
   --format text|json  output format (default: text)
+  --exclude <glob>    skip matching files and directories (repeatable; node_modules and .git are skipped unless named)
   --config <file>     policy config in CrossGuard's policy-pack-config format, e.g. policies/config/prod.json
   -h, --help          show this help
 
@@ -53,14 +55,19 @@ interface Inputs {
 }
 
 export function runCheck(args: string[], io: Io): number {
-    let options: { format: string; config?: string; help: boolean; paths: string[] };
+    let options: { format: string; config?: string; help: boolean; exclude: string[]; paths: string[] };
     try {
         const parsed = parseArgs({
             args,
             allowPositionals: true,
-            options: { format: { type: "string", default: "text" }, config: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+            options: {
+                format: { type: "string", default: "text" },
+                config: { type: "string" },
+                exclude: { type: "string", multiple: true, default: [] },
+                help: { type: "boolean", short: "h", default: false },
+            },
         });
-        options = { ...parsed.values, format: parsed.values.format, help: parsed.values.help, paths: parsed.positionals };
+        options = { ...parsed.values, format: parsed.values.format, help: parsed.values.help, exclude: parsed.values.exclude, paths: parsed.positionals };
     } catch (error) {
         io.stderr(`error: ${(error as Error).message}\n\n${USAGE}`);
         return EXIT_INPUT_ERROR;
@@ -86,10 +93,10 @@ export function runCheck(args: string[], io: Io): number {
         return EXIT_INPUT_ERROR;
     }
 
-    const inputs = readInputs(options.paths);
+    const inputs = readInputs(options.paths, options.exclude.map(globPattern));
     const checked = inputs.objects.filter(isChecked);
     const notChecked = inputs.objects.filter((o) => !isChecked(o)).map((o) => located(objectRef(o), inputs));
-    const { violations: found, failures } = checkObjectsReport(checked, config);
+    const { violations: found, waived, failures } = checkObjectsReport(checked, config);
     const violations = sortByObject(found);
     const nothing = inputs.objects.length === 0 && inputs.errors.length === 0
         ? [{ source: options.paths.join(", "), message: "no Kubernetes object found: a check that checked nothing cannot pass" }]
@@ -102,15 +109,16 @@ export function runCheck(args: string[], io: Io): number {
         io.stdout(`${JSON.stringify({
             violations: violations.map((v) => located(v, inputs)),
             notChecked,
+            waived: sortByObject(waived).map((w) => located(w, inputs)),
             inputErrors: errors,
             ruleFailures: failures,
             summary: {
                 files: inputs.fileCount, objects: inputs.objects.length, checked: checked.length, notChecked: notChecked.length,
-                mandatory, advisory: violations.length - mandatory, inputErrors: errors.length, ruleFailures: failures.length,
+                mandatory, advisory: violations.length - mandatory, waived: waived.length, inputErrors: errors.length, ruleFailures: failures.length,
             },
         }, null, 2)}\n`);
     } else {
-        io.stdout(textReport(violations, inputs, { checked: checked.length, notChecked, failures: failures.length, errors: errors.length }));
+        io.stdout(textReport(violations, inputs, { checked: checked.length, notChecked, waived: sortByObject(waived), failures: failures.length, errors: errors.length }));
     }
 
     if (errors.length > 0 || failures.length > 0) return EXIT_INPUT_ERROR;
@@ -127,7 +135,20 @@ function located<T extends ObjectRef>(item: T, inputs: Inputs): T & { locations:
     return { ...item, locations: inputs.locations.get(refKey(item)) ?? [] };
 }
 
-function readInputs(paths: readonly string[]): Inputs {
+/**
+ * An `--exclude` glob as a test on paths: `*` and `?` within one path segment, `**` across segments; it matches the end
+ * of a path at a segment boundary, so `vendor` skips every directory of that name and `charts/*.yaml` those files.
+ */
+function globPattern(glob: string): (file: string) => boolean {
+    const body = glob.split("**").map((part) => part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")).join(".*");
+    const pattern = new RegExp(`(^|/)${body}$`);
+    return (file) => pattern.test(file.split(path.sep).join("/"));
+}
+
+/** Directories no one means to check: skipped unless named on the command line. */
+const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git"]);
+
+function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: string) => boolean> = []): Inputs {
     const inputs: Inputs = { objects: [], locations: new Map(), errors: [], fileCount: 0 };
     const files: string[] = [];
     for (const given of paths) {
@@ -136,7 +157,7 @@ function readInputs(paths: readonly string[]): Inputs {
             continue;
         }
         try {
-            if (fs.statSync(given).isDirectory()) files.push(...manifestFilesUnder(given, inputs.errors));
+            if (fs.statSync(given).isDirectory()) files.push(...manifestFilesUnder(given, inputs.errors, excluded));
             else files.push(given);
         } catch (error) {
             inputs.errors.push({ source: given, message: `cannot read: ${(error as Error).message}` });
@@ -185,7 +206,7 @@ function readManifestFile(file: string): string {
  * directory that cannot be read is reported in `errors` while its siblings are still searched. (The recursion is as
  * deep as the directory tree, which PATH_MAX bounds.)
  */
-function manifestFilesUnder(directory: string, errors: ManifestError[]): string[] {
+function manifestFilesUnder(directory: string, errors: ManifestError[], excluded: ReadonlyArray<(file: string) => boolean>): string[] {
     let entries: fs.Dirent[];
     try {
         entries = fs.readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
@@ -195,7 +216,8 @@ function manifestFilesUnder(directory: string, errors: ManifestError[]): string[
     }
     return entries.flatMap((entry) => {
         const full = path.join(directory, entry.name);
-        if (entry.isDirectory()) return manifestFilesUnder(full, errors);
+        if (excluded.some((matches) => matches(full))) return [];
+        if (entry.isDirectory()) return SKIPPED_DIRECTORIES.has(entry.name) ? [] : manifestFilesUnder(full, errors, excluded);
         // Anything else named .yaml is listed, so that a FIFO or device gets its message instead of vanishing.
         return /\.ya?ml$/i.test(entry.name) ? [full] : [];
     });
@@ -204,7 +226,7 @@ function manifestFilesUnder(directory: string, errors: ManifestError[]): string[
 const refKey = (ref: ObjectRef): string => `${ref.kind}\u0000${ref.namespace}\u0000${ref.name}`;
 
 /** Groups violations by object (namespace, kind, name); within an object they keep the rules' order. */
-function sortByObject(violations: Violation[]): Violation[] {
+function sortByObject<V extends Violation>(violations: V[]): V[] {
     const order = (v: Violation): string => `${v.namespace}\u0000${v.kind}\u0000${v.name}`;
     return violations
         .map((violation, index) => ({ violation, index }))
@@ -215,7 +237,7 @@ function sortByObject(violations: Violation[]): Violation[] {
 function textReport(
     violations: readonly Violation[],
     inputs: Inputs,
-    counts: { checked: number; notChecked: readonly ObjectRef[]; failures: number; errors: number },
+    counts: { checked: number; notChecked: readonly ObjectRef[]; waived: readonly WaivedViolation[]; failures: number; errors: number },
 ): string {
     const remediation = new Map(rules.map((rule) => [rule.name, rule.remediation]));
     const lines: string[] = [];
@@ -243,6 +265,10 @@ function textReport(
             ? `${checked}: no violations.`
             : `${checked}: ${mandatory} mandatory and ${violations.length - mandatory} advisory violation(s).`,
     );
+    if (counts.waived.length > 0) {
+        lines.push(`Waived (${WAIVER_PREFIX}<policy> annotations): ${counts.waived.length} finding(s):`);
+        for (const w of counts.waived) lines.push(`  ${w.kind} ${w.namespace}/${w.name} ${w.policy}: ${w.message} (reason: ${w.reason})`);
+    }
     if (counts.notChecked.length > 0) {
         const byKind = new Map<string, number>();
         for (const ref of counts.notChecked) byKind.set(ref.kind, (byKind.get(ref.kind) ?? 0) + 1);

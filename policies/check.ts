@@ -4,6 +4,7 @@ import { defaultPolicyConfig, type PolicyConfig } from "./policy-config";
 import type { Rule, Violation } from "./rule";
 import { rules } from "./rules";
 import { StackIndex } from "./stack-index";
+import { MISSING_REASON, waiverOf } from "./waivers";
 
 /** A rule that threw: reported for that rule (and object), while every other rule still reports. */
 export interface RuleFailure {
@@ -13,8 +14,14 @@ export interface RuleFailure {
     readonly message: string;
 }
 
+/** A violation an annotation on its object waives, with the reason the annotation gives. */
+export interface WaivedViolation extends Violation {
+    readonly reason: string;
+}
+
 export interface CheckReport {
     readonly violations: Violation[];
+    readonly waived: WaivedViolation[];
     readonly failures: RuleFailure[];
 }
 
@@ -29,9 +36,12 @@ export function checkObjectsReport(objects: readonly KubeObject[], config: Polic
         return setting === undefined || setting.level === "disabled" ? [] : [{ rule, level: setting.level, params: setting.params }];
     });
     const violations: Violation[] = [];
+    const waived: WaivedViolation[] = [];
     const failures: RuleFailure[] = [];
     const report = (rule: Rule, level: Violation["level"], object: KubeObject, message: string): void => {
-        violations.push({ policy: rule.name, level, ...objectRef(object), message });
+        const waiver = waiverOf(object, rule.name);
+        if (waiver !== undefined && "reason" in waiver) waived.push({ policy: rule.name, level, ...objectRef(object), message, reason: waiver.reason });
+        else violations.push({ policy: rule.name, level, ...objectRef(object), message: waiver ? `${message} ${MISSING_REASON}` : message });
     };
     const guarded = (rule: Rule, object: KubeObject | undefined, run: () => void): void => {
         try {
@@ -66,7 +76,7 @@ export function checkObjectsReport(objects: readonly KubeObject[], config: Polic
             });
         }
     }
-    return { violations, failures };
+    return { violations, waived, failures };
 }
 
 /** The violations alone (see checkObjectsReport); throws if a rule failed, so no caller mistakes a crash for a pass. */

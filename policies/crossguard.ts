@@ -21,6 +21,7 @@ import { resolveParameters } from "./policy-config";
 import type { Rule, StackRule } from "./rule";
 import { rules } from "./rules";
 import { StackIndex } from "./stack-index";
+import { MISSING_REASON, waiverOf } from "./waivers";
 
 /** `kubernetes:apps/v1:Deployment`: the module is `<group>/<version>`, with `core` for the core group. */
 const KUBERNETES_TYPE = /^kubernetes:([^:/]+)\/([^:/]+):([^:]+)$/;
@@ -110,7 +111,9 @@ function resourcePolicy(rule: Rule, check: (object: KubeObject, args: ResourceVa
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             const object = kubeObjectFromPulumi(args.type, args.props);
             if (object === undefined) return;
-            for (const message of reportingFailure(() => check(object, args))) reportViolation(message);
+            const waiver = waiverOf(object, rule.name);
+            if (waiver !== undefined && "reason" in waiver) return;
+            for (const message of reportingFailure(() => check(object, args))) reportViolation(waiver ? `${message} ${MISSING_REASON}` : message);
         },
     };
 }
@@ -134,8 +137,13 @@ function stackPolicy(rule: StackRule, inputsByUrn: Map<string, KubeObject>): Res
             }
             const findings = reportingFailure(() => rule.checkStack(new StackIndex(urns.keys()), parameters(rule, args)));
             for (const finding of findings) {
-                if (typeof finding === "string") reportViolation(finding);
-                else reportViolation(finding.message, urns.get(finding.object));
+                if (typeof finding === "string") {
+                    reportViolation(finding);
+                    continue;
+                }
+                const waiver = waiverOf(finding.object, rule.name);
+                if (waiver !== undefined && "reason" in waiver) continue;
+                reportViolation(waiver ? `${finding.message} ${MISSING_REASON}` : finding.message, urns.get(finding.object));
             }
         },
     };

@@ -150,3 +150,62 @@ describe("kube-appstack check on a hostile file tree", () => {
         expect(stdout).toContain(`DaemonSet kube-system/agent  (${path.join(tree, "ok.yaml")})`);
     });
 });
+
+describe("waivers", () => {
+    const waived = (annotation: string) => PRIVILEGED_DAEMONSET.replace(
+        "metadata: {name: agent, namespace: kube-system}",
+        `metadata:\n  name: agent\n  namespace: kube-system\n  annotations:\n    ${annotation}`,
+    );
+
+    it("an annotation with a reason waives that policy on that object: listed as waived, not counted", async () => {
+        const yaml = waived('ignore.kube-appstack.io/no-host-namespaces: "the node agent needs the host network (SEC-142)"');
+        const text = await check(yaml, "--config", path.join(ROOT, "policies/config/prod.json"));
+        expect(text.stdout).not.toContain("[mandatory] no-host-namespaces");
+        expect(text.stdout).toContain("Waived (ignore.kube-appstack.io/<policy> annotations): 1 finding(s):");
+        expect(text.stdout).toContain("DaemonSet kube-system/agent no-host-namespaces: pod sets hostNetwork: true, hostPID: true, hostIPC: true (reason: the node agent needs the host network (SEC-142))");
+        expect(text.stdout).toContain("[mandatory] no-privilege-escalation"); // other policies still apply
+        const json = JSON.parse((await check(yaml, "--format", "json")).stdout);
+        expect(json.waived).toEqual([expect.objectContaining({ policy: "no-host-namespaces", reason: "the node agent needs the host network (SEC-142)", name: "agent" })]);
+        expect(json.violations.map((v: { policy: string }) => v.policy)).not.toContain("no-host-namespaces");
+        expect(json.summary.waived).toBe(1);
+    });
+
+    it("an annotation without a reason waives nothing, and the finding says why", async () => {
+        const { status, stdout } = await check(waived('ignore.kube-appstack.io/no-host-namespaces: ""'), "--config", path.join(ROOT, "policies/config/prod.json"));
+        expect(status).toBe(1);
+        expect(stdout).toMatch(/\[mandatory\] no-host-namespaces: .* \(a ignore\.kube-appstack\.io\/<policy> annotation without a reason waives nothing/);
+    });
+
+    it("waives under CrossGuard too", () => {
+        const policy = crossGuardPolicies().find((p) => p.name === "no-host-namespaces") as ResourceValidationPolicy;
+        const run = (annotations: Record<string, string>) => {
+            const reported: string[] = [];
+            const props = { metadata: { name: "agent", annotations }, spec: { template: { spec: { hostNetwork: true, containers: [{ name: "a", image: "a:1" }] } } } };
+            (policy.validateResource as (a: ResourceValidationArgs, r: (m: string) => void) => void)(
+                { type: "kubernetes:apps/v1:DaemonSet", urn: "u", name: "agent", opts: {}, props, getConfig: () => ({}) } as unknown as ResourceValidationArgs,
+                (m) => reported.push(m),
+            );
+            return reported;
+        };
+        expect(run({})).toHaveLength(1);
+        expect(run({ "ignore.kube-appstack.io/no-host-namespaces": "host agent" })).toEqual([]);
+    });
+});
+
+describe("kube-appstack check --exclude", () => {
+    it("skips matching files and directories, and node_modules and .git unless named", async () => {
+        const tree = path.join(tmp, "excl");
+        for (const dir of ["app", "vendor", "node_modules/pkg", ".git"]) fs.mkdirSync(path.join(tree, dir), { recursive: true });
+        for (const file of ["app/a.yaml", "app/a.generated.yaml", "vendor/v.yaml", "node_modules/pkg/nodemod.yaml", ".git/g.yaml"]) {
+            fs.writeFileSync(path.join(tree, file), PRIVILEGED_DAEMONSET.replace("name: agent", `name: ${path.basename(file, ".yaml").replace(/\W/g, "")}`));
+        }
+        const names = async (...args: string[]) => {
+            let stdout = "";
+            await main(["check", ...args, "--format", "json"], { stdout: (t) => (stdout += t), stderr: () => undefined });
+            return [...new Set(JSON.parse(stdout).violations.map((v: { name: string }) => v.name))].sort();
+        };
+        expect(await names(tree)).toEqual(["a", "agenerated", "v"]);
+        expect(await names(tree, "--exclude", "vendor", "--exclude", "*.generated.yaml")).toEqual(["a"]);
+        expect(await names(path.join(tree, "node_modules"))).toEqual(["nodemod"]); // (a name `n` would read as false: YAML 1.1)
+    });
+});

@@ -30,7 +30,7 @@ interface JsonViolation {
 
 function jsonViolations(stdout: string): JsonViolation[] {
     const report = JSON.parse(stdout) as { violations: JsonViolation[] };
-    expect(Object.keys(report)).toEqual(["violations", "notChecked", "inputErrors", "ruleFailures", "summary"]);
+    expect(Object.keys(report)).toEqual(["violations", "notChecked", "waived", "inputErrors", "ruleFailures", "summary"]);
     return report.violations;
 }
 
@@ -52,7 +52,7 @@ describe("kube-appstack check --format json", () => {
         const objects = parseManifest(fs.readFileSync(fixture("violations.yaml"), "utf8"), "v.yaml").objects.length;
         expect(objects).toBe(7);
         expect(report.summary).toEqual({
-            files: 1, objects, checked: objects, notChecked: 0, mandatory, advisory: violations.length - mandatory, inputErrors: 0, ruleFailures: 0,
+            files: 1, objects, checked: objects, notChecked: 0, mandatory, advisory: violations.length - mandatory, waived: 0, inputErrors: 0, ruleFailures: 0,
         });
         expect([...new Set(violations.map(summary))]).toEqual([
             "mandatory pv-reclaim-retain PersistentVolume default/scratch",

@@ -96,7 +96,9 @@ export function runCheck(args: string[], io: Io): number {
     const inputs = readInputs(options.paths, options.exclude.map(globPattern));
     const checked = inputs.objects.filter(isChecked);
     const notChecked = inputs.objects.filter((o) => !isChecked(o)).map((o) => located(objectRef(o), inputs));
-    const { violations: found, waived, failures } = checkObjectsReport(checked, config);
+    // Every object goes to the rules (each judges only its kinds): cross-resource rules also read the not-checked ones,
+    // such as custom resources whose operators create pods.
+    const { violations: found, waived, failures } = checkObjectsReport(inputs.objects, config);
     const violations = sortByObject(found);
     const nothing = inputs.objects.length === 0 && inputs.errors.length === 0
         ? [{ source: options.paths.join(", "), message: "no Kubernetes object found: a check that checked nothing cannot pass" }]
@@ -275,6 +277,8 @@ function textReport(
         lines.push(`Not checked (no policy covers these kinds): ${counts.notChecked.length} object(s): ${[...byKind].map(([kind, n]) => `${kind} ${n}`).join(", ")}.`);
     }
     if (counts.failures > 0) lines.push(`${counts.failures} policy failure(s), listed above: the check is incomplete.`);
-    if (counts.errors > 0) lines.push(`${counts.errors} input error(s), listed above: the check is incomplete.`);
+    if (counts.errors > 0) {
+        lines.push(`${counts.errors} input error(s), listed above: the check is incomplete, and cross-resource findings (service-selector-matches, hpa-*, pdb-required, min-replicas) may be missing objects that could not be read.`);
+    }
     return `${lines.join("\n")}\n`;
 }

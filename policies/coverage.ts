@@ -36,6 +36,11 @@ const BUILT_IN: Readonly<Record<string, readonly string[]>> = {
     "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
 };
 
+/** A custom resource: an object of an API group Kubernetes itself does not serve (its operator may create pods). */
+export function isCustomResource(obj: KubeObject): boolean {
+    return BUILT_IN[apiGroup(obj.apiVersion)] === undefined;
+}
+
 export function isChecked(obj: KubeObject): boolean {
     return podTemplateOf(obj) !== undefined || CHECKED.some(([group, kind]) => isKind(obj, group, kind));
 }

@@ -2,6 +2,7 @@
  * Everything cross-resource rules look up, built once per check in one pass over the objects, so each rule costs
  * time linear in the number of objects instead of comparing all pairs.
  */
+import { isCustomResource } from "./coverage";
 import { hpaTarget, isHpa } from "./hpa";
 import { fieldAt, isKind, type KubeObject, namespaceOf, objectRef, type ObjectRef } from "./kube-object";
 import { LabeledIndex, SelectorIndex } from "./label-index";
@@ -21,6 +22,7 @@ export class StackIndex {
     readonly workloads: readonly Workload[];
     readonly hpas: readonly KubeObject[];
     readonly services: readonly KubeObject[];
+    private readonly customResourcesByNamespace = new Map<string, KubeObject[]>();
     private readonly workloadsByName = new Map<string, Workload>();
     private readonly workloadsByLabels = new LabeledIndex<Workload>();
     private readonly hpasByTarget = new Map<string, KubeObject[]>();
@@ -51,11 +53,19 @@ export class StackIndex {
             } else if (isKind(object, "policy", "PodDisruptionBudget")) {
                 const selector = parseLabelSelector(fieldAt(object, "spec", "selector"));
                 if (selector !== undefined) this.pdbs.add(namespaceOf(object), selector, object);
+            } else if (isCustomResource(object)) {
+                const namespace = namespaceOf(object);
+                this.customResourcesByNamespace.set(namespace, [...(this.customResourcesByNamespace.get(namespace) ?? []), object]);
             }
         }
         this.workloads = workloads;
         this.hpas = hpas;
         this.services = services;
+    }
+
+    /** Custom resources in a namespace: an operator behind one may create pods the input does not show. */
+    customResourcesIn(namespace: string): readonly KubeObject[] {
+        return this.customResourcesByNamespace.get(namespace) ?? [];
     }
 
     /** The workload an HPA's `scaleTargetRef` names, looked up in the HPA's namespace. */

@@ -1,4 +1,4 @@
-import { asFields, asList, asNumber, asString, fieldAt, type KubeObject, namespaceOf } from "../kube-object";
+import { asFields, asList, asNumber, asString, fieldAt, type KubeObject, namespaceOf, objectRef } from "../kube-object";
 import { formatSelector, isEmptySelector, mapSelector } from "../label-selector";
 import { defineStackRule, type Finding } from "../rule";
 import type { Workload } from "../stack-index";
@@ -45,7 +45,13 @@ export const serviceSelectorMatches = defineStackRule({
             const namespace = namespaceOf(service);
             const selected = index.workloadsSelectedBy(namespace, selector);
             if (selected.length === 0) {
-                findings.push({ object: service, message: `selector ${formatSelector(selector)} matches no pod template in namespace "${namespace}"` });
+                const operators = index.customResourcesIn(namespace).map((o) => `${o.kind} ${objectRef(o).name}`);
+                findings.push({
+                    object: service,
+                    message: operators.length === 0
+                        ? `selector ${formatSelector(selector)} matches no pod template in namespace "${namespace}"`
+                        : `selector ${formatSelector(selector)} matches no pod template in the input for namespace "${namespace}"; its pods may come from an operator behind ${operators.join(", ")} (a custom resource in the input), which this check cannot see`,
+                });
                 continue;
             }
             for (const message of portProblems(service, selected)) findings.push({ object: service, message });

@@ -41,6 +41,15 @@ describe("service-selector-matches", () => {
         expect(messagesOf("service-selector-matches", deployment(), named)).toEqual(['port "metrics" targets "metrics", but no selected pod declares a container port of that name']);
     });
 
+    it("says the pods may come from an operator when a custom resource in the namespace could create them", () => {
+        const prometheus = { apiVersion: "monitoring.coreos.com/v1", kind: "Prometheus", metadata: { name: "k8s", namespace: "shop" }, spec: {} };
+        const operated = withFields(service("prometheus-operated"), { "spec.selector": { "app.kubernetes.io/name": "prometheus" } });
+        expect(messagesOf("service-selector-matches", prometheus, operated)).toEqual([
+            'selector app.kubernetes.io/name=prometheus matches no pod template in the input for namespace "shop"; its pods may come from an operator behind Prometheus k8s (a custom resource in the input), which this check cannot see',
+        ]);
+        expect(messagesOf("service-selector-matches", operated)).toEqual(['selector app.kubernetes.io/name=prometheus matches no pod template in namespace "shop"']);
+    });
+
     it("counts the pods of a ReplicationController (a false positive before)", () => {
         const rc = workloadOfKind("ReplicationController", "web");
         expect(messagesOf("service-selector-matches", rc, service())).toEqual([]);

@@ -74,7 +74,14 @@ export function parseManifest(text: string, source: string): ParsedManifest {
             continue;
         }
         const before = objects.length;
-        collectObjects(value, objects);
+        try {
+            collectObjects(value, objects);
+        } catch (error) {
+            if (!(error instanceof TooManyObjects)) throw error;
+            objects.length = before;
+            errors.push({ source, document: document.number, message: `more than ${MAX_OBJECTS_PER_FILE} objects (nested Lists sharing items through YAML aliases?); this document was not checked` });
+            continue;
+        }
         for (let i = before; i < objects.length; i++) documents.push(document.number);
     }
     return { objects, documents, errors };
@@ -122,11 +129,28 @@ function splitDocuments(stream: string): DocumentText[] {
 }
 
 /** Adds `value` if it is a Kubernetes object, or the items of a `List` (`kind: List`, `PodList`, ...). */
+/**
+ * The most objects one file may hold. YAML aliases make nested `List`s share items, so a few hundred bytes can name
+ * billions of objects; stopping at this count keeps the walk linear in what it returns. Far above real manifests.
+ */
+export const MAX_OBJECTS_PER_FILE = 200_000;
+
+class TooManyObjects extends Error {}
+
+/**
+ * Adds `value` if it is a Kubernetes object, or the items of a `List` (`kind: List`, `PodList`, ...). Iterative, so no
+ * nesting depth of Lists exhausts the stack.
+ */
 function collectObjects(value: unknown, into: KubeObject[]): void {
-    if (!isKubeObject(value)) return;
-    if (value.kind.endsWith("List") && Array.isArray(value.items)) {
-        for (const item of asList(value.items)) collectObjects(item, into);
-    } else {
-        into.push(value);
+    const pending: unknown[] = [value];
+    while (pending.length > 0) {
+        const next = pending.pop();
+        if (!isKubeObject(next)) continue;
+        if (next.kind.endsWith("List") && Array.isArray(next.items)) {
+            pending.push(...[...asList(next.items)].reverse());
+        } else {
+            if (into.length >= MAX_OBJECTS_PER_FILE) throw new TooManyObjects();
+            into.push(next);
+        }
     }
 }

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { checkObjectsReport } from "../../policies/check";
+import { MAX_OBJECTS_PER_FILE } from "../../policies/manifest";
 import { crossGuardPolicies } from "../../policies/crossguard";
 import type { KubeObject } from "../../policies/kube-object";
 import { deployment, withFields } from "./objects";
@@ -89,6 +90,14 @@ describe("kube-appstack check: what it judges", () => {
         const { status, stderr } = await check("# nothing here\nfoo: bar\n");
         expect(status).toBe(2);
         expect(stderr).toContain("no Kubernetes object found: a check that checked nothing cannot pass");
+    });
+
+    it("refuses an empty --config file (exit 2) instead of checking with the defaults", async () => {
+        const empty = path.join(tmp, "empty.json");
+        fs.writeFileSync(empty, "\n");
+        const { status, stderr } = await check(PRIVILEGED_DAEMONSET, "--config", empty);
+        expect(status).toBe(2);
+        expect(stderr).toBe(`error: ${empty}: the policy config is empty; allowed: a JSON object of levels and parameters (leave --config out for the defaults)\n`);
     });
 
     it("reads standard input for -", () => {
@@ -207,5 +216,18 @@ describe("kube-appstack check --exclude", () => {
         expect(await names(tree)).toEqual(["a", "agenerated", "v"]);
         expect(await names(tree, "--exclude", "vendor", "--exclude", "*.generated.yaml")).toEqual(["a"]);
         expect(await names(path.join(tree, "node_modules"))).toEqual(["nodemod"]); // (a name `n` would read as false: YAML 1.1)
+    });
+});
+
+describe("kube-appstack check on a List bomb", () => {
+    it("stops at MAX_OBJECTS_PER_FILE with one error for the document, instead of walking billions of aliased items", async () => {
+        const levels = ["a0: &a0 {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}"];
+        for (let i = 1; i <= 12; i++) levels.push(`a${i}: &a${i} {apiVersion: v1, kind: List, items: [${Array(10).fill(`*a${i - 1}`).join(", ")}]}`);
+        // 10^12 ConfigMaps by reference, in under 2 KB; a real manifest after it is still read.
+        const bomb = `defs:\n${levels.map((l) => `  ${l}`).join("\n")}\napiVersion: v1\nkind: List\nitems: [*a12]\n---\n${PRIVILEGED_DAEMONSET}`;
+        const { status, stderr, stdout, file } = await check(bomb);
+        expect(status).toBe(2);
+        expect(stderr).toContain(`error: ${file}: document 1: more than ${MAX_OBJECTS_PER_FILE} objects`);
+        expect(stdout).toContain("DaemonSet kube-system/agent");
     });
 });

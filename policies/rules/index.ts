@@ -3,11 +3,15 @@ import type { Rule } from "../rule";
 import { dropAllCapabilities } from "./drop-all-capabilities";
 import { hpaBoundsValid } from "./hpa-bounds-valid";
 import { hpaReplicasUnset } from "./hpa-replicas-unset";
+import { hpaTargetExists } from "./hpa-target-exists";
 import { hpaTargetHasRequests } from "./hpa-target-has-requests";
 import { imageTagPinned } from "./image-tag-pinned";
 import { limitsNotBelowRequests } from "./limits-not-below-requests";
+import { livenessProbeRequired } from "./liveness-probe-required";
 import { minReplicas } from "./min-replicas";
 import { noHostNamespaces } from "./no-host-namespaces";
+import { noHostPath } from "./no-host-path";
+import { noHostPorts } from "./no-host-ports";
 import { noPrivilegeEscalation } from "./no-privilege-escalation";
 import { pdbRequired } from "./pdb-required";
 import { protectStatefulResources } from "./protect-stateful-resources";
@@ -18,6 +22,7 @@ import { resourceLimitsRequired } from "./resource-limits-required";
 import { resourceRequestsRequired } from "./resource-requests-required";
 import { rollingUpdateSafe } from "./rolling-update-safe";
 import { runAsNonRoot } from "./run-as-non-root";
+import { selectorMatchesTemplate } from "./selector-matches-template";
 import { serviceSelectorMatches } from "./service-selector-matches";
 import { statefulsetPvcRetained } from "./statefulset-pvc-retained";
 
@@ -27,18 +32,23 @@ export const rules: readonly Rule[] = [
     limitsNotBelowRequests,
     imageTagPinned,
     readinessProbeRequired,
+    livenessProbeRequired,
     rollingUpdateSafe,
     minReplicas,
     pdbRequired,
     hpaTargetHasRequests,
     hpaReplicasUnset,
     hpaBoundsValid,
+    hpaTargetExists,
     serviceSelectorMatches,
+    selectorMatchesTemplate,
     runAsNonRoot,
     noPrivilegeEscalation,
     readOnlyRootFilesystem,
     dropAllCapabilities,
     noHostNamespaces,
+    noHostPorts,
+    noHostPath,
     pvReclaimRetain,
     statefulsetPvcRetained,
     protectStatefulResources,

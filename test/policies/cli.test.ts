@@ -61,6 +61,7 @@ describe("kube-appstack check --format json", () => {
             "mandatory limits-not-below-requests Deployment shop/api",
             "advisory image-tag-pinned Deployment shop/api",
             "advisory readiness-probe-required Deployment shop/api",
+            "advisory liveness-probe-required Deployment shop/api",
             "advisory rolling-update-safe Deployment shop/api",
             "advisory run-as-non-root Deployment shop/api",
             "advisory no-privilege-escalation Deployment shop/api",
@@ -69,6 +70,7 @@ describe("kube-appstack check --format json", () => {
             "mandatory no-host-namespaces Deployment shop/api",
             "advisory min-replicas Deployment shop/api",
             "advisory resource-requests-required Deployment shop/worker",
+            "advisory liveness-probe-required Deployment shop/worker",
             "advisory drop-all-capabilities Deployment shop/worker",
             "advisory pdb-required Deployment shop/worker",
             "advisory hpa-replicas-unset Deployment shop/worker",
@@ -76,6 +78,7 @@ describe("kube-appstack check --format json", () => {
             "mandatory hpa-target-has-requests HorizontalPodAutoscaler shop/worker",
             "mandatory service-selector-matches Service shop/api",
             "mandatory service-selector-matches Service shop/ghost",
+            "advisory liveness-probe-required StatefulSet shop/cache",
             "advisory rolling-update-safe StatefulSet shop/cache",
             "mandatory statefulset-pvc-retained StatefulSet shop/cache",
             "advisory pdb-required StatefulSet shop/cache",
@@ -162,7 +165,7 @@ describe("kube-appstack check (text)", () => {
             "      fix: Make spec.selector a subset of the workload's pod template labels and point a named targetPort at a declared container port name (or use the port number).",
         ]);
         expect(lines.filter((line) => line.includes("fix: Set resources.limits")).length).toBe(1);
-        expect(stdout.trimEnd().split("\n").at(-1)).toBe("Checked 7 object(s) in 1 file(s): 8 mandatory and 22 advisory violation(s).");
+        expect(stdout.trimEnd().split("\n").at(-1)).toBe("Checked 7 object(s) in 1 file(s): 8 mandatory and 25 advisory violation(s).");
     });
 
     it("says so when there is nothing to fix", async () => {

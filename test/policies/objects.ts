@@ -14,6 +14,7 @@ export function container(name = "app"): Record<string, unknown> {
         ports: [{ name: "http", containerPort: 8080 }],
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
         readinessProbe: { httpGet: { path: "/ready", port: "http" } },
+        livenessProbe: { httpGet: { path: "/live", port: "http" } },
         securityContext: {
             runAsNonRoot: true,
             allowPrivilegeEscalation: false,

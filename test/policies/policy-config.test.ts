@@ -76,10 +76,11 @@ describe("the shipped configs", () => {
         const dev = loadPolicyConfig(path.join(CONFIG_DIR, "dev.json"));
         const levelOf = (level: string) => [...dev].filter(([, s]) => s.level === level).map(([name]) => name).sort();
         expect(levelOf("mandatory")).toEqual([
-            "hpa-bounds-valid", "hpa-target-has-requests", "limits-not-below-requests", "no-host-namespaces", "service-selector-matches",
+            "hpa-bounds-valid", "hpa-target-has-requests", "limits-not-below-requests", "no-host-namespaces", "selector-matches-template",
+            "service-selector-matches",
         ]);
         expect(levelOf("disabled")).toEqual(["protect-stateful-resources"]);
-        expect(levelOf("advisory")).toHaveLength(rules.length - 6);
+        expect(levelOf("advisory")).toHaveLength(rules.length - 7);
     });
 
     it("make staging mandatory except the protect requirement, as docs/policies.md says", () => {

@@ -1,0 +1,67 @@
+// The rules added for issue 12: each fires on its case and stays quiet on the near misses.
+import { describe, expect, it } from "vitest";
+import { checkObjects } from "../../policies/check";
+import { parsePolicyConfig } from "../../policies/policy-config";
+import { deployment, hpa, messagesOf, withFields, workloadOfKind } from "./objects";
+
+describe("liveness-probe-required", () => {
+    it("fires for an app container without a livenessProbe", () => {
+        expect(messagesOf("liveness-probe-required", withFields(deployment(), { "spec.template.spec.containers.0.livenessProbe": undefined })))
+            .toEqual(['container "app" defines no livenessProbe']);
+    });
+    it("is quiet with a probe, for init containers, and for kinds that are not long-running services", () => {
+        expect(messagesOf("liveness-probe-required", deployment())).toEqual([]);
+        const init = withFields(deployment(), { "spec.template.spec.initContainers": [{ name: "migrate", image: "m:1" }] });
+        expect(messagesOf("liveness-probe-required", init)).toEqual([]);
+        expect(messagesOf("liveness-probe-required", withFields(workloadOfKind("Job"), { "spec.template.spec.containers.0.livenessProbe": undefined }))).toEqual([]);
+    });
+});
+
+describe("no-host-ports", () => {
+    it("fires for a container binding a node port", () => {
+        const bound = withFields(deployment(), { "spec.template.spec.containers.0.ports": [{ name: "http", containerPort: 8080, hostPort: 8080 }] });
+        expect(messagesOf("no-host-ports", bound)).toEqual(['container "app" binds host port 8080']);
+    });
+    it("is quiet for container ports alone and for hostPort 0", () => {
+        expect(messagesOf("no-host-ports", deployment())).toEqual([]);
+        expect(messagesOf("no-host-ports", withFields(deployment(), { "spec.template.spec.containers.0.ports": [{ containerPort: 8080, hostPort: 0 }] }))).toEqual([]);
+    });
+});
+
+describe("no-host-path", () => {
+    const mounting = (path: string) => withFields(workloadOfKind("DaemonSet", "logs"), { "spec.template.spec.volumes": [{ name: "host", hostPath: { path } }] });
+    it("fires for a hostPath volume", () => {
+        expect(messagesOf("no-host-path", mounting("/var/run/docker.sock"))).toEqual(['volume "host" mounts the node path /var/run/docker.sock']);
+    });
+    it("is quiet for other volume sources and for paths under allowedPaths", () => {
+        expect(messagesOf("no-host-path", withFields(deployment(), { "spec.template.spec.volumes": [{ name: "tmp", emptyDir: {} }] }))).toEqual([]);
+        const config = parsePolicyConfig({ "no-host-path": { allowedPaths: ["/var/log"] } }, "test");
+        const policies = (path: string) => checkObjects([mounting(path)], config).map((v) => v.policy);
+        expect(policies("/var/log/pods")).not.toContain("no-host-path");
+        expect(policies("/var/logs")).toContain("no-host-path"); // a sibling, not under /var/log
+    });
+});
+
+describe("hpa-target-exists", () => {
+    it("fires for an HPA whose target is not in the input (or in another namespace)", () => {
+        expect(messagesOf("hpa-target-exists", hpa("wbe"), deployment())).toEqual(['scaleTargetRef Deployment wbe names no workload in namespace "shop"']);
+        expect(messagesOf("hpa-target-exists", hpa("web", "other"), deployment())).toEqual(['scaleTargetRef Deployment web names no workload in namespace "other"']);
+    });
+    it("is quiet when the target is there", () => {
+        expect(messagesOf("hpa-target-exists", hpa(), deployment())).toEqual([]);
+    });
+});
+
+describe("selector-matches-template", () => {
+    it("fires when the selector does not select the workload's own pod template", () => {
+        const stray = withFields(deployment(), { "spec.selector": { matchLabels: { app: "other" } } });
+        expect(messagesOf("selector-matches-template", stray)).toEqual(["selector app=other does not select its own pod template's labels"]);
+        const expressions = withFields(deployment(), { "spec.selector": { matchExpressions: [{ key: "app", operator: "NotIn", values: ["web"] }] } });
+        expect(messagesOf("selector-matches-template", expressions)).toHaveLength(1);
+        const rc = withFields(workloadOfKind("ReplicationController", "legacy"), { "spec.selector": { app: "other" } });
+        expect(messagesOf("selector-matches-template", rc)).toEqual(["selector app=other does not select its own pod template's labels"]);
+    });
+    it("is quiet for matching selectors, Jobs and bare Pods", () => {
+        expect(messagesOf("selector-matches-template", deployment(), workloadOfKind("ReplicationController"), workloadOfKind("Job"), workloadOfKind("Pod"))).toEqual([]);
+    });
+});

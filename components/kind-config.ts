@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { z } from "zod";
+import { isWithin } from "../kube/paths";
 import { labelKeyPrefix } from "../kube/names";
 import { schemaProblems } from "../kube/schema-problems";
 import { absolutePath, code, intIn, labelMap, pinnedImage, port, show } from "../kube/schemas";
@@ -219,8 +220,6 @@ const RUNTIME_SOCKETS = [
     "/run/podman/podman.sock", "/var/run/crio/crio.sock", "/run/crio/crio.sock",
 ];
 
-const within = (dir: string, p: string): boolean => p === dir || p.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
-
 /**
  * What `extraMounts` may not reach on the laptop: `/`, a container runtime's socket or a directory holding one (always),
  * and anything outside `projectDir` that `allowHostPaths` does not name. `keyPath` names the section in messages.
@@ -232,15 +231,15 @@ export function hostPathProblems(args: Pick<KindClusterArgs, "extraMounts" | "al
     ] : [])];
     const allowed = args.allowHostPaths ?? [];
     const project = path.resolve(projectDir);
-    const problems = allowed.flatMap((p, i) => (path.resolve(p) === "/" || sockets.some((s) => within(path.resolve(p), s))
+    const problems = allowed.flatMap((p, i) => (path.resolve(p) === "/" || sockets.some((s) => isWithin(path.resolve(p), s))
         ? [`${keyPath}.allowHostPaths[${i}]: ${JSON.stringify(p)} would expose the whole laptop or its container runtime; allowed: a directory that holds neither "/" nor a runtime socket`]
         : []));
     (args.extraMounts ?? []).forEach((mount, i) => {
         const at = `${keyPath}.extraMounts[${i}].hostPath`;
         const resolved = path.resolve(project, mount.hostPath);
-        if (resolved === "/" || sockets.some((s) => within(resolved, s))) {
+        if (resolved === "/" || sockets.some((s) => isWithin(resolved, s))) {
             problems.push(`${at}: ${JSON.stringify(mount.hostPath)} (${resolved}) would give the cluster's pods the whole laptop or its container runtime; allowed: a data directory`);
-        } else if (!within(project, resolved) && !allowed.some((a) => within(path.resolve(a), resolved))) {
+        } else if (!isWithin(project, resolved) && !allowed.some((a) => isWithin(path.resolve(a), resolved))) {
             problems.push(`${at}: ${JSON.stringify(mount.hostPath)} (${resolved}) is outside the project directory ${project}; allowed: a path inside it, or one under a directory listed in allowHostPaths`);
         }
     });

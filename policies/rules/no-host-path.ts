@@ -1,9 +1,8 @@
 import { z } from "zod";
+import { isWithin } from "../../kube/paths";
 import { asList, asString, fieldAt } from "../kube-object";
 import { defineObjectRule, parameter } from "../rule";
 import { podTemplateOf } from "../workload";
-
-const within = (dir: string, p: string): boolean => p === dir || p.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
 
 export const noHostPath = defineObjectRule({
     name: "no-host-path",
@@ -19,7 +18,7 @@ export const noHostPath = defineObjectRule({
         if (pod === undefined) return [];
         return asList(pod.volumes).flatMap((volume) => {
             const hostPath = asString(fieldAt(volume, "hostPath", "path"));
-            if (hostPath === undefined || allowedPaths.some((allowed) => within(allowed, hostPath))) return [];
+            if (hostPath === undefined || allowedPaths.some((allowed) => isWithin(allowed, hostPath))) return [];
             return [`volume "${asString(fieldAt(volume, "name")) ?? "?"}" mounts the node path ${hostPath}`];
         });
     },

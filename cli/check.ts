@@ -8,10 +8,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { checkObjectsReport, type RuleFailure, type WaivedViolation } from "../policies/check";
+import { checkObjectsReport, type ObjectViolation, type RuleFailure, type WaivedViolation } from "../policies/check";
 import { WAIVER_PREFIX } from "../policies/waivers";
 import { isChecked, objectProblem } from "../policies/coverage";
-import { type KubeObject, objectRef, type ObjectRef } from "../policies/kube-object";
+import { asString, fieldAt, type KubeObject, objectRef, type ObjectRef } from "../policies/kube-object";
 import { formatManifestError, type ManifestError, parseManifest } from "../policies/manifest";
 import { defaultPolicyConfig, loadPolicyConfig, type PolicyConfig, PolicyConfigError } from "../policies/policy-config";
 import type { Violation } from "../policies/rule";
@@ -48,9 +48,13 @@ interface Location {
 
 interface Inputs {
     readonly objects: KubeObject[];
+    /** Where each object was read. */
+    readonly locationOf: Map<KubeObject, Location>;
     /** Where each object identity was read (an identity repeated across files has several). */
     readonly locations: Map<string, Location[]>;
     readonly errors: ManifestError[];
+    /** Problems that do not stop the check: unrendered templates, objects defined more than once. */
+    readonly warnings: ManifestError[];
     readonly fileCount: number;
 }
 
@@ -99,15 +103,20 @@ export function runCheck(args: string[], io: Io): number {
 
     const inputs = readInputs(options.paths, options.exclude.map(globPattern));
     const checked = inputs.objects.filter(isChecked);
-    const notChecked = inputs.objects.filter((o) => !isChecked(o)).map((o) => located(objectRef(o), inputs));
+    const notChecked = inputs.objects.filter((o) => !isChecked(o)).map((o) => ({ ...objectRef(o), ...inputs.locationOf.get(o) }));
     // Every object goes to the rules (each judges only its kinds): cross-resource rules also read the not-checked ones,
     // such as custom resources whose operators create pods.
     const { violations: found, waived, failures } = checkObjectsReport(inputs.objects, config);
-    const violations = sortByObject(found);
     const nothing = inputs.objects.length === 0 && inputs.errors.length === 0
         ? [{ source: options.paths.join(", "), message: "no Kubernetes object found: a check that checked nothing cannot pass" }]
         : [];
     const errors = [...inputs.errors, ...nothing];
+    // A cross-resource finding says something is missing (no pod for a Service, no target for an HPA, no PDB ...), and
+    // what is missing may sit in an input that could not be read: such findings are held back, not reported as
+    // violations, while any input failed (the run exits 2 anyway).
+    const heldBack = sortByObject(errors.length > 0 ? found.filter((v) => CROSS_RESOURCE.has(v.policy)) : []);
+    const violations = sortByObject(errors.length > 0 ? found.filter((v) => !CROSS_RESOURCE.has(v.policy)) : found);
+    for (const warning of inputs.warnings) io.stderr(`warning: ${formatManifestError(warning)}\n`);
     for (const error of errors) io.stderr(`error: ${formatManifestError(error)}\n`);
     for (const failure of failures) io.stderr(`error: ${failureLine(failure)}\n`);
     if (options.format === "json") {
@@ -115,16 +124,18 @@ export function runCheck(args: string[], io: Io): number {
         io.stdout(`${JSON.stringify({
             violations: violations.map((v) => located(v, inputs)),
             notChecked,
-            waived: sortByObject(waived).map((w) => located(w, inputs)),
+            waived: sortByObject(waived).map((w) => ({ ...located(w, inputs), reason: w.reason })),
+            heldBack: heldBack.map((v) => located(v, inputs)),
             inputErrors: errors,
+            warnings: inputs.warnings,
             ruleFailures: failures,
             summary: {
                 files: inputs.fileCount, objects: inputs.objects.length, checked: checked.length, notChecked: notChecked.length,
-                mandatory, advisory: violations.length - mandatory, waived: waived.length, inputErrors: errors.length, ruleFailures: failures.length,
+                mandatory, advisory: violations.length - mandatory, waived: waived.length, heldBack: heldBack.length, inputErrors: errors.length, warnings: inputs.warnings.length, ruleFailures: failures.length,
             },
         }, null, 2)}\n`);
     } else {
-        io.stdout(textReport(violations, inputs, { checked: checked.length, notChecked, waived: sortByObject(waived), failures: failures.length, errors: errors.length }));
+        io.stdout(textReport(violations, inputs, { checked: checked.length, notChecked, waived: sortByObject(waived), heldBack, failures: failures.length, errors: errors.length }));
     }
 
     if (errors.length > 0 || failures.length > 0) return EXIT_INPUT_ERROR;
@@ -136,9 +147,9 @@ function failureLine(failure: RuleFailure): string {
     return `policy ${failure.policy}${object}: ${failure.message}; its findings are missing, every other policy still ran`;
 }
 
-/** `item` with the places its object was read. */
-function located<T extends ObjectRef>(item: T, inputs: Inputs): T & { locations: Location[] } {
-    return { ...item, locations: inputs.locations.get(refKey(item)) ?? [] };
+/** A finding as JSON: its policy, level, object and message, and the file and document its object was read from. */
+function located({ policy, level, kind, namespace, name, message, object }: ObjectViolation, inputs: Inputs) {
+    return { policy, level, kind, namespace, name, message, ...inputs.locationOf.get(object) };
 }
 
 /**
@@ -155,7 +166,7 @@ function globPattern(glob: string): (file: string) => boolean {
 const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git"]);
 
 function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: string) => boolean> = []): Inputs {
-    const inputs: Inputs = { objects: [], locations: new Map(), errors: [], fileCount: 0 };
+    const inputs: Inputs = { objects: [], locationOf: new Map(), locations: new Map(), errors: [], warnings: [], fileCount: 0 };
     const files: string[] = [];
     for (const given of paths) {
         if (given === STDIN) {
@@ -163,7 +174,7 @@ function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: str
             continue;
         }
         try {
-            if (fs.statSync(given).isDirectory()) files.push(...manifestFilesUnder(given, inputs.errors, excluded));
+            if (fs.statSync(given).isDirectory()) append(files, manifestFilesUnder(given, inputs.errors, excluded));
             else files.push(given);
         } catch (error) {
             inputs.errors.push({ source: given, message: `cannot read: ${(error as Error).message}` });
@@ -178,7 +189,8 @@ function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: str
             continue;
         }
         const parsed = parseManifest(text, file);
-        inputs.errors.push(...parsed.errors);
+        append(inputs.errors, parsed.errors);
+        append(inputs.warnings, parsed.warnings);
         parsed.objects.forEach((object, i) => {
             const problem = objectProblem(object);
             if (problem !== undefined) {
@@ -187,10 +199,46 @@ function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: str
             }
             inputs.objects.push(object);
             const key = refKey(objectRef(object));
-            inputs.locations.set(key, [...(inputs.locations.get(key) ?? []), { file, document: parsed.documents[i] }]);
+            const location = { file, document: parsed.documents[i] };
+            inputs.locationOf.set(object, location);
+            const seen = inputs.locations.get(key);
+            if (seen === undefined) inputs.locations.set(key, [location]);
+            else seen.push(location);
         });
     }
+    append(inputs.warnings, duplicateWarnings(inputs));
     return { ...inputs, fileCount: files.length };
+}
+
+/** `push(...items)` without passing every item as an argument, which overflows the stack at a few hundred thousand. */
+function append<T>(into: T[], items: readonly T[]): void {
+    for (const item of items) into.push(item);
+}
+
+/** How many places a duplicate warning names before it only counts the rest. */
+const LISTED_DUPLICATES = 5;
+
+/**
+ * One warning per object identity read more than once (objects named only by generateName are new on every create).
+ * Applied together, each copy replaces the one before; overlays of different environments in one tree repeat names on
+ * purpose, so this is a warning: every copy is still checked.
+ */
+function duplicateWarnings(inputs: Inputs): ManifestError[] {
+    const warnings: ManifestError[] = [];
+    const named = new Set(inputs.objects.filter((o) => asString(fieldAt(o, "metadata", "name")) !== undefined).map((o) => refKey(objectRef(o))));
+    for (const [key, locations] of inputs.locations) {
+        if (locations.length < 2 || !named.has(key)) continue;
+        const [kind, namespace, name] = key.split("\u0000");
+        const [first, ...others] = locations;
+        const listed = others.slice(0, LISTED_DUPLICATES).map((l) => `${l.file} document ${l.document}`).join(", ");
+        const more = others.length > LISTED_DUPLICATES ? ` and ${others.length - LISTED_DUPLICATES} more places` : "";
+        warnings.push({
+            source: first.file,
+            document: first.document,
+            message: `${kind} ${namespace}/${name} is defined again in ${listed}${more}; applied together, the last one replaces the others; every copy is checked`,
+        });
+    }
+    return warnings;
 }
 
 /** Far above any real manifest; a file beyond it is refused rather than read into memory. */
@@ -229,6 +277,9 @@ function manifestFilesUnder(directory: string, errors: ManifestError[], excluded
     });
 }
 
+/** The policies that judge objects against each other. */
+const CROSS_RESOURCE = new Set(rules.filter((rule) => rule.scope === "stack").map((rule) => rule.name));
+
 const refKey = (ref: ObjectRef): string => `${ref.kind}\u0000${ref.namespace}\u0000${ref.name}`;
 
 /** Groups violations by object (namespace, kind, name); within an object they keep the rules' order. */
@@ -243,7 +294,14 @@ function sortByObject<V extends Violation>(violations: V[]): V[] {
 function textReport(
     violations: readonly Violation[],
     inputs: Inputs,
-    counts: { checked: number; notChecked: readonly ObjectRef[]; waived: readonly WaivedViolation[]; failures: number; errors: number },
+    counts: {
+        checked: number;
+        notChecked: readonly ObjectRef[];
+        waived: readonly WaivedViolation[];
+        heldBack: readonly Violation[];
+        failures: number;
+        errors: number;
+    },
 ): string {
     const remediation = new Map(rules.map((rule) => [rule.name, rule.remediation]));
     const lines: string[] = [];
@@ -280,9 +338,14 @@ function textReport(
         for (const ref of counts.notChecked) byKind.set(ref.kind, (byKind.get(ref.kind) ?? 0) + 1);
         lines.push(`Not checked (no policy covers these kinds): ${counts.notChecked.length} object(s): ${[...byKind].map(([kind, n]) => `${kind} ${n}`).join(", ")}.`);
     }
+    if (inputs.warnings.length > 0) lines.push(`${inputs.warnings.length} warning(s), listed above.`);
     if (counts.failures > 0) lines.push(`${counts.failures} policy failure(s), listed above: the check is incomplete.`);
+    if (counts.heldBack.length > 0) {
+        lines.push(`Held back (cross-resource findings an input that could not be read may cause): ${counts.heldBack.length} finding(s):`);
+        for (const v of counts.heldBack) lines.push(`  ${v.kind} ${v.namespace}/${v.name} ${v.policy}: ${v.message}`);
+    }
     if (counts.errors > 0) {
-        lines.push(`${counts.errors} input error(s), listed above: the check is incomplete, and cross-resource findings (service-selector-matches, hpa-*, pdb-required, min-replicas) may be missing objects that could not be read.`);
+        lines.push(`${counts.errors} input error(s), listed above: the check is incomplete, and the findings of cross-resource policies (${[...CROSS_RESOURCE].join(", ")}) are held back until every input reads.`);
     }
     return `${lines.join("\n")}\n`;
 }

@@ -14,13 +14,18 @@ export interface RuleFailure {
     readonly message: string;
 }
 
+/** A violation with the object it was found on, so an adapter can say where that object was read. */
+export interface ObjectViolation extends Violation {
+    readonly object: KubeObject;
+}
+
 /** A violation an annotation on its object waives, with the reason the annotation gives. */
-export interface WaivedViolation extends Violation {
+export interface WaivedViolation extends ObjectViolation {
     readonly reason: string;
 }
 
 export interface CheckReport {
-    readonly violations: Violation[];
+    readonly violations: ObjectViolation[];
     readonly waived: WaivedViolation[];
     readonly failures: RuleFailure[];
 }
@@ -35,13 +40,13 @@ export function checkObjectsReport(objects: readonly KubeObject[], config: Polic
         const setting = config.get(rule.name);
         return setting === undefined || setting.level === "disabled" ? [] : [{ rule, level: setting.level, params: setting.params }];
     });
-    const violations: Violation[] = [];
+    const violations: ObjectViolation[] = [];
     const waived: WaivedViolation[] = [];
     const failures: RuleFailure[] = [];
     const report = (rule: Rule, level: Violation["level"], object: KubeObject, message: string): void => {
         const waiver = waiverOf(object, rule.name);
-        if (waiver !== undefined && "reason" in waiver) waived.push({ policy: rule.name, level, ...objectRef(object), message, reason: waiver.reason });
-        else violations.push({ policy: rule.name, level, ...objectRef(object), message: waiver ? `${message} ${MISSING_REASON}` : message });
+        if (waiver !== undefined && "reason" in waiver) waived.push({ policy: rule.name, level, ...objectRef(object), message, reason: waiver.reason, object });
+        else violations.push({ policy: rule.name, level, ...objectRef(object), message: waiver ? `${message} ${MISSING_REASON}` : message, object });
     };
     const guarded = (rule: Rule, object: KubeObject | undefined, run: () => void): void => {
         try {
@@ -83,5 +88,5 @@ export function checkObjectsReport(objects: readonly KubeObject[], config: Polic
 export function checkObjects(objects: readonly KubeObject[], config: PolicyConfig = defaultPolicyConfig()): Violation[] {
     const { violations, failures } = checkObjectsReport(objects, config);
     if (failures.length > 0) throw new Error(failures.map((f) => `${f.policy}: ${f.message}`).join("\n"));
-    return violations;
+    return violations.map(({ policy, level, kind, namespace, name, message }) => ({ policy, level, kind, namespace, name, message }));
 }

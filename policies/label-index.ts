@@ -41,13 +41,16 @@ export class LabeledIndex<T> {
 }
 
 interface SelectorNamespace<T> {
-    entries: Array<[LabelSelector, T]>;
+    /** Each distinct selector once, with every item that carries it (copies of one PDB share one entry). */
+    entries: Map<string, SelectorEntry<T>>;
     /** Whether the buckets below file every entry; adding an entry refiles them all on the next lookup. */
     filed: boolean;
-    byPair: Map<string, Array<[LabelSelector, T]>>;
-    byKey: Map<string, Array<[LabelSelector, T]>>;
-    scan: Array<[LabelSelector, T]>;
+    byPair: Map<string, Array<SelectorEntry<T>>>;
+    byKey: Map<string, Array<SelectorEntry<T>>>;
+    scan: Array<SelectorEntry<T>>;
 }
+
+type SelectorEntry<T> = [selector: LabelSelector, items: T[]];
 
 /** The label pairs a selector requires, by the ways it can be filed: each matchLabels pair alone, or all values of an In. */
 function filings(selector: LabelSelector): string[][] {
@@ -63,8 +66,14 @@ export class SelectorIndex<T> {
 
     add(namespace: string, selector: LabelSelector, item: T): void {
         let ns = this.namespaces.get(namespace);
-        if (ns === undefined) this.namespaces.set(namespace, (ns = { entries: [], filed: false, byPair: new Map(), byKey: new Map(), scan: [] }));
-        ns.entries.push([selector, item]);
+        if (ns === undefined) this.namespaces.set(namespace, (ns = { entries: new Map(), filed: false, byPair: new Map(), byKey: new Map(), scan: [] }));
+        const key = JSON.stringify(selector);
+        const entry = ns.entries.get(key);
+        if (entry !== undefined) {
+            entry[1].push(item);
+            return;
+        }
+        ns.entries.set(key, [selector, [item]]);
         ns.filed = false;
     }
 
@@ -76,14 +85,14 @@ export class SelectorIndex<T> {
      */
     private file(ns: SelectorNamespace<T>): void {
         const shared = new Map<string, number>();
-        for (const [selector] of ns.entries) {
+        for (const [selector] of ns.entries.values()) {
             for (const pair of new Set(filings(selector).flat())) shared.set(pair, (shared.get(pair) ?? 0) + 1);
         }
         const cost = (pairs: string[]) => pairs.reduce((sum, pair) => sum + (shared.get(pair) ?? 0), 0);
         ns.byPair.clear();
         ns.byKey.clear();
         ns.scan = [];
-        for (const entry of ns.entries) {
+        for (const entry of ns.entries.values()) {
             const [selector] = entry;
             // An In without values (which the API server rejects) matches nothing, and is filed nowhere.
             const best = filings(selector).reduce<string[] | undefined>((min, pairs) => (min === undefined || cost(pairs) < cost(min) ? pairs : min), undefined);
@@ -95,15 +104,30 @@ export class SelectorIndex<T> {
         ns.filed = true;
     }
 
+    /** The distinct selectors in `namespace` that could match `labels`, each with its items. */
+    private *candidates(namespace: string, labels: Labels): Generator<SelectorEntry<T>> {
+        const ns = this.namespaces.get(namespace);
+        if (ns === undefined) return;
+        if (!ns.filed) this.file(ns);
+        yield* ns.scan;
+        for (const [key, value] of Object.entries(labels)) {
+            yield* ns.byPair.get(pairKey(key, value)) ?? [];
+            yield* ns.byKey.get(key) ?? [];
+        }
+    }
+
     /** Every item in `namespace` whose selector matches `labels`. */
     selecting(namespace: string, labels: Labels): T[] {
-        const ns = this.namespaces.get(namespace);
-        if (ns === undefined) return [];
-        if (!ns.filed) this.file(ns);
-        const candidates = [...ns.scan];
-        for (const [key, value] of Object.entries(labels)) {
-            candidates.push(...(ns.byPair.get(pairKey(key, value)) ?? []), ...(ns.byKey.get(key) ?? []));
+        const found: T[] = [];
+        for (const [selector, items] of this.candidates(namespace, labels)) {
+            if (selectorMatches(selector, labels)) for (const item of items) found.push(item);
         }
-        return candidates.filter(([selector]) => selectorMatches(selector, labels)).map(([, item]) => item);
+        return found;
+    }
+
+    /** Whether any item in `namespace` has a selector matching `labels`; stops at the first, whatever the copies. */
+    anySelecting(namespace: string, labels: Labels): boolean {
+        for (const [selector] of this.candidates(namespace, labels)) if (selectorMatches(selector, labels)) return true;
+        return false;
     }
 }

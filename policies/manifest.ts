@@ -21,6 +21,8 @@ export interface ParsedManifest {
     /** The document (counting from 1) each object came from, by index in `objects`. */
     readonly documents: number[];
     readonly errors: ManifestError[];
+    /** Things to tell the user that do not stop the check (an unrendered Helm template that still parsed). */
+    readonly warnings: ManifestError[];
 }
 
 // kubectl and the API server read YAML through sigs.k8s.io/yaml, which turns it into JSON with its fork of go-yaml v2,
@@ -63,6 +65,8 @@ export function parseManifest(text: string, source: string): ParsedManifest {
     const objects: KubeObject[] = [];
     const documents: number[] = [];
     const errors: ManifestError[] = [];
+    const warnings: ManifestError[] = [];
+    let templateReported = false;
     for (const document of splitDocuments(text)) {
         let value: unknown;
         try {
@@ -70,7 +74,18 @@ export function parseManifest(text: string, source: string): ParsedManifest {
         } catch (error) {
             if (!(error instanceof YAMLException)) throw error;
             const where = error.mark === undefined ? "" : ` at line ${document.firstLine + error.mark.line + 1}, column ${error.mark.column + 1}`;
-            errors.push({ source, document: document.number, message: `${error.reason}${where}` });
+            const template = templateAction(document, ACTION_LINE);
+            errors.push({ source, document: document.number, message: `${error.reason}${where}${template === undefined ? "" : `; ${template}`}` });
+            continue;
+        }
+        // One warning per file: a chart's template names the same cause in every document.
+        const template = templateReported ? undefined : templateAction(document);
+        if (template !== undefined) {
+            templateReported = true;
+            warnings.push({ source, document: document.number, message: `${template}; until then its objects are checked as written` });
+        }
+        if (ALIAS.test(document.text) && excessiveAliasing(value)) {
+            errors.push({ source, document: document.number, message: EXCESSIVE_ALIASING });
             continue;
         }
         const before = objects.length;
@@ -79,12 +94,12 @@ export function parseManifest(text: string, source: string): ParsedManifest {
         } catch (error) {
             if (!(error instanceof TooManyObjects)) throw error;
             objects.length = before;
-            errors.push({ source, document: document.number, message: `more than ${MAX_OBJECTS_PER_FILE} objects (nested Lists sharing items through YAML aliases?); this document was not checked` });
+            errors.push({ source, document: document.number, message: `more than ${MAX_OBJECTS_PER_FILE} objects in this file; allowed: at most ${MAX_OBJECTS_PER_FILE} per file (split it); this document was not checked` });
             continue;
         }
         for (let i = before; i < objects.length; i++) documents.push(document.number);
     }
-    return { objects, documents, errors };
+    return { objects, documents, errors, warnings };
 }
 
 export function formatManifestError(error: ManifestError): string {
@@ -128,7 +143,6 @@ function splitDocuments(stream: string): DocumentText[] {
     return documents;
 }
 
-/** Adds `value` if it is a Kubernetes object, or the items of a `List` (`kind: List`, `PodList`, ...). */
 /**
  * The most objects one file may hold. YAML aliases make nested `List`s share items, so a few hundred bytes can name
  * billions of objects; stopping at this count keeps the walk linear in what it returns. Far above real manifests.
@@ -147,10 +161,76 @@ function collectObjects(value: unknown, into: KubeObject[]): void {
         const next = pending.pop();
         if (!isKubeObject(next)) continue;
         if (next.kind.endsWith("List") && Array.isArray(next.items)) {
-            pending.push(...[...asList(next.items)].reverse());
+            // One push per item: spreading a long List into push's arguments overflows the stack.
+            const items = asList(next.items);
+            for (let i = items.length - 1; i >= 0; i--) pending.push(items[i]);
         } else {
             if (into.length >= MAX_OBJECTS_PER_FILE) throw new TooManyObjects();
             into.push(next);
         }
     }
+}
+
+// An alias node (`*name`) follows white space, a flow indicator or the start of a line. A `*` elsewhere in a scalar
+// can match too; that only costs the walk below, which finds no shared node.
+const ALIAS = /(^|[\s,[{])\*[^\s,[\]{}]/m;
+
+const EXCESSIVE_ALIASING =
+    "document contains excessive aliasing (YAML aliases expand it far beyond its text); Kubernetes refuses it with the same words, so it was not checked";
+
+/**
+ * Whether a document expands through aliases the way Kubernetes refuses. kubectl and the API server decode YAML with
+ * go-yaml v2 (through sigs.k8s.io/yaml), which since the billion-laughs fix (CVE-2019-11253) counts every node it
+ * decodes and every node it decodes inside an alias, and fails once more than 100 of 1000+ nodes came from aliases at
+ * a ratio above allowedAliasRatio (0.99 up to 400,000 nodes, falling linearly to 0.10 at 4,000,000). js-yaml shares
+ * aliased nodes instead of copying them, so the same count is made here by walking the expansion: a collection met a
+ * second time is an alias node (decoded outside any alias unless nested in one) standing for its target, and the
+ * target with everything below it (mapping keys included) is decoded inside an alias. The walk stops as soon as the
+ * limit trips, so its cost is bounded by the document's own size, as go-yaml's is.
+ */
+export function excessiveAliasing(value: unknown): boolean {
+    const seen = new Set<object>();
+    const pending: Array<[node: unknown, inAlias: boolean]> = [[value, false]];
+    let decoded = 0;
+    let aliased = 0;
+    const count = (nodes: number, inAlias: boolean): boolean => {
+        decoded += nodes;
+        if (inAlias) aliased += nodes;
+        return aliased > 100 && decoded > 1000 && aliased / decoded > allowedAliasRatio(decoded);
+    };
+    while (pending.length > 0) {
+        const [node, inAlias] = pending.pop() as [unknown, boolean];
+        if (count(1, inAlias)) return true;
+        if (typeof node !== "object" || node === null) continue;
+        const alias = seen.has(node);
+        // The alias node was counted above; its target is decoded inside the alias.
+        if (alias && count(1, true)) return true;
+        seen.add(node);
+        const children = Array.isArray(node) ? node : Object.values(node);
+        if (!Array.isArray(node) && count(children.length, inAlias || alias)) return true;
+        for (const child of children) pending.push([child, inAlias || alias]);
+    }
+    return false;
+}
+
+/** go-yaml v2's allowedAliasRatio, number for number. */
+function allowedAliasRatio(decoded: number): number {
+    if (decoded <= 400_000) return 0.99;
+    if (decoded >= 4_000_000) return 0.1;
+    return 0.99 - (0.89 * (decoded - 400_000)) / 3_600_000;
+}
+
+// Helm's own objects and functions. Prometheus alert texts, Alertmanager and Argo templates use `{{ }}` in their values
+// too, even as lines of their own in block scalars, but never these.
+const HELM_ACTION = /\{\{-?\s*(?:[^}\n]*\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|(?:include|toYaml|tpl|required|lookup)\b)[^}\n]*\}\}/;
+// A template action as a line of its own (`{{- if ... }}`, `{{ end }}`): a sign only when the document does not parse.
+const ACTION_LINE = /^[ \t]*\{\{-?[^}\n]*\}\}[ \t]*$/m;
+
+/** A hint when a document looks like an unrendered Helm template, naming the first template action found. */
+function templateAction(document: DocumentText, orElse?: RegExp): string | undefined {
+    if (!document.text.includes("{{")) return undefined;
+    const match = HELM_ACTION.exec(document.text) ?? orElse?.exec(document.text) ?? null;
+    if (match === null) return undefined;
+    const line = document.firstLine + document.text.slice(0, match.index).split("\n").length;
+    return `this looks like an unrendered Helm template (${JSON.stringify(match[0].trim())} at line ${line}): render it with \`helm template\` and check the output`;
 }

@@ -27,6 +27,8 @@ export class StackIndex {
     private readonly workloadsByLabels = new LabeledIndex<Workload>();
     private readonly hpasByTarget = new Map<string, KubeObject[]>();
     private readonly pdbs = new SelectorIndex<KubeObject>();
+    /** Answers by namespace and selector: copies of one Service (or PDB) cost one lookup. */
+    private readonly selections = new Map<string, Workload[]>();
 
     constructor(objects: Iterable<KubeObject>) {
         const workloads: Workload[] = [];
@@ -55,7 +57,9 @@ export class StackIndex {
                 if (selector !== undefined) this.pdbs.add(namespaceOf(object), selector, object);
             } else if (isCustomResource(object)) {
                 const namespace = namespaceOf(object);
-                this.customResourcesByNamespace.set(namespace, [...(this.customResourcesByNamespace.get(namespace) ?? []), object]);
+                const list = this.customResourcesByNamespace.get(namespace);
+                if (list === undefined) this.customResourcesByNamespace.set(namespace, [object]);
+                else list.push(object);
             }
         }
         this.workloads = workloads;
@@ -78,13 +82,19 @@ export class StackIndex {
         return this.hpasByTarget.get(targetKey(workload.ref.namespace, workload.ref.kind, workload.ref.name)) ?? [];
     }
 
-    /** Workloads in `namespace` whose pod template labels the selector matches. */
-    workloadsSelectedBy(namespace: string, selector: LabelSelector): Workload[] {
-        return this.workloadsByLabels.matching(namespace, selector);
+    /**
+     * Workloads in `namespace` whose pod template labels the selector matches. The same array comes back for the same
+     * namespace and selector, so a rule may cache what it derives from it.
+     */
+    workloadsSelectedBy(namespace: string, selector: LabelSelector): readonly Workload[] {
+        const key = `${namespace}\u0000${JSON.stringify(selector)}`;
+        let selected = this.selections.get(key);
+        if (selected === undefined) this.selections.set(key, (selected = this.workloadsByLabels.matching(namespace, selector)));
+        return selected;
     }
 
-    /** PodDisruptionBudgets in the workload's namespace whose selector matches its pod template labels. */
-    pdbsCovering(workload: Workload): KubeObject[] {
-        return this.pdbs.selecting(workload.ref.namespace, workload.template.labels);
+    /** Whether some PodDisruptionBudget covers the workload; costs one matching selector, however many PDBs share it. */
+    hasPdbCovering(workload: Workload): boolean {
+        return this.pdbs.anySelecting(workload.ref.namespace, workload.template.labels);
     }
 }

@@ -19,7 +19,7 @@ export const pdbRequired = defineStackRule({
             if (!isReplicatedService(workload.object)) continue;
             const autoscaled = index.hpasTargeting(workload).length > 0;
             const replicas = effectiveReplicas(workload.object);
-            if ((!autoscaled && replicas < minReplicas) || index.pdbsCovering(workload).length > 0) continue;
+            if ((!autoscaled && replicas < minReplicas) || index.hasPdbCovering(workload)) continue;
             const why = autoscaled ? "is autoscaled" : `runs ${replicas} replicas`;
             findings.push({
                 object: workload.object,

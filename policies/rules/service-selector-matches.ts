@@ -4,15 +4,17 @@ import { defineStackRule, type Finding } from "../rule";
 import type { Workload } from "../stack-index";
 import { containersOf } from "../workload";
 
-/** Whether some container of the workloads declares the port a Service's targetPort names (by number or by name). */
-function declaresPort(workloads: readonly Workload[], targetPort: number | string): boolean {
-    return workloads.some((workload) =>
-        containersOf(workload.template.spec).some((container) =>
-            asList(container.fields.ports).some((port) =>
-                typeof targetPort === "number" ? fieldAt(port, "containerPort") === targetPort : fieldAt(port, "name") === targetPort,
-            ),
-        ),
-    );
+// The port names declared by a selection of workloads, per selection: Services that share a selector share the answer.
+const declaredNames = new WeakMap<readonly Workload[], ReadonlySet<unknown>>();
+
+/** Whether some container of the workloads declares a port of that name. */
+function declaresPort(workloads: readonly Workload[], name: string): boolean {
+    let names = declaredNames.get(workloads);
+    if (names === undefined) {
+        names = new Set(workloads.flatMap((w) => containersOf(w.template.spec).flatMap((c) => asList(c.fields.ports).map((port) => fieldAt(port, "name")))));
+        declaredNames.set(workloads, names);
+    }
+    return names.has(name);
 }
 
 function portProblems(service: KubeObject, selected: readonly Workload[]): string[] {

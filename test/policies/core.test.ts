@@ -85,6 +85,7 @@ describe("label indexes", () => {
         for (const pod of pods) {
             const expected = selectors.filter((s) => s.namespace === pod.namespace && selectorMatches(s.selector, pod.labels)).map((s) => s.id);
             expect(bySelector.selecting(pod.namespace, pod.labels).sort((a, b) => a - b)).toEqual(expected);
+            expect(bySelector.anySelecting(pod.namespace, pod.labels)).toBe(expected.length > 0);
         }
     });
 });

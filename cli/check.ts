@@ -1,5 +1,5 @@
 /**
- * `kube-appstack check <file or directory>... [--format text|json] [--config <file>]`: runs every rule over the
+ * `kube-appstack check <file or directory>... [--format text|json|sarif] [--config <file>]`: runs every rule over the
  * Kubernetes objects in YAML manifests, cross-resource rules over all inputs together.
  *
  * Exit status: 0 without mandatory violations, 1 with at least one, 2 when an input or the config cannot be read
@@ -16,35 +16,30 @@ import { formatManifestError, type ManifestError, parseManifest } from "../polic
 import { defaultPolicyConfig, loadPolicyConfig, type PolicyConfig, PolicyConfigError } from "../policies/policy-config";
 import type { Violation } from "../policies/rule";
 import { rules } from "../policies/rules";
+import { type CheckReport, type Location, STDIN } from "./check-report";
 import type { Io } from "./io";
+import { sarifLog } from "./sarif";
+import { packageVersion } from "./version";
 
 const EXIT_OK = 0;
 const EXIT_MANDATORY = 1;
 const EXIT_INPUT_ERROR = 2;
-/** The path that names standard input. */
-const STDIN = "-";
 
-const USAGE = `usage: kube-appstack check <file, directory or ->... [--format text|json] [--config <file>]
+const USAGE = `usage: kube-appstack check <file, directory or ->... [--format text|json|sarif] [--config <file>]
 
 Checks every .yaml/.yml file (directories are searched recursively; multi-document files and kind: List
 items included; - reads standard input) against the kube-appstack policies and prints the violations.
 Objects no policy covers are listed as not checked; input that names no Kubernetes object is an error.
 
 options:
-  --format text|json  output format (default: text)
-  --exclude <glob>    skip matching files and directories (repeatable; node_modules and .git are skipped unless named)
-  --config <file>     policy config in CrossGuard's policy-pack-config format, e.g. policies/config/prod.json
-  -h, --help          show this help
+  --format text|json|sarif  output format (default: text); sarif is SARIF 2.1.0, for code scanning
+  --exclude <glob>          skip matching files and directories (repeatable; node_modules and .git are skipped unless named)
+  --config <file>           policy config in CrossGuard's policy-pack-config format, e.g. policies/config/prod.json
+  -h, --help                show this help
 
 exit status: 0 no mandatory violation, 1 at least one mandatory violation, 2 an input or the config could not be
 read or parsed, no object was found, a policy failed on an input, or bad usage
 `;
-
-/** Where an object was read: a file (or "-" for standard input) and the document in it, counting from 1. */
-interface Location {
-    readonly file: string;
-    readonly document: number;
-}
 
 interface Inputs {
     readonly objects: KubeObject[];
@@ -76,8 +71,8 @@ export function runCheck(args: string[], io: Io): number {
         io.stdout(USAGE);
         return EXIT_OK;
     }
-    if (options.format !== "text" && options.format !== "json") {
-        io.stderr(`error: --format must be text or json, given "${options.format}"\n\n${USAGE}`);
+    if (options.format !== "text" && options.format !== "json" && options.format !== "sarif") {
+        io.stderr(`error: --format must be text, json or sarif, given "${options.format}"\n\n${USAGE}`);
         return EXIT_INPUT_ERROR;
     }
     if (options.paths.length === 0) {
@@ -110,9 +105,9 @@ export function runCheck(args: string[], io: Io): number {
     const errors = [...inputs.errors, ...nothing];
     for (const error of errors) io.stderr(`error: ${formatManifestError(error)}\n`);
     for (const failure of failures) io.stderr(`error: ${failureLine(failure)}\n`);
-    if (options.format === "json") {
+    if (options.format === "json" || options.format === "sarif") {
         const mandatory = violations.filter((v) => v.level === "mandatory").length;
-        io.stdout(`${JSON.stringify({
+        const report: CheckReport = {
             violations: violations.map((v) => located(v, inputs)),
             notChecked,
             waived: sortByObject(waived).map((w) => located(w, inputs)),
@@ -122,7 +117,9 @@ export function runCheck(args: string[], io: Io): number {
                 files: inputs.fileCount, objects: inputs.objects.length, checked: checked.length, notChecked: notChecked.length,
                 mandatory, advisory: violations.length - mandatory, waived: waived.length, inputErrors: errors.length, ruleFailures: failures.length,
             },
-        }, null, 2)}\n`);
+        };
+        const output = options.format === "json" ? report : sarifLog(report, { config, toolVersion: packageVersion(), cwd: process.cwd() });
+        io.stdout(`${JSON.stringify(output, null, 2)}\n`);
     } else {
         io.stdout(textReport(violations, inputs, { checked: checked.length, notChecked, waived: sortByObject(waived), failures: failures.length, errors: errors.length }));
     }
@@ -187,7 +184,7 @@ function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: str
             }
             inputs.objects.push(object);
             const key = refKey(objectRef(object));
-            inputs.locations.set(key, [...(inputs.locations.get(key) ?? []), { file, document: parsed.documents[i] }]);
+            inputs.locations.set(key, [...(inputs.locations.get(key) ?? []), { file, document: parsed.documents[i], line: parsed.lines[i] }]);
         });
     }
     return { ...inputs, fileCount: files.length };

@@ -45,7 +45,7 @@ describe("kube-appstack check --format json", () => {
         for (const { locations, ...violation } of violations as Array<JsonViolation & { locations: unknown }>) {
             expect(Object.keys(violation)).toEqual(["policy", "level", "kind", "namespace", "name", "message"]);
             expect(Object.values(violation).every((value) => typeof value === "string" && value !== "")).toBe(true);
-            expect(locations).toEqual([{ file: fixture("violations.yaml"), document: expect.any(Number) }]);
+            expect(locations).toEqual([{ file: fixture("violations.yaml"), document: expect.any(Number), line: expect.any(Number) }]);
         }
         const report = JSON.parse(stdout);
         const mandatory = violations.filter((v) => v.level === "mandatory").length;
@@ -176,7 +176,7 @@ describe("kube-appstack check (text)", () => {
 describe("command line usage", () => {
     it.each([
         [["check"], /give at least one file or directory/],
-        [["check", "x.yaml", "--format", "xml"], /--format must be text or json, given "xml"/],
+        [["check", "x.yaml", "--format", "xml"], /--format must be text, json or sarif, given "xml"/],
         [["check", "x.yaml", "--verbose"], /Unknown option '--verbose'/],
         [["lint"], /unknown command "lint"/],
         [[], /usage: kube-appstack <command>/],

@@ -1,5 +1,5 @@
 /**
- * `kube-appstack check <file or directory>... [--format text|json] [--config <file>]`: runs every rule over the
+ * `kube-appstack check <file or directory>... [--format text|json|sarif] [--config <file>]`: runs every rule over the
  * Kubernetes objects in YAML manifests, cross-resource rules over all inputs together.
  *
  * Exit status: 0 without mandatory violations, 1 with at least one, 2 when an input or the config cannot be read
@@ -16,35 +16,30 @@ import { formatManifestError, type ManifestError, parseManifest } from "../polic
 import { defaultPolicyConfig, loadPolicyConfig, type PolicyConfig, PolicyConfigError } from "../policies/policy-config";
 import type { Violation } from "../policies/rule";
 import { rules } from "../policies/rules";
+import { type CheckReport, type Location, STDIN } from "./check-report";
 import type { Io } from "./io";
+import { sarifLog } from "./sarif";
+import { packageVersion } from "./version";
 
 const EXIT_OK = 0;
 const EXIT_MANDATORY = 1;
 const EXIT_INPUT_ERROR = 2;
-/** The path that names standard input. */
-const STDIN = "-";
 
-const USAGE = `usage: kube-appstack check <file, directory or ->... [--format text|json] [--config <file>]
+const USAGE = `usage: kube-appstack check <file, directory or ->... [--format text|json|sarif] [--config <file>]
 
 Checks every .yaml/.yml file (directories are searched recursively; multi-document files and kind: List
 items included; - reads standard input) against the kube-appstack policies and prints the violations.
 Objects no policy covers are listed as not checked; input that names no Kubernetes object is an error.
 
 options:
-  --format text|json  output format (default: text)
-  --exclude <glob>    skip matching files and directories (repeatable; node_modules and .git are skipped unless named)
-  --config <file>     policy config in CrossGuard's policy-pack-config format, e.g. policies/config/prod.json
-  -h, --help          show this help
+  --format text|json|sarif  output format (default: text); sarif is SARIF 2.1.0, for code scanning
+  --exclude <glob>          skip matching files and directories (repeatable; node_modules and .git are skipped unless named)
+  --config <file>           policy config in CrossGuard's policy-pack-config format, e.g. policies/config/prod.json
+  -h, --help                show this help
 
 exit status: 0 no mandatory violation, 1 at least one mandatory violation, 2 an input or the config could not be
 read or parsed, no object was found, a policy failed on an input, or bad usage
 `;
-
-/** Where an object was read: a file (or "-" for standard input) and the document in it, counting from 1. */
-interface Location {
-    readonly file: string;
-    readonly document: number;
-}
 
 interface Inputs {
     readonly objects: KubeObject[];
@@ -80,8 +75,8 @@ export function runCheck(args: string[], io: Io): number {
         io.stdout(USAGE);
         return EXIT_OK;
     }
-    if (options.format !== "text" && options.format !== "json") {
-        io.stderr(`error: --format must be text or json, given "${options.format}"\n\n${USAGE}`);
+    if (options.format !== "text" && options.format !== "json" && options.format !== "sarif") {
+        io.stderr(`error: --format must be text, json or sarif, given "${options.format}"\n\n${USAGE}`);
         return EXIT_INPUT_ERROR;
     }
     if (options.paths.length === 0) {
@@ -103,7 +98,7 @@ export function runCheck(args: string[], io: Io): number {
 
     const inputs = readInputs(options.paths, options.exclude.map(globPattern));
     const checked = inputs.objects.filter(isChecked);
-    const notChecked = inputs.objects.filter((o) => !isChecked(o)).map((o) => ({ ...objectRef(o), ...inputs.locationOf.get(o) }));
+    const notChecked = inputs.objects.filter((o) => !isChecked(o)).map((o) => ({ ...objectRef(o), ...placeOf(o, inputs) }));
     // Every object goes to the rules (each judges only its kinds): cross-resource rules also read the not-checked ones,
     // such as custom resources whose operators create pods.
     const { violations: found, waived, failures } = checkObjectsReport(inputs.objects, config);
@@ -119,9 +114,9 @@ export function runCheck(args: string[], io: Io): number {
     for (const warning of inputs.warnings) io.stderr(`warning: ${formatManifestError(warning)}\n`);
     for (const error of errors) io.stderr(`error: ${formatManifestError(error)}\n`);
     for (const failure of failures) io.stderr(`error: ${failureLine(failure)}\n`);
-    if (options.format === "json") {
+    if (options.format === "json" || options.format === "sarif") {
         const mandatory = violations.filter((v) => v.level === "mandatory").length;
-        io.stdout(`${JSON.stringify({
+        const report: CheckReport = {
             violations: violations.map((v) => located(v, inputs)),
             notChecked,
             waived: sortByObject(waived).map((w) => ({ ...located(w, inputs), reason: w.reason })),
@@ -133,7 +128,9 @@ export function runCheck(args: string[], io: Io): number {
                 files: inputs.fileCount, objects: inputs.objects.length, checked: checked.length, notChecked: notChecked.length,
                 mandatory, advisory: violations.length - mandatory, waived: waived.length, heldBack: heldBack.length, inputErrors: errors.length, warnings: inputs.warnings.length, ruleFailures: failures.length,
             },
-        }, null, 2)}\n`);
+        };
+        const output = options.format === "json" ? report : sarifLog(report, { config, toolVersion: packageVersion(), cwd: process.cwd() });
+        io.stdout(`${JSON.stringify(output, null, 2)}\n`);
     } else {
         io.stdout(textReport(violations, inputs, { checked: checked.length, notChecked, waived: sortByObject(waived), heldBack, failures: failures.length, errors: errors.length }));
     }
@@ -149,7 +146,14 @@ function failureLine(failure: RuleFailure): string {
 
 /** A finding as JSON: its policy, level, object and message, and the file and document its object was read from. */
 function located({ policy, level, kind, namespace, name, message, object }: ObjectViolation, inputs: Inputs) {
-    return { policy, level, kind, namespace, name, message, ...inputs.locationOf.get(object) };
+    return { policy, level, kind, namespace, name, message, ...placeOf(object, inputs) };
+}
+
+/** Where an input object was read; every object in `inputs` has its place, so a miss is a bug here. */
+function placeOf(object: KubeObject, inputs: Inputs): Location {
+    const location = inputs.locationOf.get(object);
+    if (location === undefined) throw new Error("internal error: an object without the place it was read");
+    return location;
 }
 
 /**
@@ -199,7 +203,7 @@ function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: str
             }
             inputs.objects.push(object);
             const key = refKey(objectRef(object));
-            const location = { file, document: parsed.documents[i] };
+            const location = { file, document: parsed.documents[i], line: parsed.lines[i] };
             inputs.locationOf.set(object, location);
             const seen = inputs.locations.get(key);
             if (seen === undefined) inputs.locations.set(key, [location]);

@@ -1,10 +1,9 @@
 /** `kube-appstack <command> ...`: picks the subcommand and returns the process exit status. */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { runCheck } from "./check";
 import type { Command, Io } from "./io";
 import { runRender } from "./render";
 import { runRules } from "./rules";
+import { packageVersion } from "./version";
 
 const processIo: Io = {
     stdout: (text) => process.stdout.write(text),
@@ -23,7 +22,7 @@ const COMMANDS: ReadonlyMap<string, { run: Command; summary: string }> = new Map
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
     const [name, ...args] = argv;
     if (name === "--version" || name === "version") {
-        io.stdout(`kube-appstack ${version()}\n`);
+        io.stdout(`kube-appstack ${packageVersion()}\n`);
         return 0;
     }
     if (name === "help" || name === "--help" || name === "-h") {
@@ -36,11 +35,6 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return USAGE_ERROR;
     }
     return command.run(args, io);
-}
-
-/** The version of this checkout's package.json: the one users install and CI pins. */
-function version(): string {
-    return (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
 }
 
 function usage(): string {

@@ -20,6 +20,8 @@ export interface ParsedManifest {
     readonly objects: KubeObject[];
     /** The document (counting from 1) each object came from, by index in `objects`. */
     readonly documents: number[];
+    /** The line (counting from 1) that opens that document, by index in `objects`: its `---`, or its first content. */
+    readonly lines: number[];
     readonly errors: ManifestError[];
     /** Things to tell the user that do not stop the check (an unrendered Helm template that still parsed). */
     readonly warnings: ManifestError[];
@@ -54,6 +56,8 @@ interface DocumentText {
     readonly number: number;
     /** Index of the document's first line in the whole text. */
     readonly firstLine: number;
+    /** Index of the line that opens it: its `---` marker, or without one its first line of content. */
+    readonly openingLine: number;
     readonly text: string;
 }
 
@@ -64,6 +68,7 @@ interface DocumentText {
 export function parseManifest(text: string, source: string): ParsedManifest {
     const objects: KubeObject[] = [];
     const documents: number[] = [];
+    const lines: number[] = [];
     const errors: ManifestError[] = [];
     const warnings: ManifestError[] = [];
     let templateReported = false;
@@ -97,9 +102,12 @@ export function parseManifest(text: string, source: string): ParsedManifest {
             errors.push({ source, document: document.number, message: `more than ${MAX_OBJECTS_PER_FILE} objects in this file; allowed: at most ${MAX_OBJECTS_PER_FILE} per file (split it); this document was not checked` });
             continue;
         }
-        for (let i = before; i < objects.length; i++) documents.push(document.number);
+        for (let i = before; i < objects.length; i++) {
+            documents.push(document.number);
+            lines.push(document.openingLine + 1);
+        }
     }
-    return { objects, documents, errors, warnings };
+    return { objects, documents, lines, errors, warnings };
 }
 
 export function formatManifestError(error: ManifestError): string {
@@ -115,10 +123,13 @@ function splitDocuments(stream: string): DocumentText[] {
     const lines = stream.replace(/^\uFEFF/gm, "").split(/\r?\n/);
     const documents: DocumentText[] = [];
     let start = 0;
+    let opening: number | undefined;
     let explicit = false;
     let hasContent = false;
     const finish = (end: number): void => {
-        if (explicit || hasContent) documents.push({ number: documents.length + 1, firstLine: start, text: lines.slice(start, end).join("\n") });
+        if (explicit || hasContent) {
+            documents.push({ number: documents.length + 1, firstLine: start, openingLine: opening ?? start, text: lines.slice(start, end).join("\n") });
+        }
     };
     lines.forEach((line, index) => {
         const marker = MARKER.exec(line)?.[1];
@@ -128,14 +139,17 @@ function splitDocuments(stream: string): DocumentText[] {
                 finish(index);
                 start = index;
             }
+            opening = index;
             explicit = true;
             hasContent = false;
         } else if (marker === "...") {
             finish(index + 1);
             start = index + 1;
+            opening = undefined;
             explicit = false;
             hasContent = false;
         } else if (!BLANK_OR_COMMENT.test(line) && !line.startsWith("%")) {
+            opening ??= index;
             hasContent = true;
         }
     });

@@ -10,12 +10,14 @@ import { environmentStacks, NOT_IN_CI, stackFiles } from "./environment-stacks";
 type Values = Record<string, unknown>;
 
 interface Step {
+    id?: string;
     name?: string;
     uses?: string;
     run?: string;
     if?: string;
     with?: Values;
     env?: Values;
+    "working-directory"?: string;
 }
 
 interface Job {
@@ -192,7 +194,8 @@ describe("the workflows", () => {
                     expect(fs.existsSync(path.join(REPO, ref)), `${w.file}: ${ref} exists`).toBe(true);
                     continue;
                 }
-                expect(ref, `${w.file}: ${line.trim()}`).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+                // owner/repo, or owner/repo/path for an action in a subfolder (github/codeql-action/upload-sarif).
+                expect(ref, `${w.file}: ${line.trim()}`).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/);
                 expect(comment, `${w.file}: ${line.trim()}`).toMatch(/^# v\d+\.\d+\.\d+$/);
                 const action = ref.split("@")[0];
                 pins.set(action, (pins.get(action) ?? new Set()).add(`${ref} ${comment}`));
@@ -202,7 +205,7 @@ describe("the workflows", () => {
         const parsed = allJobs().filter(({ job }) => job.uses).length + allSteps().filter(({ step }) => step.uses).length;
         expect(count).toBe(parsed);
         for (const [action, refs] of pins) expect([...refs], action).toHaveLength(1);
-        expect([...pins.keys()].sort()).toEqual(["actions/checkout", "actions/setup-node", "actions/upload-artifact", "pulumi/actions"]);
+        expect([...pins.keys()].sort()).toEqual(["actions/checkout", "actions/setup-node", "actions/upload-artifact", "github/codeql-action/upload-sarif", "pulumi/actions"]);
     });
 
     it("give every job that runs steps a timeout and a concurrency group; calls only reusable workflows that exist", () => {
@@ -218,7 +221,7 @@ describe("the workflows", () => {
         }
     });
 
-    it("grant the token nothing by default and each job only what it needs: write only for the preview comment", () => {
+    it("grant the token nothing by default and each job only what it needs: write only for the preview comment and code scanning", () => {
         const writes: string[] = [];
         for (const w of workflows()) {
             if (isReusable(w)) {
@@ -235,7 +238,7 @@ describe("the workflows", () => {
                 }
             }
         }
-        expect(writes).toEqual(["pull-request.yml jobs.preview: pull-requests"]);
+        expect(writes).toEqual(["pull-request.yml jobs.preview: pull-requests", "pull-request.yml jobs.render: security-events"]);
     });
 
     it("read secrets only as a whole `${{ secrets.NAME }}` value of env or with, never inside a script", () => {
@@ -287,6 +290,30 @@ describe("the workflows", () => {
             uses: expect.stringMatching(/^actions\/upload-artifact@/),
             with: { name: "manifests-${{ matrix.stack }}", path: "${{ runner.temp }}/rendered/${{ matrix.stack }}" },
         });
+    });
+
+    it("upload each stack's check as SARIF to code scanning, also when the check failed, and not from forks", () => {
+        const job = workflow("pull-request.yml").jobs.render;
+        const steps = job.steps!;
+        const index = (find: (s: Step) => boolean) => steps.findIndex(find);
+        const render = index((s) => s.run?.includes("kube-appstack render") === true);
+        const check = index((s) => s.run?.startsWith("npx --no kube-appstack check ") === true);
+        const sarif = index((s) => s.run?.includes("--format sarif") === true);
+        const upload = index((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@") === true);
+        expect([render, check, sarif, upload].every((i) => i >= 0)).toBe(true);
+        expect(render < check && check < sarif && sarif < upload).toBe(true);
+        // After a failed check the log is still written and uploaded, as long as there are manifests to judge.
+        const sarifStep = steps[sarif];
+        expect(sarifStep.if).toBe(`\${{ !cancelled() && steps.${steps[render].id}.outcome == 'success' }}`);
+        // Relative locations (rendered/<stack>/manifests/...): code scanning refuses absolute ones. Its own config, and
+        // exit status 1 and 2 still write a log.
+        expect(sarifStep["working-directory"]).toBe("${{ runner.temp }}");
+        expect(sarifStep.run?.trim()).toBe(
+            'npx --no --prefix "$GITHUB_WORKSPACE" kube-appstack check "rendered/$STACK/manifests" --config "$GITHUB_WORKSPACE/policies/config/$STACK.json" --format sarif >"rendered/$STACK/check.sarif" || [ $? -le 2 ]',
+        );
+        expect(steps[upload].if).toBe(`\${{ !cancelled() && steps.${sarifStep.id}.outcome == 'success' && github.event.pull_request.head.repo.full_name == github.repository }}`);
+        expect(steps[upload].with).toEqual({ sarif_file: "${{ runner.temp }}/rendered/${{ matrix.stack }}/check.sarif", category: "kube-appstack-${{ matrix.stack }}" });
+        expect(job.permissions).toMatchObject({ "security-events": "write" });
     });
 });
 

@@ -103,7 +103,7 @@ describe("kube-appstack check: what it judges", () => {
     it("reads standard input for -", () => {
         const result = spawnSync(process.execPath, [path.join(ROOT, "bin/kube-appstack.js"), "check", "-", "--format", "json"], { input: PRIVILEGED_DAEMONSET, encoding: "utf8" });
         expect(result.status).toBe(1);
-        expect(JSON.parse(result.stdout).violations[0]).toMatchObject({ file: "-", document: 1 });
+        expect(JSON.parse(result.stdout).violations[0]).toMatchObject({ file: "-", document: 1, line: 1 });
     });
 
     it("prints its version", async () => {

@@ -42,11 +42,12 @@ describe("kube-appstack check --format json", () => {
         expect(stderr).toBe("");
         expect(status).toBe(1);
         const violations = jsonViolations(stdout);
-        for (const { file, document, ...violation } of violations as Array<JsonViolation & { file: string; document: number }>) {
+        for (const { file, document, line, ...violation } of violations as Array<JsonViolation & { file: string; document: number; line: number }>) {
             expect(Object.keys(violation)).toEqual(["policy", "level", "kind", "namespace", "name", "message"]);
             expect(Object.values(violation).every((value) => typeof value === "string" && value !== "")).toBe(true);
             expect(file).toBe(fixture("violations.yaml"));
             expect(document).toBeGreaterThanOrEqual(1);
+            expect(line).toBeGreaterThanOrEqual(document);
         }
         const report = JSON.parse(stdout);
         const mandatory = violations.filter((v) => v.level === "mandatory").length;
@@ -177,7 +178,7 @@ describe("kube-appstack check (text)", () => {
 describe("command line usage", () => {
     it.each([
         [["check"], /give at least one file or directory/],
-        [["check", "x.yaml", "--format", "xml"], /--format must be text or json, given "xml"/],
+        [["check", "x.yaml", "--format", "xml"], /--format must be text, json or sarif, given "xml"/],
         [["check", "x.yaml", "--verbose"], /Unknown option '--verbose'/],
         [["lint"], /unknown command "lint"/],
         [[], /usage: kube-appstack <command>/],

@@ -135,6 +135,24 @@ describe("parseManifest", () => {
         expect(errors).toEqual([{ source: "m.yaml", document: 2, message: expect.stringMatching(/ at line [56], column \d+$/) }]);
     });
 
+    it("gives each object the line its document opens on: its marker, or without one its first content", () => {
+        const rows = [
+            "# header", "", cm("a"), // 1-5
+            "--- # second", cm("b"), "...", // 6-10
+            "%YAML 1.2", "---", "apiVersion: v1", "kind: List", "items: [{apiVersion: v1, kind: Secret, metadata: {name: c}}, {apiVersion: v1, kind: Secret, metadata: {name: c2}}]", "...", // 11-16
+            "", "# after an end marker", cm("d"), // 17-21
+        ].join("\n").split("\n");
+        const { objects, documents, lines, errors } = parseManifest(rows.join("\n"), "m.yaml");
+        expect(errors).toEqual([]);
+        expect(objects.map((o, i) => [(o.metadata as { name: string }).name, documents[i], lines[i], rows[lines[i] - 1]])).toEqual([
+            ["a", 1, 3, "apiVersion: v1"],
+            ["b", 2, 6, "--- # second"],
+            ["c", 3, 12, "---"],
+            ["c2", 3, 12, "---"],
+            ["d", 4, 19, "apiVersion: v1"],
+        ]);
+    });
+
     it("reports duplicate keys, as kubectl does", () => {
         expect(parseManifest(`${cm("a")}\n---\napiVersion: v1\nkind: ConfigMap\nkind: Secret\n`, "dup.yaml").errors).toEqual([
             { source: "dup.yaml", document: 2, message: "duplicated mapping key at line 7, column 1" },

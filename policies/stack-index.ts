@@ -4,10 +4,20 @@
  */
 import { isCustomResource } from "./coverage";
 import { hpaTarget, isHpa } from "./hpa";
-import { fieldAt, isKind, type KubeObject, namespaceOf, objectRef, type ObjectRef } from "./kube-object";
+import { asList, asString, fieldAt, isKind, type KubeObject, namespaceOf, objectRef, type ObjectRef } from "./kube-object";
 import { LabeledIndex, SelectorIndex } from "./label-index";
 import { type LabelSelector, parseLabelSelector } from "./label-selector";
 import { podTemplateOf, type PodTemplate } from "./workload";
+
+/** A claim a StorageClass may provision a volume for: a PersistentVolumeClaim, or a StatefulSet's claim template. */
+export interface StorageClaim {
+    /** The object that must change if the class is wrong: the claim, or the StatefulSet. */
+    readonly object: KubeObject;
+    /** How a report names it: `PersistentVolumeClaim shop/data`, `StatefulSet shop/db (claim template data)`. */
+    readonly description: string;
+    /** `spec.storageClassName`; `undefined` when unset, which the API server fills in with the default class. */
+    readonly storageClassName: string | undefined;
+}
 
 export interface Workload {
     readonly object: KubeObject;
@@ -22,11 +32,15 @@ export class StackIndex {
     readonly workloads: readonly Workload[];
     readonly hpas: readonly KubeObject[];
     readonly services: readonly KubeObject[];
+    readonly pdbs: readonly KubeObject[];
+    readonly storageClasses: readonly KubeObject[];
+    /** Claims that ask for a dynamically provisioned volume (a claim naming its volume binds that one instead). */
+    readonly storageClaims: readonly StorageClaim[];
     private readonly customResourcesByNamespace = new Map<string, KubeObject[]>();
     private readonly workloadsByName = new Map<string, Workload>();
     private readonly workloadsByLabels = new LabeledIndex<Workload>();
     private readonly hpasByTarget = new Map<string, KubeObject[]>();
-    private readonly pdbs = new SelectorIndex<KubeObject>();
+    private readonly pdbsBySelector = new SelectorIndex<KubeObject>();
     /** Answers by namespace and selector: copies of one Service (or PDB) cost one lookup. */
     private readonly selections = new Map<string, Workload[]>();
 
@@ -34,6 +48,9 @@ export class StackIndex {
         const workloads: Workload[] = [];
         const hpas: KubeObject[] = [];
         const services: KubeObject[] = [];
+        const pdbs: KubeObject[] = [];
+        const storageClasses: KubeObject[] = [];
+        const storageClaims: StorageClaim[] = [];
         for (const object of objects) {
             const template = podTemplateOf(object);
             if (template !== undefined) {
@@ -41,6 +58,12 @@ export class StackIndex {
                 workloads.push(workload);
                 this.workloadsByName.set(targetKey(workload.ref.namespace, workload.ref.kind, workload.ref.name), workload);
                 this.workloadsByLabels.add(workload.ref.namespace, template.labels, workload);
+                if (isKind(object, "apps", "StatefulSet")) {
+                    for (const claim of asList(fieldAt(object, "spec", "volumeClaimTemplates"))) {
+                        const description = `StatefulSet ${workload.ref.namespace}/${workload.ref.name} (claim template ${asString(fieldAt(claim, "metadata", "name")) ?? "without a name"})`;
+                        storageClaims.push({ object, description, storageClassName: storageClassNameOf(claim) });
+                    }
+                }
             } else if (isHpa(object)) {
                 hpas.push(object);
                 const target = hpaTarget(object);
@@ -53,8 +76,16 @@ export class StackIndex {
             } else if (isKind(object, "", "Service")) {
                 services.push(object);
             } else if (isKind(object, "policy", "PodDisruptionBudget")) {
+                pdbs.push(object);
                 const selector = parseLabelSelector(fieldAt(object, "spec", "selector"));
-                if (selector !== undefined) this.pdbs.add(namespaceOf(object), selector, object);
+                if (selector !== undefined) this.pdbsBySelector.add(namespaceOf(object), selector, object);
+            } else if (isKind(object, "storage.k8s.io", "StorageClass")) {
+                storageClasses.push(object);
+            } else if (isKind(object, "", "PersistentVolumeClaim")) {
+                if (asString(fieldAt(object, "spec", "volumeName")) === undefined) {
+                    const ref = objectRef(object);
+                    storageClaims.push({ object, description: `PersistentVolumeClaim ${ref.namespace}/${ref.name}`, storageClassName: storageClassNameOf(object) });
+                }
             } else if (isCustomResource(object)) {
                 const namespace = namespaceOf(object);
                 const list = this.customResourcesByNamespace.get(namespace);
@@ -65,6 +96,9 @@ export class StackIndex {
         this.workloads = workloads;
         this.hpas = hpas;
         this.services = services;
+        this.pdbs = pdbs;
+        this.storageClasses = storageClasses;
+        this.storageClaims = storageClaims;
     }
 
     /** Custom resources in a namespace: an operator behind one may create pods the input does not show. */
@@ -95,6 +129,14 @@ export class StackIndex {
 
     /** Whether some PodDisruptionBudget covers the workload; costs one matching selector, however many PDBs share it. */
     hasPdbCovering(workload: Workload): boolean {
-        return this.pdbs.anySelecting(workload.ref.namespace, workload.template.labels);
+        return this.pdbsBySelector.anySelecting(workload.ref.namespace, workload.template.labels);
     }
+}
+
+/**
+ * A claim's class: `spec.storageClassName`, or the annotation that preceded it (still honoured by the volume
+ * controller). `""` asks for no class (a pre-provisioned volume); unset gets the default class on admission.
+ */
+function storageClassNameOf(claim: unknown): string | undefined {
+    return asString(fieldAt(claim, "spec", "storageClassName")) ?? asString(fieldAt(claim, "metadata", "annotations", "volume.beta.kubernetes.io/storage-class"));
 }

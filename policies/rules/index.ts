@@ -13,6 +13,7 @@ import { noHostNamespaces } from "./no-host-namespaces";
 import { noHostPath } from "./no-host-path";
 import { noHostPorts } from "./no-host-ports";
 import { noPrivilegeEscalation } from "./no-privilege-escalation";
+import { pdbAllowsEviction } from "./pdb-allows-eviction";
 import { pdbRequired } from "./pdb-required";
 import { protectStatefulResources } from "./protect-stateful-resources";
 import { pvReclaimRetain } from "./pv-reclaim-retain";
@@ -25,6 +26,7 @@ import { runAsNonRoot } from "./run-as-non-root";
 import { selectorMatchesTemplate } from "./selector-matches-template";
 import { serviceSelectorMatches } from "./service-selector-matches";
 import { statefulsetPvcRetained } from "./statefulset-pvc-retained";
+import { storageClassReclaimRetain } from "./storage-class-reclaim-retain";
 
 export const rules: readonly Rule[] = [
     resourceRequestsRequired,
@@ -36,6 +38,7 @@ export const rules: readonly Rule[] = [
     rollingUpdateSafe,
     minReplicas,
     pdbRequired,
+    pdbAllowsEviction,
     hpaTargetHasRequests,
     hpaReplicasUnset,
     hpaBoundsValid,
@@ -50,6 +53,7 @@ export const rules: readonly Rule[] = [
     noHostPorts,
     noHostPath,
     pvReclaimRetain,
+    storageClassReclaimRetain,
     statefulsetPvcRetained,
     protectStatefulResources,
 ];

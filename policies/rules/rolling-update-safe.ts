@@ -1,16 +1,7 @@
-import { asNumber, asString, fieldAt, isKind, type KubeObject } from "../kube-object";
+import { scaledIntOrPercent } from "../int-or-percent";
+import { asString, fieldAt, isKind, type KubeObject } from "../kube-object";
 import { defineObjectRule } from "../rule";
 import { effectiveReplicas } from "../workload";
-
-/** An IntOrString against a replica count, rounded the way the Deployment controller rounds it. */
-function scaled(value: unknown, replicas: number, roundUp: boolean): number | undefined {
-    const count = asNumber(value);
-    if (count !== undefined) return count;
-    const percent = /^(\d+)%$/.exec(asString(value) ?? "");
-    if (percent === null) return undefined;
-    const exact = (Number(percent[1]) * replicas) / 100;
-    return roundUp ? Math.ceil(exact) : Math.floor(exact);
-}
 
 function deploymentProblem(deployment: KubeObject): string | undefined {
     const strategy = fieldAt(deployment, "spec", "strategy");
@@ -20,8 +11,8 @@ function deploymentProblem(deployment: KubeObject): string | undefined {
     const replicas = effectiveReplicas(deployment);
     if (replicas <= 0) return undefined;
     const maxUnavailableValue = fieldAt(strategy, "rollingUpdate", "maxUnavailable") ?? "25%";
-    const maxUnavailable = scaled(maxUnavailableValue, replicas, false);
-    const maxSurge = scaled(fieldAt(strategy, "rollingUpdate", "maxSurge") ?? "25%", replicas, true);
+    const maxUnavailable = scaledIntOrPercent(maxUnavailableValue, replicas, false);
+    const maxSurge = scaledIntOrPercent(fieldAt(strategy, "rollingUpdate", "maxSurge") ?? "25%", replicas, true);
     if (maxUnavailable === undefined || maxSurge === undefined) return undefined;
     // With no surge and no unavailability a rollout could not progress, so the controller takes one pod down anyway.
     const unavailable = maxUnavailable === 0 && maxSurge === 0 ? 1 : maxUnavailable;

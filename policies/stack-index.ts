@@ -4,9 +4,9 @@
  */
 import { isCustomResource } from "./coverage";
 import { hpaTarget, isHpa } from "./hpa";
-import { asList, asString, fieldAt, isKind, type KubeObject, namespaceOf, objectRef, type ObjectRef } from "./kube-object";
+import { asFields, asList, asString, fieldAt, isKind, type KubeObject, namespaceOf, objectRef, type ObjectRef } from "./kube-object";
 import { LabeledIndex, SelectorIndex } from "./label-index";
-import { type LabelSelector, parseLabelSelector } from "./label-selector";
+import { isEmptySelector, type LabelSelector, parseLabelSelector } from "./label-selector";
 import { podTemplateOf, type PodTemplate } from "./workload";
 
 /** A claim a StorageClass may provision a volume for: a PersistentVolumeClaim, or a StatefulSet's claim template. */
@@ -41,6 +41,8 @@ export class StackIndex {
     private readonly workloadsByLabels = new LabeledIndex<Workload>();
     private readonly hpasByTarget = new Map<string, KubeObject[]>();
     private readonly pdbsBySelector = new SelectorIndex<KubeObject>();
+    /** Per namespace, the resources a LimitRange gives containers a default request for. */
+    private readonly defaultRequests = new Map<string, Set<string>>();
     /** Answers by namespace and selector: copies of one Service (or PDB) cost one lookup. */
     private readonly selections = new Map<string, Workload[]>();
 
@@ -78,7 +80,19 @@ export class StackIndex {
             } else if (isKind(object, "policy", "PodDisruptionBudget")) {
                 pdbs.push(object);
                 const selector = parseLabelSelector(fieldAt(object, "spec", "selector"));
-                if (selector !== undefined) this.pdbsBySelector.add(namespaceOf(object), selector, object);
+                // policy/v1 made an empty selector select every pod of the namespace; under v1beta1 it selected none.
+                const selectsNothing = object.apiVersion === "policy/v1beta1" && (selector === undefined || isEmptySelector(selector));
+                if (selector !== undefined && !selectsNothing) this.pdbsBySelector.add(namespaceOf(object), selector, object);
+            } else if (isKind(object, "", "LimitRange")) {
+                for (const limit of asList(fieldAt(object, "spec", "limits"))) {
+                    if (fieldAt(limit, "type") !== "Container") continue;
+                    // A LimitRange's defaultRequest defaults to its default (limit), so either gives containers a request.
+                    const resources = [...Object.keys(asFields(fieldAt(limit, "defaultRequest")) ?? {}), ...Object.keys(asFields(fieldAt(limit, "default")) ?? {})];
+                    const namespace = namespaceOf(object);
+                    const known = this.defaultRequests.get(namespace) ?? new Set<string>();
+                    for (const resource of resources) known.add(resource);
+                    this.defaultRequests.set(namespace, known);
+                }
             } else if (isKind(object, "storage.k8s.io", "StorageClass")) {
                 storageClasses.push(object);
             } else if (isKind(object, "", "PersistentVolumeClaim")) {
@@ -125,6 +139,11 @@ export class StackIndex {
         let selected = this.selections.get(key);
         if (selected === undefined) this.selections.set(key, (selected = this.workloadsByLabels.matching(namespace, selector)));
         return selected;
+    }
+
+    /** Whether a LimitRange in the input gives the namespace's containers a default request for the resource. */
+    hasDefaultRequest(namespace: string, resource: string): boolean {
+        return this.defaultRequests.get(namespace)?.has(resource) ?? false;
     }
 
     /** Whether some PodDisruptionBudget covers the workload; costs one matching selector, however many PDBs share it. */

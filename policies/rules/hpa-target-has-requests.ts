@@ -5,7 +5,7 @@ import { containersOf, describeContainer, writtenResource } from "../workload";
 export const hpaTargetHasRequests = defineStackRule({
     name: "hpa-target-has-requests",
     description:
-        "A HorizontalPodAutoscaler that scales on resource utilization targets a workload whose containers request that resource: utilization is usage divided by request, so without requests the HPA cannot compute it and never scales.",
+        "A HorizontalPodAutoscaler that scales on resource utilization targets a workload whose containers request that resource: utilization is usage divided by request, so without requests the HPA cannot compute it and never scales. A limit counts (the API server copies it into a missing request), as does a LimitRange in the input that gives the namespace a default request.",
     remediation: "Set resources.requests for the scaled resource (cpu, memory) on every container of the target workload, or scale on an AverageValue target instead.",
     defaultLevel: "mandatory",
     parameters: {},
@@ -18,11 +18,12 @@ export const hpaTargetHasRequests = defineStackRule({
             const running = containersOf(target.template.spec).filter((c) => !c.init || c.sidecar);
             for (const metric of utilizationMetrics(hpa)) {
                 const counted = metric.container === undefined ? running : running.filter((c) => c.name === metric.container);
-                const lacking = counted.filter((c) => writtenResource(c, "requests", metric.resource) === undefined);
+                if (index.hasDefaultRequest(target.ref.namespace, metric.resource)) continue;
+                const lacking = counted.filter((c) => (writtenResource(c, "requests", metric.resource) ?? writtenResource(c, "limits", metric.resource)) === undefined);
                 if (lacking.length === 0) continue;
                 findings.push({
                     object: hpa,
-                    message: `scales ${target.ref.kind} "${target.ref.name}" on ${metric.resource} utilization, but ${lacking.map(describeContainer).join(", ")} request(s) no ${metric.resource}`,
+                    message: `scales ${target.ref.kind} "${target.ref.name}" on ${metric.resource} utilization, but ${lacking.map(describeContainer).join(", ")} ${lacking.length === 1 ? "sets" : "set"} no ${metric.resource} request (nor a limit, which would become one)`,
                 });
             }
         }

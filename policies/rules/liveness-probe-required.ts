@@ -4,5 +4,5 @@ export const livenessProbeRequired = requireProbe(
     "liveness-probe-required",
     "livenessProbe",
     "so a process that hangs without exiting is restarted instead of holding its pod forever.",
-    "Add a livenessProbe (httpGet, tcpSocket, grpc or exec) to every app container, with a failureThreshold that tolerates slow moments.",
+    "Add a livenessProbe (httpGet, tcpSocket, grpc or exec) to every app container, on a port it declares (or a number), with a failureThreshold that tolerates slow moments.",
 );

@@ -9,7 +9,7 @@ const SELECTING = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Repl
 export const selectorMatchesTemplate = defineObjectRule({
     name: "selector-matches-template",
     description:
-        "A workload's spec.selector (matchLabels and matchExpressions; a ReplicationController's plain map) selects its own pod template's labels; otherwise the API server refuses it, or, under older API versions, the controller never sees its own pods.",
+        "A workload's spec.selector (matchLabels and matchExpressions; a ReplicationController's plain map) exists where apps/v1 requires it and selects its own pod template's labels; otherwise the API server refuses it, or, under older API versions, the controller never sees its own pods.",
     remediation: "Give the pod template every label the selector requires, with matching values.",
     defaultLevel: "mandatory",
     parameters: {},
@@ -18,8 +18,11 @@ export const selectorMatchesTemplate = defineObjectRule({
         if (template === undefined || !SELECTING.includes(obj.kind)) return [];
         const written = fieldAt(obj, "spec", "selector");
         const selector = obj.kind === "ReplicationController" ? mapSelector(written) : parseLabelSelector(written);
-        // No selector: apps/v1 refuses the object itself, and older versions default it to the template's labels.
-        if (selector === undefined || isEmptySelector(selector)) return [];
+        if (selector === undefined || isEmptySelector(selector)) {
+            // apps/v1 refuses an object without a selector (or with an empty one); older versions default it to the
+            // template's labels, and a ReplicationController still does.
+            return obj.apiVersion === "apps/v1" ? ["has no spec.selector (or an empty one), which apps/v1 requires: the API server refuses the object"] : [];
+        }
         return selectorMatches(selector, template.labels) ? [] : [`selector ${formatSelector(selector)} does not select its own pod template's labels`];
     },
 });

@@ -98,7 +98,9 @@ describe("the CrossGuard policies", () => {
             { type: "pulumi:providers:kubernetes", urn: "urn:pulumi:test::p::pulumi:providers:kubernetes::k", name: "k", props: { kubeconfig: "x" } },
             { type: "kubernetes:yaml/v2:ConfigGroup", urn: "urn:pulumi:test::p::kubernetes:yaml/v2:ConfigGroup::g", name: "g", props: { files: ["a.yaml"] } },
         ];
-        for (const resource of resources) expect(await pack.analyze(resource)).toEqual([]);
+        // The empty Deployment's only finding: apps/v1 refuses a Deployment without a selector.
+        expect((await pack.analyze(resources[0])).map((d) => d.policy)).toEqual(["selector-matches-template"]);
+        for (const resource of resources.slice(1)) expect(await pack.analyze(resource)).toEqual([]);
         // A Deployment without spec runs the API default of one replica.
         expect((await pack.analyzeStack(resources)).map((d) => [d.policy, d.urn])).toEqual([["min-replicas", resources[0].urn]]);
     });

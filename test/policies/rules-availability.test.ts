@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkObjects } from "../../policies/check";
+import type { KubeObject } from "../../policies/kube-object";
 import { defaultPolicyConfig } from "../../policies/policy-config";
 import { container, deployment, hpa, messagesOf, pdb, statefulSet, violationsOf, withFields } from "./objects";
 
@@ -89,6 +90,14 @@ describe("min-replicas", () => {
     });
 });
 
+describe("pdb-required under policy/v1beta1", () => {
+    it("does not count a v1beta1 budget with an empty selector, which selected no pod before policy/v1", () => {
+        const empty = (apiVersion: string) => withFields(pdb("all", "shop", {}), { apiVersion });
+        expect(messagesOf("pdb-required", deployment(), empty("policy/v1beta1"))).toHaveLength(1);
+        expect(messagesOf("pdb-required", deployment(), empty("policy/v1"))).toEqual([]);
+    });
+});
+
 describe("pdb-required", () => {
     it("fires for 2+ replicas without a PDB, naming the pod labels", () => {
         expect(messagesOf("pdb-required", deployment())).toEqual(['runs 3 replicas but no PodDisruptionBudget in namespace "shop" selects its pods (app=web)']);
@@ -128,14 +137,28 @@ describe("hpa-target-has-requests", () => {
     const web = withFields(deployment(), { "spec.replicas": undefined });
 
     it("fires when the target's containers do not request the scaled resource", () => {
-        const noCpu = withFields(web, { "spec.template.spec.containers.0.resources.requests": { memory: "1Gi" } });
+        const noCpu = withFields(web, { "spec.template.spec.containers.0.resources": { requests: { memory: "1Gi" }, limits: { memory: "1Gi" } } });
         expect(violationsOf("hpa-target-has-requests", noCpu, hpa()).map((v) => [v.kind, v.message])).toEqual([
-            ["HorizontalPodAutoscaler", 'scales Deployment "web" on cpu utilization, but container "app" request(s) no cpu'],
+            ["HorizontalPodAutoscaler", 'scales Deployment "web" on cpu utilization, but container "app" sets no cpu request (nor a limit, which would become one)'],
         ]);
     });
 
+    it("counts a limit as the request the API server makes of it, and a LimitRange's default request", () => {
+        const limitOnly = withFields(web, { "spec.template.spec.containers.0.resources": { limits: { cpu: "500m", memory: "1Gi" } } });
+        expect(messagesOf("hpa-target-has-requests", limitOnly, hpa())).toEqual([]);
+        const bare = withFields(web, { "spec.template.spec.containers.0.resources": undefined });
+        const limitRange = (field: string, namespace = "shop"): KubeObject => ({
+            apiVersion: "v1", kind: "LimitRange", metadata: { name: "defaults", namespace }, spec: { limits: [{ type: "Container", [field]: { cpu: "100m" } }] },
+        });
+        expect(messagesOf("hpa-target-has-requests", bare, hpa(), limitRange("defaultRequest"))).toEqual([]);
+        // A LimitRange's default limit is also its default request.
+        expect(messagesOf("hpa-target-has-requests", bare, hpa(), limitRange("default"))).toEqual([]);
+        expect(messagesOf("hpa-target-has-requests", bare, hpa(), limitRange("max"))).toHaveLength(1);
+        expect(messagesOf("hpa-target-has-requests", bare, hpa(), limitRange("defaultRequest", "other"))).toHaveLength(1);
+    });
+
     it("checks each Utilization metric, ContainerResource metrics against their container only", () => {
-        const sidecar = withFields(container("proxy"), { "resources.requests": { cpu: "10m" } });
+        const sidecar = withFields(container("proxy"), { resources: { requests: { cpu: "10m" }, limits: { cpu: "10m" } } });
         const target = withFields(web, { "spec.template.spec.containers.1": sidecar });
         const memoryAndCpu = withFields(hpa(), {
             "spec.metrics": [
@@ -144,11 +167,11 @@ describe("hpa-target-has-requests", () => {
                 { type: "Resource", resource: { name: "memory", target: { type: "AverageValue", averageValue: "500Mi" } } },
             ],
         });
-        expect(messagesOf("hpa-target-has-requests", target, memoryAndCpu)).toEqual(['scales Deployment "web" on memory utilization, but container "proxy" request(s) no memory']);
+        expect(messagesOf("hpa-target-has-requests", target, memoryAndCpu)).toEqual(['scales Deployment "web" on memory utilization, but container "proxy" sets no memory request (nor a limit, which would become one)']);
     });
 
     it("treats an autoscaling/v2 HPA without metrics as CPU utilization", () => {
-        const noCpu = withFields(web, { "spec.template.spec.containers.0.resources.requests.cpu": undefined });
+        const noCpu = withFields(web, { "spec.template.spec.containers.0.resources.requests.cpu": undefined, "spec.template.spec.containers.0.resources.limits.cpu": undefined });
         expect(messagesOf("hpa-target-has-requests", noCpu, withFields(hpa(), { "spec.metrics": undefined }))).toHaveLength(1);
     });
 
@@ -157,12 +180,12 @@ describe("hpa-target-has-requests", () => {
         const sidecar = withFields(container("mesh"), { restartPolicy: "Always", resources: undefined });
         expect(messagesOf("hpa-target-has-requests", withFields(web, { "spec.template.spec.initContainers": [init] }), hpa())).toEqual([]);
         expect(messagesOf("hpa-target-has-requests", withFields(web, { "spec.template.spec.initContainers": [sidecar] }), hpa())).toEqual([
-            'scales Deployment "web" on cpu utilization, but init container "mesh" request(s) no cpu',
+            'scales Deployment "web" on cpu utilization, but init container "mesh" sets no cpu request (nor a limit, which would become one)',
         ]);
     });
 
     it("finds the target by kind and name", () => {
-        const noCpu = withFields(statefulSet(), { "spec.template.spec.containers.0.resources.requests": undefined });
+        const noCpu = withFields(statefulSet(), { "spec.template.spec.containers.0.resources": undefined });
         expect(messagesOf("hpa-target-has-requests", noCpu, hpa("db", "shop", "Deployment"))).toEqual([]);
         expect(messagesOf("hpa-target-has-requests", noCpu, hpa("db", "shop", "StatefulSet"))).toHaveLength(1);
     });

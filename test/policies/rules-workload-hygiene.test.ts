@@ -17,6 +17,51 @@ describe("liveness-probe-required", () => {
     });
 });
 
+describe("readiness-probe-required and liveness-probe-required: which probes work", () => {
+    const probes = (readinessProbe: unknown) => withFields(deployment(), { "spec.template.spec.containers.0.readinessProbe": readinessProbe });
+
+    it("covers every long-running kind, DaemonSets and ReplicaSets included, and leaves Jobs, CronJobs and bare Pods alone", () => {
+        for (const kind of ["DaemonSet", "ReplicaSet", "ReplicationController"] as const) {
+            expect(messagesOf("readiness-probe-required", withFields(workloadOfKind(kind), { [`spec.template.spec.containers.0.readinessProbe`]: undefined }))).toEqual(['container "app" defines no readinessProbe']);
+        }
+        for (const kind of ["Job", "CronJob"] as const) {
+            const path = kind === "CronJob" ? "spec.jobTemplate.spec.template.spec.containers.0.readinessProbe" : "spec.template.spec.containers.0.readinessProbe";
+            expect(messagesOf("readiness-probe-required", withFields(workloadOfKind(kind), { [path]: undefined }))).toEqual([]);
+        }
+        expect(messagesOf("readiness-probe-required", withFields(workloadOfKind("Pod"), { "spec.containers.0.readinessProbe": undefined }))).toEqual([]);
+    });
+
+    it("does not count a probe without a handler, which the API server refuses", () => {
+        expect(messagesOf("readiness-probe-required", probes({ periodSeconds: 5 }))).toEqual([
+            'container "app" has a readinessProbe without a handler (exec, httpGet, tcpSocket, grpc), which the API server refuses',
+        ]);
+    });
+
+    it("does not count a probe on a port name the container does not declare: it never succeeds", () => {
+        expect(messagesOf("readiness-probe-required", probes({ httpGet: { path: "/", port: "metrics" } }))).toEqual([
+            'container "app" has a readinessProbe on port "metrics", which it does not declare, so the probe can never succeed',
+        ]);
+        expect(messagesOf("readiness-probe-required", probes({ tcpSocket: { port: "admin" } }))).toHaveLength(1);
+        // A declared name, a number, an exec or a gRPC probe all work.
+        for (const probe of [{ httpGet: { port: "http" } }, { tcpSocket: { port: 9000 } }, { exec: { command: ["true"] } }, { grpc: { port: 9090 } }]) {
+            expect(messagesOf("readiness-probe-required", probes(probe))).toEqual([]);
+        }
+    });
+});
+
+describe("selector-matches-template: a selector where apps/v1 requires one", () => {
+    it("fires for an apps/v1 workload without a selector or with an empty one, which the API server refuses", () => {
+        const message = "has no spec.selector (or an empty one), which apps/v1 requires: the API server refuses the object";
+        expect(messagesOf("selector-matches-template", withFields(deployment(), { "spec.selector": undefined }))).toEqual([message]);
+        expect(messagesOf("selector-matches-template", withFields(workloadOfKind("DaemonSet"), { "spec.selector": {} }))).toEqual([message]);
+    });
+
+    it("is quiet where the selector defaults to the template's labels: older API versions and ReplicationControllers", () => {
+        expect(messagesOf("selector-matches-template", withFields(deployment(), { apiVersion: "extensions/v1beta1", "spec.selector": undefined }))).toEqual([]);
+        expect(messagesOf("selector-matches-template", withFields(workloadOfKind("ReplicationController"), { "spec.selector": undefined }))).toEqual([]);
+    });
+});
+
 describe("no-host-ports", () => {
     it("fires for a container binding a node port", () => {
         const bound = withFields(deployment(), { "spec.template.spec.containers.0.ports": [{ name: "http", containerPort: 8080, hostPort: 8080 }] });

@@ -4,6 +4,9 @@ import { objectRef } from "../kube-object";
 import { defineStackRule, type Finding, parameter } from "../rule";
 import { effectiveReplicas, isReplicatedService } from "../workload";
 
+/** How many HPAs a finding names before it only counts the rest. */
+const LISTED_HPAS = 5;
+
 export const minReplicas = defineStackRule({
     name: "min-replicas",
     description:
@@ -26,9 +29,11 @@ export const minReplicas = defineStackRule({
                 }
                 continue;
             }
-            const floor = Math.max(...hpas.map(hpaMinReplicas));
+            // reduce, not Math.max(...): spreading one argument per HPA overflows the stack at a few hundred thousand.
+            const floor = hpas.reduce((most, hpa) => Math.max(most, hpaMinReplicas(hpa)), 0);
             if (floor < minReplicas) {
-                const names = hpas.map((hpa) => `"${objectRef(hpa).name}"`).join(", ");
+                const listed = hpas.slice(0, LISTED_HPAS).map((hpa) => `"${objectRef(hpa).name}"`).join(", ");
+                const names = hpas.length > LISTED_HPAS ? `${listed} and ${hpas.length - LISTED_HPAS} more` : listed;
                 findings.push({
                     object: workload.object,
                     message: `may be scaled down to ${floor} replica(s), fewer than ${minReplicas}, by HorizontalPodAutoscaler ${names} (minReplicas ${floor})`,

@@ -13,7 +13,7 @@ import { effectiveReplicas, isReplicatedService } from "../workload";
 function fewestPods(index: StackIndex, workload: Workload): number | undefined {
     if (!isReplicatedService(workload.object)) return undefined;
     const hpas = index.hpasTargeting(workload);
-    return hpas.length > 0 ? Math.min(...hpas.map(hpaMinReplicas)) : effectiveReplicas(workload.object);
+    return hpas.length > 0 ? hpas.reduce((fewest, hpa) => Math.min(fewest, hpaMinReplicas(hpa)), Infinity) : effectiveReplicas(workload.object);
 }
 
 /**

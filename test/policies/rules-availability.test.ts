@@ -90,6 +90,18 @@ describe("min-replicas", () => {
     });
 });
 
+describe("min-replicas and pdb-allows-eviction with a crowd of HPAs on one workload", () => {
+    it("judge 200,000 HPAs without overflowing the stack, and name five of them", () => {
+        const crowd = Array.from({ length: 200_000 }, (_, i) => withFields(hpa("web"), { "metadata.name": `h${i}`, "spec.minReplicas": 1 }));
+        const web = withFields(deployment(), { "spec.replicas": undefined });
+        const report = checkObjects([web, ...crowd, withFields(pdb(), { "spec.maxUnavailable": undefined, "spec.minAvailable": 1 })], defaultPolicyConfig());
+        expect(report.filter((v) => v.policy === "min-replicas").map((v) => v.message)).toEqual([
+            'may be scaled down to 1 replica(s), fewer than 2, by HorizontalPodAutoscaler "h0", "h1", "h2", "h3", "h4" and 199995 more (minReplicas 1)',
+        ]);
+        expect(report.filter((v) => v.policy === "pdb-allows-eviction")).toHaveLength(1);
+    });
+});
+
 describe("pdb-required under policy/v1beta1", () => {
     it("does not count a v1beta1 budget with an empty selector, which selected no pod before policy/v1", () => {
         const empty = (apiVersion: string) => withFields(pdb("all", "shop", {}), { apiVersion });

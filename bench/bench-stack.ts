@@ -1,6 +1,6 @@
 /**
- * The benchmark's workload: N app stacks, each a stateless app (Deployment + HPA + Service + PDB), a stateful app
- * (StatefulSet + headless Service) and a PersistentStorage (PV + PVC), as a stack config in the shape of
+ * The benchmark's workload: N app stacks, each a stateless app (ServiceAccount + Deployment + HPA + Service + PDB), a
+ * stateful app (ServiceAccount + StatefulSet + headless Service) and a PersistentStorage (PV + PVC), as a stack config in the shape of
  * Pulumi.<stack>.yaml, so every measured path starts from the same input a user writes.
  */
 import * as fs from "node:fs";
@@ -12,8 +12,8 @@ import { stackPlan, StackPlan } from "../program/stack-plan";
 
 export const BENCH_STACK = "bench";
 export const BENCH_NAMESPACE = "bench";
-/** Kubernetes objects per app stack: Deployment, HPA, Service, PDB, StatefulSet, headless Service, PV, PVC. */
-export const OBJECTS_PER_APP_STACK = 8;
+/** Kubernetes objects per app stack: ServiceAccount, Deployment, HPA, Service, PDB, ServiceAccount, StatefulSet, headless Service, PV, PVC. */
+export const OBJECTS_PER_APP_STACK = 10;
 
 const resources = { requests: { cpu: "250m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
 

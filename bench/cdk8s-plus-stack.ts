@@ -59,6 +59,7 @@ function appStack(chart: Chart, i: number): void {
 
     const deployment = new kplus.Deployment(chart, web, {
         metadata: { name: web, labels: labels(web, "web") },
+        serviceAccount: new kplus.ServiceAccount(chart, `${web}-sa`, { metadata: { name: web, labels: labels(web, "web") }, automountToken: false }),
         podMetadata: { labels: labels(web, "web") },
         minReady: Duration.seconds(5),
         progressDeadline: Duration.seconds(600),
@@ -106,6 +107,7 @@ function appStack(chart: Chart, i: number): void {
     });
     const statefulSet = new kplus.StatefulSet(chart, db, {
         metadata: { name: db, labels: labels(db, "database") },
+        serviceAccount: new kplus.ServiceAccount(chart, `${db}-sa`, { metadata: { name: db, labels: labels(db, "database") }, automountToken: false }),
         podMetadata: { labels: labels(db, "database") },
         service: headless,
         replicas: 1,

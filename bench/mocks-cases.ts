@@ -110,16 +110,18 @@ export function declareRaw(objects: RawObjects, protect: boolean, grouped = fals
             new k8s.core.v1.PersistentVolumeClaim(pvc.metadata.name, pvc as never, keep);
         });
     }
-    for (const { deployment, service, autoscaler, disruptionBudget } of objects.stateless) {
+    for (const { serviceAccount, deployment, service, autoscaler, disruptionBudget } of objects.stateless) {
         scope("StatelessApp", deployment.metadata.name, (opts) => {
+            new k8s.core.v1.ServiceAccount(serviceAccount.metadata.name, serviceAccount as never, opts);
             new k8s.apps.v1.Deployment(deployment.metadata.name, deployment as never, opts);
             new k8s.core.v1.Service(service.metadata.name, service as never, opts);
             if (autoscaler) new k8s.autoscaling.v2.HorizontalPodAutoscaler(autoscaler.metadata.name, autoscaler as never, opts);
             if (disruptionBudget) new k8s.policy.v1.PodDisruptionBudget(disruptionBudget.metadata.name, disruptionBudget as never, opts);
         });
     }
-    for (const { statefulSet, headlessService, clientService, disruptionBudget } of objects.stateful) {
+    for (const { serviceAccount, statefulSet, headlessService, clientService, disruptionBudget } of objects.stateful) {
         scope("StatefulApp", statefulSet.metadata.name, (opts, keep) => {
+            new k8s.core.v1.ServiceAccount(serviceAccount.metadata.name, serviceAccount as never, opts);
             new k8s.apps.v1.StatefulSet(statefulSet.metadata.name, statefulSet as never, keep);
             new k8s.core.v1.Service(headlessService.metadata.name, headlessService as never, opts);
             if (clientService) new k8s.core.v1.Service(clientService.metadata.name, clientService as never, opts);

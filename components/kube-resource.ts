@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubeObject } from "./specs/kube-object";
+import type { IdentityObjects } from "./specs/service-account";
 
 // Every kind our spec builders produce, mapped to its typed @pulumi/kubernetes class, so that a plain object becomes the
 // same resource (and the same preview) as if it had been written against the SDK by hand.
@@ -22,6 +23,7 @@ const CLASSES: Record<string, KubeResourceClass> = {
     "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
     "rbac.authorization.k8s.io/v1/ClusterRole": k8s.rbac.v1.ClusterRole,
     "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
+    "rbac.authorization.k8s.io/v1/Role": k8s.rbac.v1.Role,
     "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
     "apiregistration.k8s.io/v1/APIService": k8s.apiregistration.v1.APIService,
 };
@@ -63,4 +65,15 @@ export function declareObjects(
         if (object) declared[role] = declareObject(object, opts);
     }
     return declared;
+}
+
+/** An app's ServiceAccount, and its Role and RoleBinding when it has rules (components/specs/service-account.ts). */
+export function declareIdentity(objects: IdentityObjects, opts: pulumi.CustomResourceOptions) {
+    const declared = declareObjects({ serviceAccount: objects.serviceAccount, role: objects.role, roleBinding: objects.roleBinding }, opts);
+    return {
+        serviceAccount: declared.serviceAccount as k8s.core.v1.ServiceAccount,
+        role: declared.role as k8s.rbac.v1.Role | undefined,
+        roleBinding: declared.roleBinding as k8s.rbac.v1.RoleBinding | undefined,
+        all: Object.values(declared),
+    };
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { assertValidArgs, DEFAULT_PROTECT, protectSchema, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
-import { declareObjects } from "./kube-resource";
+import { declareIdentity, declareObjects } from "./kube-resource";
 import { withSecretValues } from "./secret-env";
 import { serviceDnsName } from "./specs/service";
 import { statefulAppArgsSchema, statefulAppName, statefulAppObjects, statefulAppServiceName } from "./specs/stateful-app";
@@ -17,6 +17,9 @@ export type StatefulAppComponentArgs = z.infer<typeof statefulAppComponentArgsSc
 /** A stateful app: StatefulSet with per-replica volumes + headless Service (+ optional client Service) + PDB. */
 export class StatefulApp extends pulumi.ComponentResource {
     public readonly statefulSet: k8s.apps.v1.StatefulSet;
+    public readonly serviceAccount: k8s.core.v1.ServiceAccount;
+    public readonly role?: k8s.rbac.v1.Role;
+    public readonly roleBinding?: k8s.rbac.v1.RoleBinding;
     public readonly headlessService: k8s.core.v1.Service;
     public readonly clientService?: k8s.core.v1.Service;
     public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
@@ -31,9 +34,14 @@ export class StatefulApp extends pulumi.ComponentResource {
         // Every object of the app waits at most that long; it matters for the StatefulSet and for a client Service,
         // which the provider holds until none of its endpoints is unready.
         const wait = readyWaitOptions(args.readyTimeoutSeconds);
+        const identity = declareIdentity(objects, childOptions(this, opts));
+        this.serviceAccount = identity.serviceAccount;
+        this.role = identity.role;
+        this.roleBinding = identity.roleBinding;
+        // Pods of an account that does not exist yet are refused until it does; the rollout waits for the grant too.
         const { statefulSet } = declareObjects(
             { statefulSet: objects.statefulSet },
-            { ...childOptions(this, opts, secret ? [secret] : []), ...wait, protect: args.protect ?? DEFAULT_PROTECT },
+            { ...childOptions(this, opts, [secret, ...identity.all].filter((r) => r !== undefined)), ...wait, protect: args.protect ?? DEFAULT_PROTECT },
         );
         const rest = declareObjects(
             { headlessService: objects.headlessService, clientService: objects.clientService, disruptionBudget: objects.disruptionBudget },

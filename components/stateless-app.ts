@@ -4,7 +4,7 @@ import { z } from "zod";
 import { serviceName } from "../kube/schemas";
 import { assertValidArgs, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
-import { declareObjects } from "./kube-resource";
+import { declareIdentity, declareObjects } from "./kube-resource";
 import { withSecretValues } from "./secret-env";
 import { serviceDnsName } from "./specs/service";
 import { statelessAppArgsSchema, statelessAppObjects } from "./specs/stateless-app";
@@ -17,6 +17,9 @@ export type StatelessAppComponentArgs = z.infer<typeof statelessAppComponentArgs
  * defaults (requests and limits, probes, zero-downtime rolling updates, restricted pod security).
  */
 export class StatelessApp extends pulumi.ComponentResource {
+    public readonly serviceAccount: k8s.core.v1.ServiceAccount;
+    public readonly role?: k8s.rbac.v1.Role;
+    public readonly roleBinding?: k8s.rbac.v1.RoleBinding;
     public readonly deployment: k8s.apps.v1.Deployment;
     public readonly service: k8s.core.v1.Service;
     public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
@@ -34,7 +37,12 @@ export class StatelessApp extends pulumi.ComponentResource {
         const handover = objects.replicasHandover && new k8s.apps.v1.DeploymentPatch(
             `${name}-replicas-handover`, objects.replicasHandover as never, { ...childOptions(this, opts), retainOnDelete: true },
         );
-        const waitFor = [secret, handover].filter((r) => r !== undefined);
+        const identity = declareIdentity(objects, childOptions(this, opts));
+        this.serviceAccount = identity.serviceAccount;
+        this.role = identity.role;
+        this.roleBinding = identity.roleBinding;
+        // Pods of an account that does not exist yet are refused until it does; the rollout waits for the grant too.
+        const waitFor = [secret, handover, ...identity.all].filter((r) => r !== undefined);
         // Every object of the app waits at most that long; it matters for the Deployment and for the Service, which the
         // provider holds until none of its endpoints is unready.
         const wait = readyWaitOptions(args.readyTimeoutSeconds);

@@ -73,6 +73,13 @@ export const labelMap = z.record(z.string(), z.string()).superRefine((labels, ct
     }
 }).meta({ type: "map of label key to value" });
 
+/** Annotations: keys as label keys are, values any string (a role ARN, a JSON document). */
+export const annotationMap = z.record(z.string(), z.string()).superRefine((annotations, ctx) => {
+    for (const key of Object.keys(annotations)) {
+        if (!isLabelKey(key)) ctx.addIssue({ code: "custom", path: [key], message: `${show(key)} is not a valid annotation key; allowed: ${LABEL_KEY_HELP}` });
+    }
+}).meta({ type: "map of annotation key to value" });
+
 export const absolutePath = z.string().refine((p) => p.startsWith("/"), {
     error: (iss) => `${show(iss.input)} is not an absolute path; allowed: a path starting with "/"`,
 }).meta({ type: "absolute path" });

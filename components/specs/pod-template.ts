@@ -4,6 +4,7 @@ import { affinitySchema, tolerationSchema } from "./affinity";
 import { compact } from "./kube-object";
 import { selectorLabels } from "./labels";
 import { containerSecurityContext, podSecurityContext, RESTRICTED_SECURITY, securitySchema, wantsTmpVolume } from "./pod-security";
+import { automountToken, serviceAccountSchema } from "./service-account";
 import { LIVENESS_PROBE_DEFAULTS, probe, PROBE_DEFAULTS, probeSchema, READINESS_PROBE_DEFAULTS, STARTUP_PROBE_DEFAULTS } from "./probe";
 
 /** How long `pulumi up` waits for an app's pods when `readyTimeoutSeconds` is not set: the Kubernetes provider's default. */
@@ -89,6 +90,14 @@ export const workloadShape = {
         default: code(DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS),
     }),
     labels: labelMap.optional().meta({ description: "Extra labels on every object of the app (never used in selectors)." }),
+    serviceAccount: serviceAccountSchema.optional().meta({
+        description: "The pods' identity: every app gets its own ServiceAccount of its name; this adds RBAC rules, a token, annotations.",
+        default: "a ServiceAccount with no rules and no token in the pods",
+    }),
+    imagePullSecrets: z.array(dnsSubdomain).min(1).optional().meta({
+        description: "Existing `kubernetes.io/dockerconfigjson` Secrets in the app's namespace that the kubelet uses to pull a private image.",
+        default: "none (public images, or credentials on the nodes)",
+    }),
     readyTimeoutSeconds: intIn(1, 86400).optional().meta({
         description: "How long `pulumi up` waits for the app to be ready (a Deployment rolled out, every StatefulSet pod ready, no unready endpoint behind its Services) before it fails with the provider's account of the pods (a failing readiness probe is usually named; an unschedulable pod or an unbound claim is not, see docs/local-cluster.md, Known gaps). For a Deployment, keep it above `rollout.progressDeadlineSeconds`, so the failure names the stalled rollout.",
         default: `${code(DEFAULT_READY_TIMEOUT_SECONDS)} (Pulumi's own default)`,
@@ -211,8 +220,10 @@ export function podTemplate(
     return {
         metadata: compact({ labels, annotations: prometheusAnnotations(args, port) }),
         spec: compact({
+            serviceAccountName: name,
             // Apps talk to the API server only when they say so; a token mounted by default is an attack surface.
-            automountServiceAccountToken: false,
+            automountServiceAccountToken: automountToken(args.serviceAccount),
+            imagePullSecrets: args.imagePullSecrets?.map((secret) => ({ name: secret })),
             securityContext: podSecurityContext(args.security),
             terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
             containers: [container],

@@ -5,6 +5,7 @@ import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
 import { DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
 import { service, serviceSchema } from "./service";
+import { identityObjects, type IdentityObjects } from "./service-account";
 
 export const DEFAULT_STATEFUL_REPLICAS = 1;
 /** Every pod takes part in a rollout. */
@@ -78,7 +79,7 @@ export const statefulAppArgsSchema = z.strictObject({
 
 export type StatefulAppArgs = z.infer<typeof statefulAppArgsSchema>;
 
-export interface StatefulAppObjects {
+export interface StatefulAppObjects extends IdentityObjects {
     statefulSet: KubeObject;
     headlessService: KubeObject;
     clientService?: KubeObject;
@@ -128,6 +129,7 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
         },
     };
     return {
+        ...identityObjects(name, args.namespace, labels, args.serviceAccount),
         statefulSet,
         headlessService: service(headlessServiceName(name), name, args.namespace, labels, port, {}, { headless: true }),
         clientService: args.clientService && service(name, name, args.namespace, labels, port, args.clientService),

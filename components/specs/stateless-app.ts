@@ -5,6 +5,7 @@ import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
 import { DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
+import { identityObjects, type IdentityObjects } from "./service-account";
 import { service, serviceSchema, DEFAULT_SERVICE_PORT, DEFAULT_SERVICE_TYPE } from "./service";
 
 export const DEFAULT_REPLICAS = 2;
@@ -101,7 +102,7 @@ export type StatelessAppArgs = z.infer<typeof statelessAppArgsSchema>;
 /** Field manager of the replicas hand-over patch (a server-side apply manager distinct from Pulumi's own). */
 export const REPLICAS_HANDOVER_MANAGER = "kube-appstack-replicas-handover";
 
-export interface StatelessAppObjects {
+export interface StatelessAppObjects extends IdentityObjects {
     deployment: KubeObject;
     service: KubeObject;
     autoscaler?: KubeObject;
@@ -145,6 +146,7 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
         ? Math.max(args.previousReplicas, args.autoscaling.minReplicas ?? DEFAULT_MIN_REPLICAS)
         : undefined;
     return {
+        ...identityObjects(name, args.namespace, labels, args.serviceAccount),
         deployment,
         service: service(name, name, args.namespace, labels, args.port ?? DEFAULT_PORT, args.service),
         autoscaler: args.autoscaling

@@ -9,6 +9,7 @@ import { imageTagPinned } from "./image-tag-pinned";
 import { limitsNotBelowRequests } from "./limits-not-below-requests";
 import { livenessProbeRequired } from "./liveness-probe-required";
 import { minReplicas } from "./min-replicas";
+import { noDefaultServiceAccount } from "./no-default-service-account";
 import { noHostNamespaces } from "./no-host-namespaces";
 import { noHostPath } from "./no-host-path";
 import { noHostPorts } from "./no-host-ports";
@@ -50,6 +51,7 @@ export const rules: readonly Rule[] = [
     readOnlyRootFilesystem,
     dropAllCapabilities,
     noHostNamespaces,
+    noDefaultServiceAccount,
     noHostPorts,
     noHostPath,
     pvReclaimRetain,

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { benchStackPlan, writeBenchStackFile } from "../../bench/bench-stack";
+import { benchStackPlan, OBJECTS_PER_APP_STACK, writeBenchStackFile } from "../../bench/bench-stack";
 import { cdk8sPlusYaml } from "../../bench/cdk8s-plus-stack";
 import type { Sample } from "../../bench/child";
 import { declareComponents, declareRaw, rawObjects, settled, useMocks } from "../../bench/mocks-cases";
@@ -35,6 +35,8 @@ describe("benchmark workload", () => {
             "kubernetes:core/v1:PersistentVolumeClaim/data-0", "kubernetes:core/v1:PersistentVolumeClaim/data-1",
             "kubernetes:core/v1:Service/db-0-headless", "kubernetes:core/v1:Service/db-1-headless",
             "kubernetes:core/v1:Service/web-0", "kubernetes:core/v1:Service/web-1",
+            "kubernetes:core/v1:ServiceAccount/db-0", "kubernetes:core/v1:ServiceAccount/db-1",
+            "kubernetes:core/v1:ServiceAccount/web-0", "kubernetes:core/v1:ServiceAccount/web-1",
             "kubernetes:policy/v1:PodDisruptionBudget/web-0", "kubernetes:policy/v1:PodDisruptionBudget/web-1",
         ]);
         expect(byKey(raw)).toEqual(byKey(components));
@@ -57,7 +59,7 @@ describe("benchmark workload", () => {
         const child = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO, "bench", "child.ts"), "check", "16"], { cwd: REPO, encoding: "utf8" });
         expect(child.stderr).toBe("");
         const sample = JSON.parse(child.stdout) as Sample;
-        expect(sample.items).toBe(2 * 8 + 2);
+        expect(sample.items).toBe(2 * OBJECTS_PER_APP_STACK + 2);
         expect(sample.ms).toBeGreaterThan(0);
         expect(sample.cpuMs).toBeGreaterThan(0);
         expect(sample.peakMiB).toBeGreaterThan(10);

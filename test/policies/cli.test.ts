@@ -70,10 +70,12 @@ describe("kube-appstack check --format json", () => {
             "advisory read-only-root-filesystem Deployment shop/api",
             "advisory drop-all-capabilities Deployment shop/api",
             "mandatory no-host-namespaces Deployment shop/api",
+            "advisory no-default-service-account Deployment shop/api",
             "advisory min-replicas Deployment shop/api",
             "advisory resource-requests-required Deployment shop/worker",
             "advisory liveness-probe-required Deployment shop/worker",
             "advisory drop-all-capabilities Deployment shop/worker",
+            "advisory no-default-service-account Deployment shop/worker",
             "advisory pdb-required Deployment shop/worker",
             "advisory hpa-replicas-unset Deployment shop/worker",
             "mandatory hpa-bounds-valid HorizontalPodAutoscaler shop/worker",
@@ -81,6 +83,7 @@ describe("kube-appstack check --format json", () => {
             "mandatory service-selector-matches Service shop/ghost",
             "advisory liveness-probe-required StatefulSet shop/cache",
             "advisory rolling-update-safe StatefulSet shop/cache",
+            "advisory no-default-service-account StatefulSet shop/cache",
             "mandatory statefulset-pvc-retained StatefulSet shop/cache",
             "advisory pdb-required StatefulSet shop/cache",
         ]);
@@ -166,7 +169,7 @@ describe("kube-appstack check (text)", () => {
             "      fix: Make spec.selector a subset of the workload's pod template labels and point a named targetPort at a declared container port name (or use the port number).",
         ]);
         expect(lines.filter((line) => line.includes("fix: Set resources.limits")).length).toBe(1);
-        expect(stdout.trimEnd().split("\n").at(-1)).toBe("Checked 7 object(s) in 1 file(s): 7 mandatory and 25 advisory violation(s).");
+        expect(stdout.trimEnd().split("\n").at(-1)).toBe("Checked 7 object(s) in 1 file(s): 7 mandatory and 28 advisory violation(s).");
     });
 
     it("says so when there is nothing to fix", async () => {

@@ -98,8 +98,9 @@ describe("the CrossGuard policies", () => {
             { type: "pulumi:providers:kubernetes", urn: "urn:pulumi:test::p::pulumi:providers:kubernetes::k", name: "k", props: { kubeconfig: "x" } },
             { type: "kubernetes:yaml/v2:ConfigGroup", urn: "urn:pulumi:test::p::kubernetes:yaml/v2:ConfigGroup::g", name: "g", props: { files: ["a.yaml"] } },
         ];
-        // The empty Deployment's only finding: apps/v1 refuses a Deployment without a selector.
-        expect((await pack.analyze(resources[0])).map((d) => d.policy)).toEqual(["selector-matches-template"]);
+        // The empty Deployment's findings: apps/v1 refuses a Deployment without a selector, and its pods would run as
+        // the namespace's default ServiceAccount.
+        expect((await pack.analyze(resources[0])).map((d) => d.policy)).toEqual(["selector-matches-template", "no-default-service-account"]);
         for (const resource of resources.slice(1)) expect(await pack.analyze(resource)).toEqual([]);
         // A Deployment without spec runs the API default of one replica.
         expect((await pack.analyzeStack(resources)).map((d) => [d.policy, d.urn])).toEqual([["min-replicas", resources[0].urn]]);

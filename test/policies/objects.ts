@@ -27,7 +27,7 @@ export function container(name = "app"): Record<string, unknown> {
 function podTemplate(labels: Record<string, string>): Record<string, unknown> {
     return {
         metadata: { labels },
-        spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, containers: [container()] },
+        spec: { serviceAccountName: "app", securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, containers: [container()] },
     };
 }
 

@@ -62,6 +62,19 @@ describe("selector-matches-template: a selector where apps/v1 requires one", () 
     });
 });
 
+describe("no-default-service-account", () => {
+    it("fires for a pod that names no ServiceAccount, or names default", () => {
+        expect(messagesOf("no-default-service-account", withFields(deployment(), { "spec.template.spec.serviceAccountName": undefined })))
+            .toEqual(["pod runs as the namespace's default ServiceAccount (it names none)"]);
+        expect(messagesOf("no-default-service-account", withFields(workloadOfKind("CronJob"), { "spec.jobTemplate.spec.template.spec.serviceAccountName": "default" })))
+            .toEqual(["pod runs as the namespace's default ServiceAccount"]);
+    });
+    it("is quiet for a named account, also through the deprecated serviceAccount field", () => {
+        expect(messagesOf("no-default-service-account", deployment())).toEqual([]);
+        expect(messagesOf("no-default-service-account", withFields(deployment(), { "spec.template.spec.serviceAccountName": undefined, "spec.template.spec.serviceAccount": "web" }))).toEqual([]);
+    });
+});
+
 describe("no-host-ports", () => {
     it("fires for a container binding a node port", () => {
         const bound = withFields(deployment(), { "spec.template.spec.containers.0.ports": [{ name: "http", containerPort: 8080, hostPort: 8080 }] });

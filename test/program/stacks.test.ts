@@ -37,7 +37,7 @@ describe.each(["staging", "prod"])("stack %s under mocks", (stack) => {
             "Deployment/web", "HorizontalPodAutoscaler/web", "LimitRange/default-resources", "Namespace/apps",
             "PersistentVolume/apps-shared-data", "PersistentVolumeClaim/shared-data",
             "PodDisruptionBudget/cache", "PodDisruptionBudget/web", "ResourceQuota/quota",
-            "Service/cache-headless", "Service/web", "StatefulSet/cache",
+            "Service/cache-headless", "Service/web", "ServiceAccount/cache", "ServiceAccount/web", "StatefulSet/cache",
         ].sort());
         for (const k of kube) {
             expect(k.provider, `${k.type} ${k.name}`).toBe(providerRef);
@@ -146,7 +146,7 @@ describe("dev stack under mocks", () => {
         expect(names).toEqual([
             "Deployment/web", "HorizontalPodAutoscaler/web", "LimitRange/default-resources", "Namespace/apps",
             "PersistentVolume/apps-shared-data", "PersistentVolumeClaim/shared-data", "PodDisruptionBudget/web",
-            "Service/cache-headless", "Service/web", "StatefulSet/cache",
+            "Service/cache-headless", "Service/web", "ServiceAccount/cache", "ServiceAccount/web", "StatefulSet/cache",
         ]);
         expect(kubeResources(r).filter((k) => k.parent.includes("MetricsServer"))).toHaveLength(9);
     });

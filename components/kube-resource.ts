@@ -10,6 +10,7 @@ type KubeResourceClass = new (name: string, args: never, opts?: pulumi.CustomRes
 const CLASSES: Record<string, KubeResourceClass> = {
     "v1/Namespace": k8s.core.v1.Namespace,
     "v1/Service": k8s.core.v1.Service,
+    "v1/ConfigMap": k8s.core.v1.ConfigMap,
     "v1/Secret": k8s.core.v1.Secret,
     "v1/LimitRange": k8s.core.v1.LimitRange,
     "v1/ResourceQuota": k8s.core.v1.ResourceQuota,

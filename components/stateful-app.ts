@@ -4,9 +4,12 @@ import { z } from "zod";
 import { assertValidArgs, DEFAULT_PROTECT, protectSchema, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareIdentity, declareObjects } from "./kube-resource";
+import { withConfigFileContents } from "./read-config-files";
 import { withSecretValues } from "./secret-env";
 import { serviceDnsName } from "./specs/service";
 import { statefulAppArgsSchema, statefulAppName, statefulAppObjects, statefulAppServiceName } from "./specs/stateful-app";
+
+const COMPONENT = "StatefulApp";
 
 export const statefulAppComponentArgsSchema = statefulAppArgsSchema.extend({
     secretValues: secretValuesSchema,
@@ -27,9 +30,9 @@ export class StatefulApp extends pulumi.ComponentResource {
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatefulAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        assertValidArgs("StatefulApp", name, statefulAppComponentArgsSchema, args, statefulAppName);
+        assertValidArgs(COMPONENT, name, statefulAppComponentArgsSchema, args, statefulAppName);
         super("kube-appstack:index:StatefulApp", name, {}, opts);
-        const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
+        const { specArgs, secret } = withSecretValues(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
         const objects = statefulAppObjects(name, specArgs);
         // Every object of the app waits at most that long; it matters for the StatefulSet and for a client Service,
         // which the provider holds until none of its endpoints is unready.
@@ -38,10 +41,12 @@ export class StatefulApp extends pulumi.ComponentResource {
         this.serviceAccount = identity.serviceAccount;
         this.role = identity.role;
         this.roleBinding = identity.roleBinding;
-        // Pods of an account that does not exist yet are refused until it does; the rollout waits for the grant too.
+        const { configFiles } = declareObjects({ configFiles: objects.configFiles }, childOptions(this, opts));
+        // Pods of an account that does not exist yet are refused until it does; the rollout waits for the grant and the
+        // config files too.
         const { statefulSet } = declareObjects(
             { statefulSet: objects.statefulSet },
-            { ...childOptions(this, opts, [secret, ...identity.all].filter((r) => r !== undefined)), ...wait, protect: args.protect ?? DEFAULT_PROTECT },
+            { ...childOptions(this, opts, [secret, configFiles, ...identity.all].filter((r) => r !== undefined)), ...wait, protect: args.protect ?? DEFAULT_PROTECT },
         );
         const rest = declareObjects(
             { headlessService: objects.headlessService, clientService: objects.clientService, disruptionBudget: objects.disruptionBudget },

@@ -5,9 +5,12 @@ import { serviceName } from "../kube/schemas";
 import { assertValidArgs, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareIdentity, declareObjects } from "./kube-resource";
+import { withConfigFileContents } from "./read-config-files";
 import { withSecretValues } from "./secret-env";
 import { serviceDnsName } from "./specs/service";
 import { statelessAppArgsSchema, statelessAppObjects } from "./specs/stateless-app";
+
+const COMPONENT = "StatelessApp";
 
 export const statelessAppComponentArgsSchema = statelessAppArgsSchema.extend({ secretValues: secretValuesSchema });
 export type StatelessAppComponentArgs = z.infer<typeof statelessAppComponentArgsSchema>;
@@ -28,9 +31,9 @@ export class StatelessApp extends pulumi.ComponentResource {
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatelessAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        assertValidArgs("StatelessApp", name, statelessAppComponentArgsSchema, args, serviceName);
+        assertValidArgs(COMPONENT, name, statelessAppComponentArgsSchema, args, serviceName);
         super("kube-appstack:index:StatelessApp", name, {}, opts);
-        const { specArgs, secret } = withSecretValues(name, args, childOptions(this, opts));
+        const { specArgs, secret } = withSecretValues(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
         const objects = statelessAppObjects(name, specArgs);
         // The hand-over patch must co-own spec.replicas before the Deployment stops declaring it (see StatelessAppArgs);
         // deleting the patch later must not release the field either, or the app would drop to 1 pod.
@@ -41,8 +44,10 @@ export class StatelessApp extends pulumi.ComponentResource {
         this.serviceAccount = identity.serviceAccount;
         this.role = identity.role;
         this.roleBinding = identity.roleBinding;
-        // Pods of an account that does not exist yet are refused until it does; the rollout waits for the grant too.
-        const waitFor = [secret, handover, ...identity.all].filter((r) => r !== undefined);
+        const { configFiles } = declareObjects({ configFiles: objects.configFiles }, childOptions(this, opts));
+        // Pods of an account that does not exist yet are refused until it does; the rollout waits for the grant and the
+        // config files too.
+        const waitFor = [secret, handover, configFiles, ...identity.all].filter((r) => r !== undefined);
         // Every object of the app waits at most that long; it matters for the Deployment and for the Service, which the
         // provider holds until none of its endpoints is unready.
         const wait = readyWaitOptions(args.readyTimeoutSeconds);

@@ -40,8 +40,10 @@ function made(objects: Array<KubeObject | undefined>, entry: string): Made[] {
 
 function objectsOf(config: StackConfig): Made[] {
     const namespace = config.namespace.name;
-    const apps = config.apps.flatMap((app, i) => {
+    const apps = config.apps.flatMap((configured, i) => {
         const entry = `apps[${i}]`;
+        // Only the objects' identities matter here, not the config files' text, which is read after validation.
+        const app = configured.configFiles ? { ...configured, configFiles: Object.fromEntries(Object.keys(configured.configFiles).map((p) => [p, { content: "" }])) } : configured;
         const objects = app.type === "stateless"
             ? Object.values(statelessAppObjects(app.name, statelessAppArgs(app, namespace)))
             : Object.values(statefulAppObjects(app.name, statefulAppArgs(app, namespace)));

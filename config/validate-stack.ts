@@ -1,4 +1,5 @@
 import { hostPathProblems, kindClusterArgsProblems } from "../components/kind-config";
+import { readConfigFiles } from "../components/read-config-files";
 import { CONFIG_NAMESPACE, parseStackConfig } from "./load-stack-config";
 import { objectCollisionProblems } from "./object-collisions";
 import { ConfigPath } from "./secret-paths";
@@ -37,5 +38,14 @@ export function validateStackConfig(
 ): StackConfig {
     const kindHostPaths = (config: StackConfig): string[] =>
         (config.cluster.kind ? hostPathProblems(config.cluster.kind, projectDir, `${CONFIG_NAMESPACE}:cluster.kind`) : []);
-    return parseStackConfig(stack, raw, [secretConfigProblems(configKeys), objectCollisionProblems, kindHostPaths, kindDefaultName(stack)], secretPaths);
+    const configFiles = (config: StackConfig) => config.apps.map((app, i) =>
+        (app.configFiles ? readConfigFiles(app.configFiles, projectDir, `${CONFIG_NAMESPACE}:apps[${i}].`) : undefined));
+    const parsed = parseStackConfig(
+        stack, raw,
+        [secretConfigProblems(configKeys), objectCollisionProblems, kindHostPaths, kindDefaultName(stack), (config) => configFiles(config).flatMap((read) => read?.problems ?? [])],
+        secretPaths,
+    );
+    // The files are read here, once they are known to be readable: the plan and every builder after it take their text.
+    const read = configFiles(parsed);
+    return { ...parsed, apps: parsed.apps.map((app, i) => (read[i] ? { ...app, configFiles: read[i].contents } : app)) };
 }

@@ -4,6 +4,7 @@ import { affinitySchema, tolerationSchema } from "./affinity";
 import { compact } from "./kube-object";
 import { selectorLabels } from "./labels";
 import { containerSecurityContext, podSecurityContext, RESTRICTED_SECURITY, securitySchema, wantsTmpVolume } from "./pod-security";
+import { CONFIG_FILES_VOLUME, configFileMounts, configFilesSchema, fileContents } from "./config-files";
 import { automountToken, serviceAccountSchema } from "./service-account";
 import { LIVENESS_PROBE_DEFAULTS, probe, PROBE_DEFAULTS, probeSchema, READINESS_PROBE_DEFAULTS, STARTUP_PROBE_DEFAULTS } from "./probe";
 
@@ -79,6 +80,10 @@ export const workloadShape = {
         z.strictObject({ secret: dnsLabel.meta({ description: "Secret whose keys become variables." }) }),
     ])).optional().meta({ description: "Whole ConfigMaps or Secrets loaded as environment variables." }),
     volumes: z.array(volumeSchema).optional().meta({ description: "Volumes to mount.", default: "none (besides /tmp, see `security.tmpVolume`)" }),
+    configFiles: configFilesSchema.optional().meta({
+        description: 'Files mounted read-only (mode 0444) at their paths, e.g. `{ "/etc/nginx/conf.d/default.conf": { file: "config/nginx.conf" } }`: one ConfigMap `<name>-config-files` holds them, and a hash of their content on the pod template rolls the pods when any changes.',
+        default: "none",
+    }),
     security: securitySchema.optional().meta({ description: "Pod and container security settings.", default: 'the "restricted" Pod Security profile' }),
     scheduling: schedulingSchema.optional().meta({ description: "Scheduling constraints.", default: "spread across nodes, nothing else" }),
     prometheus: z.strictObject({
@@ -114,7 +119,7 @@ export const TMP_VOLUME = { name: "tmp", mountPath: "/tmp" } as const;
  * own volumes, `builtIn`, included), or one env var declared twice. `secretConfig` (stack config only) counts as env.
  */
 export function workloadProblems(
-    app: Pick<WorkloadArgs, "volumes" | "security" | "env" | "secretEnv"> & { secretConfig?: Record<string, string> },
+    app: Pick<WorkloadArgs, "volumes" | "security" | "env" | "secretEnv" | "configFiles"> & { secretConfig?: Record<string, string> },
     ctx: z.RefinementCtx,
     builtIn: ReadonlyArray<{ name: string; mountPath: string; owner: string }> = [],
 ): void {
@@ -122,7 +127,17 @@ export function workloadProblems(
         ...builtIn,
         ...((app.security?.tmpVolume ?? RESTRICTED_SECURITY.tmpVolume) ? [{ ...TMP_VOLUME, owner: "security.tmpVolume" }] : []),
     ];
-    const seen = { name: new Map(own.map((v) => [v.name, v.owner])), mountPath: new Map(own.map((v) => [v.mountPath, v.owner])) };
+    // Config files are one volume, and a mount each.
+    const files = Object.keys(app.configFiles ?? {});
+    const seen = {
+        name: new Map([...own.map((v) => [v.name, v.owner] as const), ...(files.length > 0 ? [[CONFIG_FILES_VOLUME, "configFiles"] as const] : [])]),
+        mountPath: new Map(own.map((v) => [v.mountPath, v.owner])),
+    };
+    for (const file of files) {
+        const first = seen.mountPath.get(file);
+        if (first !== undefined) ctx.addIssue({ code: "custom", path: ["configFiles", file], message: `${show(file)} is already used by ${first}; allowed: a mountPath unique within the app` });
+        else seen.mountPath.set(file, `configFiles[${show(file)}]`);
+    }
     (app.volumes ?? []).forEach((volume, i) => {
         for (const field of ["name", "mountPath"] as const) {
             const first = seen[field].get(volume[field]);
@@ -184,6 +199,11 @@ function prometheusAnnotations(args: WorkloadArgs, port: number): Record<string,
     };
 }
 
+function mergedAnnotations(...sets: Array<Record<string, string> | undefined>): Record<string, string> | undefined {
+    const present = sets.filter((set) => set !== undefined);
+    return present.length === 0 ? undefined : Object.assign({}, ...present);
+}
+
 /**
  * The pod template of an app: one container with the app's resources, probes and security settings.
  * `multiReplica` says whether the app can run more than one pod, which is when spreading across nodes matters.
@@ -197,7 +217,9 @@ export function podTemplate(
     const port = args.port ?? DEFAULT_PORT;
     const scheduling = args.scheduling ?? {};
     const { volumes: podVolumes, mounts } = volumes(args);
-    const allMounts = [...mounts, ...(options.extraMounts ?? [])];
+    const files = args.configFiles && configFileMounts(name, fileContents(args.configFiles));
+    if (files) podVolumes.push(files.volume);
+    const allMounts = [...mounts, ...(options.extraMounts ?? []), ...(files?.mounts ?? [])];
     const spread = options.multiReplica && (scheduling.spreadAcrossNodes ?? DEFAULT_SPREAD_ACROSS_NODES);
     const container = compact({
         name,
@@ -218,7 +240,7 @@ export function podTemplate(
         volumeMounts: allMounts.length > 0 ? allMounts : undefined,
     });
     return {
-        metadata: compact({ labels, annotations: prometheusAnnotations(args, port) }),
+        metadata: compact({ labels, annotations: mergedAnnotations(prometheusAnnotations(args, port), files?.annotations) }),
         spec: compact({
             serviceAccountName: name,
             // Apps talk to the API server only when they say so; a token mounted by default is an attack surface.

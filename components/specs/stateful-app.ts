@@ -5,6 +5,7 @@ import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
 import { DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
 import { service, serviceSchema } from "./service";
+import { configFilesObject, fileContents } from "./config-files";
 import { identityObjects, type IdentityObjects } from "./service-account";
 
 export const DEFAULT_STATEFUL_REPLICAS = 1;
@@ -80,6 +81,8 @@ export const statefulAppArgsSchema = z.strictObject({
 export type StatefulAppArgs = z.infer<typeof statefulAppArgsSchema>;
 
 export interface StatefulAppObjects extends IdentityObjects {
+    /** The ConfigMap of `configFiles`. */
+    configFiles?: KubeObject;
     statefulSet: KubeObject;
     headlessService: KubeObject;
     clientService?: KubeObject;
@@ -130,6 +133,7 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
     };
     return {
         ...identityObjects(name, args.namespace, labels, args.serviceAccount),
+        configFiles: args.configFiles && configFilesObject(name, args.namespace, labels, fileContents(args.configFiles)),
         statefulSet,
         headlessService: service(headlessServiceName(name), name, args.namespace, labels, port, {}, { headless: true }),
         clientService: args.clientService && service(name, name, args.namespace, labels, port, args.clientService),

@@ -5,6 +5,7 @@ import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
 import { DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
+import { configFilesObject, fileContents } from "./config-files";
 import { identityObjects, type IdentityObjects } from "./service-account";
 import { service, serviceSchema, DEFAULT_SERVICE_PORT, DEFAULT_SERVICE_TYPE } from "./service";
 
@@ -103,6 +104,8 @@ export type StatelessAppArgs = z.infer<typeof statelessAppArgsSchema>;
 export const REPLICAS_HANDOVER_MANAGER = "kube-appstack-replicas-handover";
 
 export interface StatelessAppObjects extends IdentityObjects {
+    /** The ConfigMap of `configFiles`. */
+    configFiles?: KubeObject;
     deployment: KubeObject;
     service: KubeObject;
     autoscaler?: KubeObject;
@@ -147,6 +150,7 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
         : undefined;
     return {
         ...identityObjects(name, args.namespace, labels, args.serviceAccount),
+        configFiles: args.configFiles && configFilesObject(name, args.namespace, labels, fileContents(args.configFiles)),
         deployment,
         service: service(name, name, args.namespace, labels, args.port ?? DEFAULT_PORT, args.service),
         autoscaler: args.autoscaling

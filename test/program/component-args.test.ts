@@ -34,6 +34,17 @@ describe("components check their args like the stack config", () => {
         expect(registered.length).toBe(before);
     });
 
+    it("StatelessApp reads config files from the project (the working directory), and refuses one it cannot read", async () => {
+        const before = registered.length;
+        expect(() => new StatelessApp("cfg", { namespace: "apps", image: "nginx:1.27.3", resources, configFiles: { "/etc/x.conf": { file: "app-config/missing.conf" } } }))
+            .toThrow(`StatelessApp "cfg" has invalid args:\n  - args.configFiles["/etc/x.conf"].file: "app-config/missing.conf" does not exist in the project`);
+        expect(registered.length).toBe(before);
+        const app = new StatelessApp("cfg", { namespace: "apps", image: "nginx:1.27.3", resources, configFiles: { "/etc/nginx/conf.d/default.conf": { file: "app-config/web/default.conf" } } });
+        // The Deployment waits for the ConfigMap, so once it is registered the ConfigMap is too.
+        await new Promise((resolve) => app.deployment.id.apply(resolve));
+        expect(registered).toContain("kubernetes:core/v1:ConfigMap/cfg-config-files");
+    });
+
     it("StatefulApp requires storage and rejects unknown args", () => {
         expect(() => new StatefulApp("db", { namespace: "apps", image: "redis:7.4.1", resources, replica: 3 } as never))
             .toThrow(/args\.storage: required, but missing\n {2}- args\.replica: unknown key \(did you mean "replicas"\?\)/);

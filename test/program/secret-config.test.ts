@@ -14,6 +14,8 @@ const TOKEN = "s3cr3t-t0ken-value";
 let project: string;
 beforeEach(() => {
     project = fs.mkdtempSync(path.join(os.tmpdir(), "secret-config-"));
+    // What the staging stack reads besides its stack file: the web app's config file.
+    fs.cpSync(path.join(__dirname, "..", "..", "app-config"), path.join(project, "app-config"), { recursive: true });
     // The program reads where the secrets sit from the stack file in its project directory, as Pulumi runs it.
     vi.spyOn(process, "cwd").mockReturnValue(project);
 });

@@ -34,6 +34,7 @@ describe.each(["staging", "prod"])("stack %s under mocks", (stack) => {
         const kube = kubeResources(r);
         expect(kube.map((k) => `${k.type.split(":")[2]}/${k.name}`).sort()).toEqual([
             ...(stack === "prod" ? ["NetworkPolicy/default-deny-ingress"] : []),
+            "ConfigMap/web-config-files",
             "Deployment/web", "HorizontalPodAutoscaler/web", "LimitRange/default-resources", "Namespace/apps",
             "PersistentVolume/apps-shared-data", "PersistentVolumeClaim/shared-data",
             "PodDisruptionBudget/cache", "PodDisruptionBudget/web", "ResourceQuota/quota",

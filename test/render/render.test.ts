@@ -40,6 +40,13 @@ function tempDir(): string {
     temps.push(dir);
     return dir;
 }
+
+/** A project directory holding what the repository's stacks read besides their stack file: the apps' config files. */
+function projectDir(): string {
+    const dir = tempDir();
+    fs.cpSync(path.join(REPO, "app-config"), path.join(dir, "app-config"), { recursive: true });
+    return dir;
+}
 afterEach(() => {
     for (const dir of temps.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -60,7 +67,7 @@ describe("kube-appstack render", () => {
     });
 
     it("renders secret env values as a placeholder, never in clear", async () => {
-        const dir = tempDir();
+        const dir = projectDir();
         const config: Record<string, unknown> = {
             ...stackConfigFile("staging"),
             "kube-appstack:apiKey": { secure: "v1:AAAAAAAAAAAA:encrypted" },
@@ -76,7 +83,7 @@ describe("kube-appstack render", () => {
     });
 
     it("reads config values the way Pulumi passes them: `pulumi config set` writes scalars as strings", async () => {
-        const dir = tempDir();
+        const dir = projectDir();
         fs.writeFileSync(path.join(dir, "Pulumi.cli.yaml"), stringify({ config: { ...stackConfigFile("prod"), "kube-appstack:protectData": "false" } }));
         const rendered = renderStack(dir, "cli");
         const program = await declared("cli", { ...stackConfigFile("prod"), "kube-appstack:protectData": "false" });
@@ -87,7 +94,7 @@ describe("kube-appstack render", () => {
         const out = path.join(tempDir(), "out");
         const first = await capture(["render", "--stack", "prod", "--out", out, "--project-dir", REPO]);
         expect(first.code).toBe(0);
-        expect(first.stderr).toMatch(/^rendered 15 objects of stack "prod" to /);
+        expect(first.stderr).toMatch(/^rendered 16 objects of stack "prod" to /);
         const deployment = parseAllDocuments(fs.readFileSync(path.join(out, "apps", "deployment-web.yaml"), "utf8"))[0].toJS();
         expect(deployment.kind).toBe("Deployment");
         expect(fs.existsSync(path.join(out, "cluster", "persistentvolume-apps-shared-data.yaml"))).toBe(true);

@@ -1,0 +1,47 @@
+// configFiles on the live control plane: the ConfigMap and its read-only mounts are accepted as built, and a change to a
+// file's content rolls the Deployment to new pods (a subPath mount would never see the new text otherwise).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LiveStack, localStackConfig, requireLocalCluster, webApp } from "./live-stack";
+
+const NAMESPACE = "it-config-files";
+const FILE = "/etc/nginx/conf.d/default.conf";
+let stack: LiveStack;
+
+const config = (content: string) => localStackConfig(NAMESPACE, { apps: [webApp({ configFiles: { [FILE]: { content } } })], storage: [], protectData: false });
+
+beforeAll(async () => {
+    requireLocalCluster();
+    stack = await LiveStack.create("it-config-files", config("server { listen 8080; }\n"));
+    await stack.up();
+});
+
+afterAll(async () => {
+    await stack?.cleanup();
+});
+
+describe("config files on the live control plane", () => {
+    it("are a ConfigMap mounted file by file, read-only, into ready pods", () => {
+        expect(stack.get("configmap", "web-config-files").data).toEqual({ "0-default.conf": "server { listen 8080; }\n" });
+        const [pod] = stack.list("pods", "app.kubernetes.io/name=web");
+        expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: "config-files", mountPath: FILE, subPath: "0-default.conf", readOnly: true });
+        expect(pod.status.conditions).toContainEqual(expect.objectContaining({ type: "Ready", status: "True" }));
+    });
+
+    it("roll the pods when a file changes, and only then", async () => {
+        const before = stack.get("deployment", "web");
+        stack.setConfig(config("server { listen 8080; }\n"));
+        await stack.up();
+        expect(stack.get("deployment", "web").metadata.generation).toBe(before.metadata.generation);
+
+        stack.setConfig(config("server { listen 8080; location = /healthz { return 200; } }\n"));
+        await stack.up();
+        const after = stack.get("deployment", "web");
+        expect(after.metadata.generation).toBe(before.metadata.generation + 1);
+        expect(after.status).toMatchObject({ observedGeneration: after.metadata.generation, updatedReplicas: after.spec.replicas ?? after.status.replicas });
+        const pods = stack.list("pods", "app.kubernetes.io/name=web").filter((p) => !p.metadata.deletionTimestamp);
+        const hash = after.spec.template.metadata.annotations["kube-appstack.io/config-files-sha256"];
+        expect(hash).not.toBe(before.spec.template.metadata.annotations["kube-appstack.io/config-files-sha256"]);
+        expect(pods.length).toBeGreaterThan(0);
+        for (const pod of pods) expect(pod.metadata.annotations["kube-appstack.io/config-files-sha256"]).toBe(hash);
+    });
+});

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { schemaProblems } from "../kube/schema-problems";
-import { code, dnsLabel } from "../kube/schemas";
+import { absolutePath, code, dnsLabel } from "../kube/schemas";
+import { DEFAULT_SECRET_FILES_FS_GROUP } from "./specs/secret-files";
 
 // Args that only components take (Pulumi values and resource options), beside the spec args schemas they extend, and
 // the check every component runs first: a TypeScript user gets the same guardrails and messages as a stack config author.
@@ -9,6 +10,11 @@ import { code, dnsLabel } from "../kube/schemas";
 /** Secret values are Pulumi Inputs, checked by the type system only; the schema lets them through. */
 export const secretValuesSchema = z.record(z.string(), z.custom<pulumi.Input<string>>()).optional().meta({
     description: "Environment variables whose values are secrets (e.g. `config.requireSecret(\"apiKey\")`). They are stored in a Kubernetes Secret `<name>-secret-env` owned by the app and stay Pulumi secrets (encrypted in state, masked in previews).",
+});
+
+/** Secret files are Pulumi Inputs too, by the absolute path they are mounted at. */
+export const secretFilesSchema = z.record(absolutePath, z.custom<pulumi.Input<string>>()).optional().meta({
+    description: `Files whose contents are secrets (e.g. \`{ "/etc/tls/tls.key": config.requireSecret("tlsKey") }\`), mounted read-only with mode 0400 at their paths from a Secret \`<name>-secret-files\` owned by the app; they stay Pulumi secrets. The pod gets an fsGroup (${DEFAULT_SECRET_FILES_FS_GROUP} unless \`security.fsGroup\` says otherwise), the group the kubelet lets read them. Unlike config files, a change does not roll the pods: restart them to read new contents.`,
 });
 
 export const DEFAULT_PROTECT = false;

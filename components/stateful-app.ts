@@ -1,11 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { assertValidArgs, DEFAULT_PROTECT, protectSchema, secretValuesSchema } from "./component-args";
+import { assertValidArgs, DEFAULT_PROTECT, protectSchema, secretFilesSchema, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareIdentity, declareObjects } from "./kube-resource";
 import { withConfigFileContents } from "./read-config-files";
 import { withSecretValues } from "./secret-env";
+import { withSecretFiles } from "./secret-files";
 import { serviceDnsName } from "./specs/service";
 import { statefulAppArgsSchema, statefulAppName, statefulAppObjects, statefulAppServiceName } from "./specs/stateful-app";
 
@@ -13,6 +14,7 @@ const COMPONENT = "StatefulApp";
 
 export const statefulAppComponentArgsSchema = statefulAppArgsSchema.extend({
     secretValues: secretValuesSchema,
+    secretFiles: secretFilesSchema,
     protect: protectSchema("the StatefulSet (its claims are retained anyway, see `claimRetention`)"),
 });
 export type StatefulAppComponentArgs = z.infer<typeof statefulAppComponentArgsSchema>;
@@ -32,7 +34,8 @@ export class StatefulApp extends pulumi.ComponentResource {
     constructor(name: string, args: StatefulAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
         assertValidArgs(COMPONENT, name, statefulAppComponentArgsSchema, args, statefulAppName);
         super("kube-appstack:index:StatefulApp", name, {}, opts);
-        const { specArgs, secret } = withSecretValues(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
+        const files = withSecretFiles(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
+        const { specArgs, secret } = withSecretValues(name, files.specArgs, childOptions(this, opts));
         const objects = statefulAppObjects(name, specArgs);
         // Every object of the app waits at most that long; it matters for the StatefulSet and for a client Service,
         // which the provider holds until none of its endpoints is unready.
@@ -46,7 +49,7 @@ export class StatefulApp extends pulumi.ComponentResource {
         // config files too.
         const { statefulSet } = declareObjects(
             { statefulSet: objects.statefulSet },
-            { ...childOptions(this, opts, [secret, configFiles, ...identity.all].filter((r) => r !== undefined)), ...wait, protect: args.protect ?? DEFAULT_PROTECT },
+            { ...childOptions(this, opts, [secret, files.secret, configFiles, ...identity.all].filter((r) => r !== undefined)), ...wait, protect: args.protect ?? DEFAULT_PROTECT },
         );
         const rest = declareObjects(
             { headlessService: objects.headlessService, clientService: objects.clientService, disruptionBudget: objects.disruptionBudget },

@@ -2,17 +2,18 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { serviceName } from "../kube/schemas";
-import { assertValidArgs, secretValuesSchema } from "./component-args";
+import { assertValidArgs, secretFilesSchema, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareIdentity, declareObjects } from "./kube-resource";
 import { withConfigFileContents } from "./read-config-files";
 import { withSecretValues } from "./secret-env";
+import { withSecretFiles } from "./secret-files";
 import { serviceDnsName } from "./specs/service";
 import { statelessAppArgsSchema, statelessAppObjects } from "./specs/stateless-app";
 
 const COMPONENT = "StatelessApp";
 
-export const statelessAppComponentArgsSchema = statelessAppArgsSchema.extend({ secretValues: secretValuesSchema });
+export const statelessAppComponentArgsSchema = statelessAppArgsSchema.extend({ secretValues: secretValuesSchema, secretFiles: secretFilesSchema });
 export type StatelessAppComponentArgs = z.infer<typeof statelessAppComponentArgsSchema>;
 
 /**
@@ -33,7 +34,8 @@ export class StatelessApp extends pulumi.ComponentResource {
     constructor(name: string, args: StatelessAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
         assertValidArgs(COMPONENT, name, statelessAppComponentArgsSchema, args, serviceName);
         super("kube-appstack:index:StatelessApp", name, {}, opts);
-        const { specArgs, secret } = withSecretValues(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
+        const files = withSecretFiles(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
+        const { specArgs, secret } = withSecretValues(name, files.specArgs, childOptions(this, opts));
         const objects = statelessAppObjects(name, specArgs);
         // The hand-over patch must co-own spec.replicas before the Deployment stops declaring it (see StatelessAppArgs);
         // deleting the patch later must not release the field either, or the app would drop to 1 pod.
@@ -47,7 +49,7 @@ export class StatelessApp extends pulumi.ComponentResource {
         const { configFiles } = declareObjects({ configFiles: objects.configFiles }, childOptions(this, opts));
         // Pods of an account that does not exist yet are refused until it does; the rollout waits for the grant and the
         // config files too.
-        const waitFor = [secret, handover, configFiles, ...identity.all].filter((r) => r !== undefined);
+        const waitFor = [secret, files.secret, handover, configFiles, ...identity.all].filter((r) => r !== undefined);
         // Every object of the app waits at most that long; it matters for the Deployment and for the Service, which the
         // provider holds until none of its endpoints is unready.
         const wait = readyWaitOptions(args.readyTimeoutSeconds);

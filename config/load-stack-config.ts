@@ -38,10 +38,10 @@ export function configValue(value: unknown): unknown {
 /** Extra checks that live with the code that owns a section (e.g. the kind cluster's args). */
 export type SectionValidator = (config: StackConfig) => string[];
 
-/** Keys that apps name in `secretConfig`: they hold secret values, set next to ours with `pulumi config set --secret`. */
+/** Keys that apps name in `secretConfig` or `secretFiles`: they hold secret values, set next to ours with `pulumi config set --secret`. */
 function secretConfigKeys(raw: Record<string, unknown>): string[] {
-    const apps = Array.isArray(raw.apps) ? (raw.apps as Array<{ secretConfig?: unknown } | null>) : [];
-    return apps.flatMap((a) => (a?.secretConfig && typeof a.secretConfig === "object" ? Object.values(a.secretConfig) : []))
+    const apps = Array.isArray(raw.apps) ? (raw.apps as Array<Record<string, unknown> | null>) : [];
+    return apps.flatMap((a) => ["secretConfig", "secretFiles"].flatMap((field) => (a?.[field] && typeof a[field] === "object" ? Object.values(a[field] as object) : [])))
         .filter((k): k is string => typeof k === "string");
 }
 

@@ -2,6 +2,7 @@ import { appNamespaceObjects } from "../components/specs/app-namespace";
 import { metricsServerObjects } from "../components/specs/metrics-server";
 import { persistentStorageObjects } from "../components/specs/persistent-storage";
 import { secretEnvName } from "../components/specs/secret-env";
+import { secretFilesName } from "../components/specs/secret-files";
 import { statefulAppObjects } from "../components/specs/stateful-app";
 import { statelessAppObjects } from "../components/specs/stateless-app";
 import { KubeObject } from "../components/specs/kube-object";
@@ -47,7 +48,10 @@ function objectsOf(config: StackConfig): Made[] {
         const objects = app.type === "stateless"
             ? Object.values(statelessAppObjects(app.name, statelessAppArgs(app, namespace)))
             : Object.values(statefulAppObjects(app.name, statefulAppArgs(app, namespace)));
-        const secret = Object.keys(app.secretConfig ?? {}).length > 0 ? [{ id: identity("Secret", namespace, secretEnvName(app.name)), entry, nodePorts: [] }] : [];
+        const secret = [
+            ...(Object.keys(app.secretConfig ?? {}).length > 0 ? [{ id: identity("Secret", namespace, secretEnvName(app.name)), entry, nodePorts: [] }] : []),
+            ...(Object.keys(app.secretFiles ?? {}).length > 0 ? [{ id: identity("Secret", namespace, secretFilesName(app.name)), entry, nodePorts: [] }] : []),
+        ];
         // The replicas hand-over patch shares its Deployment's identity on purpose.
         return [...made(objects.filter((o) => !o?.metadata.annotations?.["pulumi.com/patchFieldManager"]), entry), ...secret];
     });

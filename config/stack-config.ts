@@ -4,7 +4,7 @@ import { appNamespaceArgsSchema } from "../components/specs/app-namespace";
 import { oneStorageSource, persistentStorageShape } from "../components/specs/persistent-storage";
 import { MAX_STATEFUL_NAME, statefulAppName, statefulAppProblems, statefulAppShape } from "../components/specs/stateful-app";
 import { statelessAppProblems, statelessAppShape } from "../components/specs/stateless-app";
-import { code, dnsLabel, serviceName, show } from "../kube/schemas";
+import { absolutePath, code, dnsLabel, serviceName, show } from "../kube/schemas";
 
 // The structured stack configuration (`kube-appstack:*` keys of Pulumi.<stack>.yaml), composed from the components'
 // arg schemas: an entry writes a component's args plus what only config needs (its name, its type, secret references).
@@ -23,11 +23,16 @@ const secretConfig = z.record(z.string(), z.string().min(1)).optional().meta({
     description: "Env var name -> name of a Pulumi secret config key (`pulumi config set --secret <key> <value>`); the value goes into a Secret `<name>-secret-env`, never into the workload.",
 });
 
+const secretFiles = z.record(absolutePath, z.string().min(1)).optional().meta({
+    description: "Path in the container -> name of a Pulumi secret config key (`pulumi config set --secret <key> < file`); the files go into a Secret `<name>-secret-files`, mounted read-only with mode 0400 (see `secretFiles` in the component reference), never into the workload.",
+});
+
 export const statelessAppConfigSchema = z.strictObject({
     name: appName,
     type: z.literal("stateless").meta({ description: "A Deployment behind a Service (StatelessApp)." }),
     ...statelessAppShape,
     secretConfig,
+    secretFiles,
 }).superRefine(statelessAppProblems);
 
 export const statefulAppConfigSchema = z.strictObject({
@@ -35,6 +40,7 @@ export const statefulAppConfigSchema = z.strictObject({
     type: z.literal("stateful").meta({ description: "A StatefulSet with a volume per replica (StatefulApp)." }),
     ...statefulAppShape,
     secretConfig,
+    secretFiles,
 }).superRefine(statefulAppProblems);
 
 const app = z.discriminatedUnion("type", [statelessAppConfigSchema, statefulAppConfigSchema], {

@@ -1,16 +1,17 @@
 import { hostPathProblems, kindClusterArgsProblems } from "../components/kind-config";
 import { readConfigFiles } from "../components/read-config-files";
+import { formatPath } from "../kube/schema-problems";
 import { CONFIG_NAMESPACE, parseStackConfig } from "./load-stack-config";
 import { objectCollisionProblems } from "./object-collisions";
 import { ConfigPath } from "./secret-paths";
 import { defaultKindClusterName, StackConfig } from "./stack-config";
 
-/** Every `secretConfig` entry must name a config key that is set. */
+/** Every `secretConfig` and `secretFiles` entry must name a config key that is set. */
 function secretConfigProblems(configKeys: string[]) {
     return (config: StackConfig): string[] => config.apps.flatMap((app, i) =>
-        Object.entries(app.secretConfig ?? {})
+        (["secretConfig", "secretFiles"] as const).flatMap((field) => Object.entries(app[field] ?? {})
             .filter(([, key]) => !configKeys.includes(`${CONFIG_NAMESPACE}:${key}`))
-            .map(([env, key]) => `${CONFIG_NAMESPACE}:apps[${i}].secretConfig.${env}: config key "${CONFIG_NAMESPACE}:${key}" is not set; allowed: a key set with \`pulumi config set --secret ${key} <value>\``));
+            .map(([entry, key]) => `${formatPath([field, entry], `${CONFIG_NAMESPACE}:apps[${i}].`)}: config key "${CONFIG_NAMESPACE}:${key}" is not set; allowed: a key set with \`pulumi config set --secret ${key} <value>\``)));
 }
 
 /** Without `cluster.kind.name` the cluster is named after the stack, and a stack name may be no valid cluster name. */

@@ -18,6 +18,12 @@ function secretValues(app: PlannedApp): Record<string, pulumi.Output<string>> | 
     return Object.keys(values).length > 0 ? values : undefined;
 }
 
+function secretFiles(app: PlannedApp): Record<string, pulumi.Output<string>> | undefined {
+    const config = new pulumi.Config(CONFIG_NAMESPACE);
+    const entries = Object.entries(app.secretFiles);
+    return entries.length > 0 ? Object.fromEntries(entries.map(([file, key]) => [file, config.requireSecret(key)])) : undefined;
+}
+
 /**
  * The Pulumi program. A mistake in the stack config or in a component's args is a RunError, which Pulumi shows as its
  * message alone (the message is the whole story, the same one `kube-appstack render` prints), never a stack trace.
@@ -49,8 +55,9 @@ async function declareStack(): Promise<Record<string, unknown>> {
         // the stack: that made each of N apps depend on N claims, quadratic in the stack's size.
         const claims = (app.args.volumes ?? []).flatMap((v) => (v.claimName === undefined ? [] : [storage.get(v.claimName)]));
         const opts = { provider, dependsOn: [ns, ...claims.filter((c) => c !== undefined)] };
-        if (app.type === "stateless") new StatelessApp(app.name, { ...app.args, secretValues: secretValues(app) }, opts);
-        else new StatefulApp(app.name, { ...app.args, secretValues: secretValues(app), protect: plan.protect }, opts);
+        const secrets = { secretValues: secretValues(app), secretFiles: secretFiles(app) };
+        if (app.type === "stateless") new StatelessApp(app.name, { ...app.args, ...secrets }, opts);
+        else new StatefulApp(app.name, { ...app.args, ...secrets, protect: plan.protect }, opts);
     }
     return {
         namespace: plan.namespace.name,

@@ -3,6 +3,7 @@ import { appNamespaceObjects } from "../components/specs/app-namespace";
 import { KubeObject } from "../components/specs/kube-object";
 import { persistentStorageObjects } from "../components/specs/persistent-storage";
 import { secretEnvObject, withSecretEnvRefs } from "../components/specs/secret-env";
+import { secretFilesObject } from "../components/specs/secret-files";
 import { statefulAppObjects } from "../components/specs/stateful-app";
 import { statelessAppObjects } from "../components/specs/stateless-app";
 import { StackConfig, wantsMetricsServer } from "../config/stack-config";
@@ -13,14 +14,17 @@ export const SECRET_PLACEHOLDER = "<secret: set by pulumi from config>";
 
 function appObjects(app: PlannedApp, namespace: string): KubeObject[] {
     const variables = [...Object.keys(app.secretConfig), ...Object.keys(app.secretEnv)];
-    const secret = variables.length > 0
-        ? [secretEnvObject(app.name, namespace, Object.fromEntries(variables.map((v) => [v, SECRET_PLACEHOLDER])))]
-        : [];
+    const files = Object.keys(app.secretFiles);
+    const secrets = [
+        ...(variables.length > 0 ? [secretEnvObject(app.name, namespace, Object.fromEntries(variables.map((v) => [v, SECRET_PLACEHOLDER])))] : []),
+        ...(files.length > 0 ? [secretFilesObject(app.name, namespace, Object.fromEntries(files.map((f) => [f, SECRET_PLACEHOLDER])))] : []),
+    ];
+    const secretFilePaths = files.length > 0 ? files : undefined;
     // No previous replica count: the hand-over patch only exists against a live Deployment, never in rendered manifests.
     const objects = app.type === "stateless"
-        ? statelessAppObjects(app.name, withSecretEnvRefs(app.name, { ...app.args, previousReplicas: undefined }, variables))
-        : statefulAppObjects(app.name, withSecretEnvRefs(app.name, app.args, variables));
-    return [...secret, ...Object.values(objects).filter((o): o is KubeObject => o !== undefined)];
+        ? statelessAppObjects(app.name, withSecretEnvRefs(app.name, { ...app.args, previousReplicas: undefined, secretFilePaths }, variables))
+        : statefulAppObjects(app.name, withSecretEnvRefs(app.name, { ...app.args, secretFilePaths }, variables));
+    return [...secrets, ...Object.values(objects).filter((o): o is KubeObject => o !== undefined)];
 }
 
 /**

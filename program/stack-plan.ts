@@ -20,6 +20,8 @@ export interface AppOutput {
 /** Env vars whose values are secret: by config key (`secretConfig`), or set in place as a secret (`secretEnv`). */
 interface AppSecrets {
     secretConfig: Record<string, string>;
+    /** Secret file path -> Pulumi secret config key holding its content (`secretFiles`). */
+    secretFiles: Record<string, string>;
     /** Env var -> value of an `env` entry that is a Pulumi secret; it goes into the app's Secret, not its workload. */
     secretEnv: Record<string, string>;
 }
@@ -73,6 +75,7 @@ export function stackPlan(config: StackConfig, previous: Record<string, AppOutpu
         const env = Object.entries(entry.env ?? {});
         const secrets: AppSecrets = {
             secretConfig: entry.secretConfig ?? {},
+            secretFiles: entry.secretFiles ?? {},
             secretEnv: Object.fromEntries(env.filter(([name]) => secretNames.includes(name))),
         };
         const plain = env.filter(([name]) => !secretNames.includes(name));

@@ -43,13 +43,16 @@ export function configFilesName(app: string): string {
     return `${app}-config-files`;
 }
 
-/** The ConfigMap keys, one per file in path order: `<index>-<file name>`, unique and readable in `kubectl describe`. */
+/**
+ * The keys of files mounted from one ConfigMap or Secret, by mount path: `<index>-<file name>` in path order, unique
+ * (two files may share a name) and readable in `kubectl describe`.
+ */
+export function mountedFileKeys(paths: readonly string[]): Map<string, string> {
+    return new Map([...paths].sort().map((mountPath, i) => [mountPath, `${i}-${(mountPath.split("/").pop() || "file").replace(/[^-._a-zA-Z0-9]/g, "_")}`]));
+}
+
 function keyed(files: ConfigFileContents): Array<{ key: string; mountPath: string; content: string }> {
-    return Object.keys(files).sort().map((mountPath, i) => ({
-        key: `${i}-${(mountPath.split("/").pop() || "file").replace(/[^-._a-zA-Z0-9]/g, "_")}`,
-        mountPath,
-        content: files[mountPath].content,
-    }));
+    return [...mountedFileKeys(Object.keys(files))].map(([mountPath, key]) => ({ key, mountPath, content: files[mountPath].content }));
 }
 
 export function configFilesObject(app: string, namespace: string, labels: Record<string, string>, files: ConfigFileContents): KubeObject {

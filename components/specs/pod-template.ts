@@ -5,6 +5,7 @@ import { compact } from "./kube-object";
 import { selectorLabels } from "./labels";
 import { containerSecurityContext, podSecurityContext, RESTRICTED_SECURITY, securitySchema, wantsTmpVolume } from "./pod-security";
 import { CONFIG_FILES_VOLUME, configFileMounts, configFilesSchema, fileContents } from "./config-files";
+import { DEFAULT_SECRET_FILES_FS_GROUP, SECRET_FILES_VOLUME, secretFileMounts } from "./secret-files";
 import { automountToken, serviceAccountSchema } from "./service-account";
 import { LIVENESS_PROBE_DEFAULTS, probe, PROBE_DEFAULTS, probeSchema, READINESS_PROBE_DEFAULTS, STARTUP_PROBE_DEFAULTS } from "./probe";
 
@@ -111,6 +112,14 @@ export const workloadShape = {
 
 export type WorkloadArgs = z.infer<z.ZodObject<typeof workloadShape>>;
 
+/** What a component adds to an app's spec args from its own args; a stack config never writes it. */
+export const componentSetShape = {
+    secretFilePaths: z.array(absolutePath).optional().meta({
+        description: "Paths of the files the component mounts from the Secret `<name>-secret-files` (set by the component from `secretFiles`).",
+        default: "none",
+    }),
+};
+
 /** The scratch volume at /tmp that `security.tmpVolume` adds. */
 export const TMP_VOLUME = { name: "tmp", mountPath: "/tmp" } as const;
 
@@ -119,7 +128,12 @@ export const TMP_VOLUME = { name: "tmp", mountPath: "/tmp" } as const;
  * own volumes, `builtIn`, included), or one env var declared twice. `secretConfig` (stack config only) counts as env.
  */
 export function workloadProblems(
-    app: Pick<WorkloadArgs, "volumes" | "security" | "env" | "secretEnv" | "configFiles"> & { secretConfig?: Record<string, string> },
+    app: Pick<WorkloadArgs, "volumes" | "security" | "env" | "secretEnv" | "configFiles"> & {
+        secretConfig?: Record<string, string>;
+        /** Secret files by path: config keys in a stack config, values in a component's args. */
+        secretFiles?: Record<string, unknown>;
+        secretFilePaths?: readonly string[];
+    },
     ctx: z.RefinementCtx,
     builtIn: ReadonlyArray<{ name: string; mountPath: string; owner: string }> = [],
 ): void {
@@ -127,16 +141,21 @@ export function workloadProblems(
         ...builtIn,
         ...((app.security?.tmpVolume ?? RESTRICTED_SECURITY.tmpVolume) ? [{ ...TMP_VOLUME, owner: "security.tmpVolume" }] : []),
     ];
-    // Config files are one volume, and a mount each.
-    const files = Object.keys(app.configFiles ?? {});
+    // Config files and secret files are a volume each, and a mount per file.
+    const fileSets = [
+        { field: "configFiles", volume: CONFIG_FILES_VOLUME, paths: Object.keys(app.configFiles ?? {}) },
+        { field: "secretFiles", volume: SECRET_FILES_VOLUME, paths: [...Object.keys(app.secretFiles ?? {}), ...(app.secretFilePaths ?? [])] },
+    ];
     const seen = {
-        name: new Map([...own.map((v) => [v.name, v.owner] as const), ...(files.length > 0 ? [[CONFIG_FILES_VOLUME, "configFiles"] as const] : [])]),
+        name: new Map([...own.map((v) => [v.name, v.owner] as const), ...fileSets.filter((f) => f.paths.length > 0).map((f) => [f.volume, f.field] as const)]),
         mountPath: new Map(own.map((v) => [v.mountPath, v.owner])),
     };
-    for (const file of files) {
-        const first = seen.mountPath.get(file);
-        if (first !== undefined) ctx.addIssue({ code: "custom", path: ["configFiles", file], message: `${show(file)} is already used by ${first}; allowed: a mountPath unique within the app` });
-        else seen.mountPath.set(file, `configFiles[${show(file)}]`);
+    for (const { field, paths } of fileSets) {
+        for (const file of paths) {
+            const first = seen.mountPath.get(file);
+            if (first !== undefined) ctx.addIssue({ code: "custom", path: [field, file], message: `${show(file)} is already used by ${first}; allowed: a mountPath unique within the app` });
+            else seen.mountPath.set(file, `${field}[${show(file)}]`);
+        }
     }
     (app.volumes ?? []).forEach((volume, i) => {
         for (const field of ["name", "mountPath"] as const) {
@@ -211,15 +230,16 @@ function mergedAnnotations(...sets: Array<Record<string, string> | undefined>): 
 export function podTemplate(
     name: string,
     labels: Record<string, string>,
-    args: WorkloadArgs,
+    args: WorkloadArgs & { secretFilePaths?: readonly string[] },
     options: { multiReplica: boolean; extraMounts?: Array<Record<string, unknown>> },
 ): Record<string, unknown> {
     const port = args.port ?? DEFAULT_PORT;
     const scheduling = args.scheduling ?? {};
     const { volumes: podVolumes, mounts } = volumes(args);
     const files = args.configFiles && configFileMounts(name, fileContents(args.configFiles));
-    if (files) podVolumes.push(files.volume);
-    const allMounts = [...mounts, ...(options.extraMounts ?? []), ...(files?.mounts ?? [])];
+    const secretFiles = args.secretFilePaths?.length ? secretFileMounts(name, args.secretFilePaths) : undefined;
+    for (const set of [files, secretFiles]) if (set) podVolumes.push(set.volume);
+    const allMounts = [...mounts, ...(options.extraMounts ?? []), ...(files?.mounts ?? []), ...(secretFiles?.mounts ?? [])];
     const spread = options.multiReplica && (scheduling.spreadAcrossNodes ?? DEFAULT_SPREAD_ACROSS_NODES);
     const container = compact({
         name,
@@ -246,7 +266,7 @@ export function podTemplate(
             // Apps talk to the API server only when they say so; a token mounted by default is an attack surface.
             automountServiceAccountToken: automountToken(args.serviceAccount),
             imagePullSecrets: args.imagePullSecrets?.map((secret) => ({ name: secret })),
-            securityContext: podSecurityContext(args.security),
+            securityContext: podSecurityContext(secretFiles && args.security?.fsGroup === undefined ? { ...args.security, fsGroup: DEFAULT_SECRET_FILES_FS_GROUP } : args.security),
             terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
             containers: [container],
             volumes: podVolumes.length > 0 ? podVolumes : undefined,

@@ -3,7 +3,7 @@ import { absolutePath, accessModes, code, dnsLabel, dnsSubdomain, intIn, positiv
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
-import { DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
+import { componentSetShape, DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
 import { service, serviceSchema } from "./service";
 import { configFilesObject, fileContents } from "./config-files";
 import { identityObjects, type IdentityObjects } from "./service-account";
@@ -75,6 +75,7 @@ export function statefulAppProblems(app: StatefulAppShape & { secretConfig?: Rec
 /** A stateful app: StatefulSet, headless Service, optional client Service and PodDisruptionBudget. */
 export const statefulAppArgsSchema = z.strictObject({
     ...statefulAppShape,
+    ...componentSetShape,
     namespace: dnsLabel.meta({ description: "Namespace of every object." }),
 }).superRefine(statefulAppProblems);
 

@@ -4,7 +4,7 @@ import { autoscalingSchema, DEFAULT_MIN_REPLICAS, horizontalPodAutoscaler } from
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
-import { DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
+import { componentSetShape, DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
 import { configFilesObject, fileContents } from "./config-files";
 import { identityObjects, type IdentityObjects } from "./service-account";
 import { service, serviceSchema, DEFAULT_SERVICE_PORT, DEFAULT_SERVICE_TYPE } from "./service";
@@ -92,6 +92,7 @@ type StatelessAppShape = z.infer<z.ZodObject<typeof statelessAppShape>>;
 
 export const statelessAppArgsSchema = z.strictObject({
     ...statelessAppShape,
+    ...componentSetShape,
     namespace: dnsLabel.meta({ description: "Namespace of every object." }),
     previousReplicas: intIn(0, 100000).optional().meta({
         description: "The fixed replica count the live Deployment had before `autoscaling` was switched on. When set (and autoscaling is on), a replicas hand-over patch keeps that count while the Deployment stops declaring `spec.replicas`, instead of the API server falling back to 1 pod. The program sets it from the stack's previous outputs.",

@@ -83,6 +83,11 @@ describe("what the API server refuses", () => {
             /^kube-appstack:apps\[0\]\.serviceAccount\.annotations(\.|\[)"?bad key"?\]?: "bad key" is not a valid annotation key/],
         ["a pull secret that is no valid name", [web({ imagePullSecrets: ["Registry_Cred"] })], {},
             /^kube-appstack:apps\[0\]\.imagePullSecrets\[0\]: "Registry_Cred" is not a valid name/],
+        ["a secret file whose config key is not set", [web({ secretFiles: { "/etc/tls/tls.key": "tlsKey" } })], {},
+            /^kube-appstack:apps\[0\]\.secretFiles\["\/etc\/tls\/tls\.key"\]: config key "kube-appstack:tlsKey" is not set; allowed: a key set with `pulumi config set --secret tlsKey <value>`$/],
+        ["a secret file on a config file's path", [web({ configFiles: { "/etc/app.conf": { content: "x" } }, secretFiles: { "/etc/app.conf": "token" } })], {},
+            /^kube-appstack:apps\[0\]\.secretFiles\["\/etc\/app\.conf"\]: "\/etc\/app\.conf" is already used by configFiles\["\/etc\/app\.conf"\]/],
+        ["a secret file at a relative path", [web({ secretFiles: { "tls.key": "token" } })], {}, /^kube-appstack:apps\[0\]\.secretFiles.*"tls\.key" is not an absolute path/],
         // Found by the conformance test against the live API server (test/integration/conformance.test.ts):
         ["a StorageClass name that is no DNS subdomain", [web()], { storage: [{ name: "d", size: "1Gi", hostPath: "/d", storageClassName: "Fast_SSD" }] },
             /^kube-appstack:storage\[0\]\.storageClassName: "Fast_SSD" is not a valid name; allowed: a DNS-1123 subdomain/],

@@ -56,6 +56,29 @@ describe("a secret inside the stack config", () => {
         expect(JSON.stringify(rendered)).not.toContain("ciphertext");
     });
 
+    it("referenced by secretFiles: a file from a Pulumi secret, mounted 0400 from the app's Secret, never in clear", async () => {
+        const config = stack((app) => (app.secretFiles = { "/etc/tls/tls.key": "tlsKey" }), (app) => app, "unused");
+        delete (config["kube-appstack:apps"] as Array<Record<string, unknown>>)[0].unused;
+        config["kube-appstack:tlsKey"] = TOKEN;
+        fs.writeFileSync(path.join(project, "Pulumi.secrets.yaml"), stringify({ config: { ...config, "kube-appstack:tlsKey": { secure: "v1:AAAAAAAAAAAA:ciphertext" } } }));
+        const run = await runProgram("secrets", config, { secretKeys: ["kube-appstack:tlsKey"] });
+        const stringData = JSON.parse(run.get("kubernetes:core/v1:Secret", "web-secret-files").wire).stringData;
+        expect(Object.values(stringData)).toContain(SECRET_SIG);
+        expect(stringData.value).toEqual({ "0-tls.key": TOKEN });
+        for (const registration of run.registrations.filter((r) => r.type !== "kubernetes:core/v1:Secret")) {
+            expect(registration.wire, registration.type).not.toContain(TOKEN);
+        }
+        type PodSpec = { volumes: unknown[]; containers: Array<{ volumeMounts: unknown[] }>; securityContext: { fsGroup?: number } };
+        const pod = (run.get("kubernetes:apps/v1:Deployment", "web").inputs as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
+        expect(pod.volumes).toContainEqual({ name: "secret-files", secret: { secretName: "web-secret-files", defaultMode: 0o400 } });
+        expect(pod.containers[0].volumeMounts).toContainEqual({ name: "secret-files", mountPath: "/etc/tls/tls.key", subPath: "0-tls.key", readOnly: true });
+        expect(pod.securityContext.fsGroup).toBe(2000);
+
+        const rendered = renderStack(project, "secrets");
+        expect(rendered.find((o) => o.metadata.name === "web-secret-files")).toMatchObject({ kind: "Secret", stringData: { "0-tls.key": SECRET_PLACEHOLDER } });
+        expect(JSON.stringify(rendered)).not.toContain(TOKEN);
+    });
+
     it("finds the secret's place in a stack file under Pulumi.yaml's stackConfigDir", async () => {
         const config = stack((app) => (app.env = { TOKEN }), (app) => app.env as Record<string, unknown>, "TOKEN");
         fs.mkdirSync(path.join(project, "stacks"));

@@ -94,3 +94,20 @@ describe("configFiles in a stack config", () => {
         expect(readConfigFiles({ "/etc/a": { file: "missing" } }, project, "args.").problems).toEqual([`args.configFiles["/etc/a"].file: "missing" does not exist in the project (${fs.realpathSync(project)}); allowed: a file of the project, relative to Pulumi.yaml`]);
     });
 });
+
+describe("secret files in the pod", () => {
+    it("mount each file read-only with mode 0400, and give the pod the fsGroup that may read them, unless it has one", () => {
+        const o = statelessAppObjects("web", web({ secretFilePaths: ["/etc/tls/tls.key", "/etc/tls/tls.crt"] }));
+        const pod = (o.deployment as any).spec.template.spec;
+        expect(pod.volumes).toContainEqual({ name: "secret-files", secret: { secretName: "web-secret-files", defaultMode: 0o400 } });
+        expect(pod.containers[0].volumeMounts).toEqual(expect.arrayContaining([
+            { name: "secret-files", mountPath: "/etc/tls/tls.crt", subPath: "0-tls.crt", readOnly: true },
+            { name: "secret-files", mountPath: "/etc/tls/tls.key", subPath: "1-tls.key", readOnly: true },
+        ]));
+        expect(pod.securityContext.fsGroup).toBe(2000);
+        validateAgainstOpenApi(o.deployment);
+        const own = statelessAppObjects("web", web({ secretFilePaths: ["/etc/tls/tls.key"], security: { fsGroup: 1000 } }));
+        expect((own.deployment as any).spec.template.spec.securityContext.fsGroup).toBe(1000);
+        expect((statelessAppObjects("web", web()).deployment as any).spec.template.spec.securityContext.fsGroup).toBeUndefined();
+    });
+});

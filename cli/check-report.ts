@@ -20,8 +20,8 @@ export type Located<T> = T & Location;
 
 export interface CheckReport {
     readonly violations: ReadonlyArray<Located<Violation>>;
-    /** Objects of kinds no policy covers. */
-    readonly notChecked: ReadonlyArray<Located<ObjectRef>>;
+    /** Objects of kinds no policy covers, and configuration files of other tools, each with the reason. */
+    readonly notChecked: ReadonlyArray<Located<ObjectRef & { readonly reason: string }>>;
     readonly waived: ReadonlyArray<Located<Violation & { readonly reason: string }>>;
     /** Cross-resource findings not reported while an input could not be read (it may hold what they miss). */
     readonly heldBack: ReadonlyArray<Located<Violation>>;

@@ -1,6 +1,6 @@
 /**
  * `kube-appstack check <file or directory>... [--format text|json|sarif] [--config <file>]`: runs every rule over the
- * Kubernetes objects in YAML manifests, cross-resource rules over all inputs together.
+ * Kubernetes objects in YAML and JSON manifests, cross-resource rules over all inputs together.
  *
  * Exit status: 0 without mandatory violations, 1 with at least one, 2 when an input or the config cannot be read
  * or parsed (the inputs that could be read are still checked and reported).
@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { checkObjectsReport, type ObjectViolation, type RuleFailure, type WaivedViolation } from "../policies/check";
 import { WAIVER_PREFIX } from "../policies/waivers";
-import { isChecked, objectProblem } from "../policies/coverage";
+import { isChecked, isKustomizeInput, notCheckedReason, objectProblem, toolConfiguration } from "../policies/coverage";
 import { asString, fieldAt, type KubeObject, objectRef, type ObjectRef } from "../policies/kube-object";
 import { formatManifestError, type ManifestError, parseManifest } from "../policies/manifest";
 import { defaultPolicyConfig, loadPolicyConfig, type PolicyConfig, PolicyConfigError } from "../policies/policy-config";
@@ -18,6 +18,7 @@ import type { Violation } from "../policies/rule";
 import { rules } from "../policies/rules";
 import { type CheckReport, type Location, STDIN } from "./check-report";
 import type { Io } from "./io";
+import { ManifestEncodingError, manifestText } from "./manifest-text";
 import { sarifLog } from "./sarif";
 import { packageVersion } from "./version";
 
@@ -27,9 +28,10 @@ const EXIT_INPUT_ERROR = 2;
 
 const USAGE = `usage: kube-appstack check <file, directory or ->... [--format text|json|sarif] [--config <file>]
 
-Checks every .yaml/.yml file (directories are searched recursively; multi-document files and kind: List
-items included; - reads standard input) against the kube-appstack policies and prints the violations.
-Objects no policy covers are listed as not checked; input that names no Kubernetes object is an error.
+Checks every .yaml/.yml/.json file (directories are searched recursively; multi-document files, JSON streams
+and kind: List items included; - reads standard input) against the kube-appstack policies and prints the
+violations. Objects no policy covers, and other tools' config files (a Kustomization, kind's Cluster), are
+listed as not checked; input that names no Kubernetes object is an error.
 
 options:
   --format text|json|sarif  output format (default: text); sarif is SARIF 2.1.0, for code scanning
@@ -97,13 +99,20 @@ export function runCheck(args: string[], io: Io): number {
     }
 
     const inputs = readInputs(options.paths, options.exclude.map(globPattern));
-    const checked = inputs.objects.filter(isChecked);
-    const notChecked = inputs.objects.filter((o) => !isChecked(o)).map((o) => ({ ...objectRef(o), ...placeOf(o, inputs) }));
-    // Every object goes to the rules (each judges only its kinds): cross-resource rules also read the not-checked ones,
-    // such as custom resources whose operators create pods.
-    const { violations: found, waived, failures } = checkObjectsReport(inputs.objects, config);
-    const nothing = inputs.objects.length === 0 && inputs.errors.length === 0
-        ? [{ source: options.paths.join(", "), message: "no Kubernetes object found: a check that checked nothing cannot pass" }]
+    // Other tools' configuration files are listed, never judged: the cluster runs nothing from them.
+    const configFiles = inputs.objects.filter((o) => toolConfiguration(o) !== undefined);
+    const clusterObjects = inputs.objects.filter((o) => toolConfiguration(o) === undefined);
+    const uncovered = clusterObjects.filter((o) => !isChecked(o));
+    const checked = clusterObjects.length - uncovered.length;
+    const notChecked = inputs.objects.flatMap((o) => {
+        const reason = notCheckedReason(o);
+        return reason === undefined ? [] : [{ ...objectRef(o), ...placeOf(o, inputs), reason }];
+    });
+    // Every cluster object goes to the rules (each judges only its kinds): cross-resource rules also read the
+    // not-checked ones, such as custom resources whose operators create pods.
+    const { violations: found, waived, failures } = checkObjectsReport(clusterObjects, config);
+    const nothing = clusterObjects.length === 0 && inputs.errors.length === 0
+        ? [{ source: options.paths.join(", "), message: nothingFound(inputs.fileCount, configFiles.length) }]
         : [];
     const errors = [...inputs.errors, ...nothing];
     // A cross-resource finding says something is missing (no pod for a Service, no target for an HPA, no PDB ...), and
@@ -125,18 +134,31 @@ export function runCheck(args: string[], io: Io): number {
             warnings: inputs.warnings,
             ruleFailures: failures,
             summary: {
-                files: inputs.fileCount, objects: inputs.objects.length, checked: checked.length, notChecked: notChecked.length,
+                files: inputs.fileCount, objects: inputs.objects.length, checked, notChecked: notChecked.length,
                 mandatory, advisory: violations.length - mandatory, waived: waived.length, heldBack: heldBack.length, inputErrors: errors.length, warnings: inputs.warnings.length, ruleFailures: failures.length,
             },
         };
         const output = options.format === "json" ? report : sarifLog(report, { config, toolVersion: packageVersion(), cwd: process.cwd() });
         io.stdout(`${JSON.stringify(output, null, 2)}\n`);
     } else {
-        io.stdout(textReport(violations, inputs, { checked: checked.length, notChecked, waived: sortByObject(waived), heldBack, failures: failures.length, errors: errors.length }));
+        io.stdout(textReport(violations, inputs, {
+            objects: clusterObjects.length, checked, notChecked: uncovered.map(objectRef), configFiles,
+            waived: sortByObject(waived), heldBack, failures: failures.length, errors: errors.length,
+        }));
     }
 
     if (errors.length > 0 || failures.length > 0) return EXIT_INPUT_ERROR;
     return violations.some((v) => v.level === "mandatory") ? EXIT_MANDATORY : EXIT_OK;
+}
+
+/** The error for a run that found nothing to check, saying what it did find. */
+function nothingFound(files: number, configFiles: number): string {
+    const found = files === 0
+        ? "no .yaml, .yml or .json file there"
+        : configFiles > 0
+            ? `${configFiles} configuration file(s) of other tools, listed as not checked, and no object for the cluster`
+            : `${files} file(s) read, and no document in them is a mapping with a string apiVersion and kind`;
+    return `no Kubernetes object found (${found}): a check that checked nothing cannot pass`;
 }
 
 function failureLine(failure: RuleFailure): string {
@@ -172,14 +194,22 @@ const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git"]);
 function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: string) => boolean> = []): Inputs {
     const inputs: Inputs = { objects: [], locationOf: new Map(), locations: new Map(), errors: [], warnings: [], fileCount: 0 };
     const files: string[] = [];
+    /** The files found in directories rather than named. */
+    const found = new Set<string>();
     for (const given of paths) {
         if (given === STDIN) {
             files.push(given);
             continue;
         }
         try {
-            if (fs.statSync(given).isDirectory()) append(files, manifestFilesUnder(given, inputs.errors, excluded));
-            else files.push(given);
+            if (fs.statSync(given).isDirectory()) {
+                for (const file of manifestFilesUnder(given, inputs.errors, excluded)) {
+                    files.push(file);
+                    found.add(file);
+                }
+            } else {
+                files.push(given);
+            }
         } catch (error) {
             inputs.errors.push({ source: given, message: `cannot read: ${(error as Error).message}` });
         }
@@ -187,12 +217,19 @@ function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: str
     for (const file of files) {
         let text: string;
         try {
-            text = file === STDIN ? fs.readFileSync(0, "utf8") : readManifestFile(file);
+            text = manifestText(file === STDIN ? fs.readFileSync(0) : readManifestFile(file));
         } catch (error) {
-            inputs.errors.push({ source: file, message: `cannot read: ${(error as Error).message}` });
+            const message = (error as Error).message;
+            inputs.errors.push({ source: file, message: error instanceof ManifestEncodingError ? message : `cannot read: ${message}` });
             continue;
         }
         const parsed = parseManifest(text, file);
+        // Repositories keep JSON of every kind next to their manifests (package.json, dashboards), and much of it is
+        // JSON with comments, which no manifest reader parses (tsconfig.json, editor settings). A .json file found in a
+        // directory that yields no object and never spells apiVersion (an escape could spell it, but then it yields
+        // the object) holds nothing kubectl could apply, so its parse errors are dropped; a file named on the command
+        // line always reports them.
+        if (found.has(file) && JSON_FILE.test(file) && parsed.objects.length === 0 && !text.includes("apiVersion")) continue;
         append(inputs.errors, parsed.errors);
         append(inputs.warnings, parsed.warnings);
         parsed.objects.forEach((object, i) => {
@@ -249,20 +286,24 @@ function duplicateWarnings(inputs: Inputs): ManifestError[] {
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
- * A manifest file's text. Only regular files (links followed) are read: a FIFO, a device such as /dev/zero or a
+ * A manifest file's bytes. Only regular files (links followed) are read: a FIFO, a device such as /dev/zero or a
  * socket would block or never end.
  */
-function readManifestFile(file: string): string {
+function readManifestFile(file: string): Buffer {
     const stat = fs.statSync(file);
     if (!stat.isFile()) throw new Error("not a regular file (a FIFO, device or socket is never read)");
     if (stat.size > MAX_FILE_BYTES) throw new Error(`${stat.size} bytes; allowed: at most ${MAX_FILE_BYTES}`);
-    return fs.readFileSync(file, "utf8");
+    return fs.readFileSync(file);
 }
 
+/** The files a directory search reads, as `kubectl apply -f <directory>` does (its FileVisitor's extensions). */
+const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+const JSON_FILE = /\.json$/i;
+
 /**
- * `.yaml` and `.yml` files below `directory`, in a stable order; symbolic links to directories are not followed, and a
- * directory that cannot be read is reported in `errors` while its siblings are still searched. (The recursion is as
- * deep as the directory tree, which PATH_MAX bounds.)
+ * `.yaml`, `.yml` and `.json` files below `directory`, in a stable order; symbolic links to directories are not
+ * followed, and a directory that cannot be read is reported in `errors` while its siblings are still searched. (The
+ * recursion is as deep as the directory tree, which PATH_MAX bounds.)
  */
 function manifestFilesUnder(directory: string, errors: ManifestError[], excluded: ReadonlyArray<(file: string) => boolean>): string[] {
     let entries: fs.Dirent[];
@@ -276,8 +317,8 @@ function manifestFilesUnder(directory: string, errors: ManifestError[], excluded
         const full = path.join(directory, entry.name);
         if (excluded.some((matches) => matches(full))) return [];
         if (entry.isDirectory()) return SKIPPED_DIRECTORIES.has(entry.name) ? [] : manifestFilesUnder(full, errors, excluded);
-        // Anything else named .yaml is listed, so that a FIFO or device gets its message instead of vanishing.
-        return /\.ya?ml$/i.test(entry.name) ? [full] : [];
+        // Anything else with a manifest's name is listed, so that a FIFO or device gets its message instead of vanishing.
+        return MANIFEST_FILE.test(entry.name) ? [full] : [];
     });
 }
 
@@ -295,12 +336,23 @@ function sortByObject<V extends Violation>(violations: V[]): V[] {
         .map(({ violation }) => violation);
 }
 
+/** `A 2, B 1`: how often each key occurs, in order of first occurrence. */
+function tally(keys: readonly string[]): string {
+    const counts = new Map<string, number>();
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+    return [...counts].map(([key, n]) => `${key} ${n}`).join(", ");
+}
+
 function textReport(
     violations: readonly Violation[],
     inputs: Inputs,
     counts: {
+        /** Objects read that are meant for the cluster (configuration files of other tools are not). */
+        objects: number;
         checked: number;
+        /** Objects for the cluster of kinds no policy covers. */
         notChecked: readonly ObjectRef[];
+        configFiles: readonly KubeObject[];
         waived: readonly WaivedViolation[];
         heldBack: readonly Violation[];
         failures: number;
@@ -327,20 +379,30 @@ function textReport(
     });
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     const checked = `Checked ${counts.checked} object(s) in ${inputs.fileCount} file(s)`;
+    // When input errors left nothing to check, a count of nothing checked and "no violations" would read as a pass.
+    const nothingRead = counts.objects === 0 && counts.errors > 0;
     if (lines.length > 0) lines.push("");
     lines.push(
-        violations.length === 0
-            ? `${checked}: no violations.`
-            : `${checked}: ${mandatory} mandatory and ${violations.length - mandatory} advisory violation(s).`,
+        nothingRead
+            ? `Nothing checked: ${counts.errors} input error(s), listed above.`
+            : violations.length === 0
+                ? `${checked}: no violations.`
+                : `${checked}: ${mandatory} mandatory and ${violations.length - mandatory} advisory violation(s).`,
     );
     if (counts.waived.length > 0) {
         lines.push(`Waived (${WAIVER_PREFIX}<policy> annotations): ${counts.waived.length} finding(s):`);
         for (const w of counts.waived) lines.push(`  ${w.kind} ${w.namespace}/${w.name} ${w.policy}: ${w.message} (reason: ${w.reason})`);
     }
     if (counts.notChecked.length > 0) {
-        const byKind = new Map<string, number>();
-        for (const ref of counts.notChecked) byKind.set(ref.kind, (byKind.get(ref.kind) ?? 0) + 1);
-        lines.push(`Not checked (no policy covers these kinds): ${counts.notChecked.length} object(s): ${[...byKind].map(([kind, n]) => `${kind} ${n}`).join(", ")}.`);
+        lines.push(`Not checked (no policy covers these kinds): ${counts.notChecked.length} object(s): ${tally(counts.notChecked.map((ref) => ref.kind))}.`);
+    }
+    if (counts.configFiles.length > 0) {
+        lines.push(
+            `Not checked (configuration files of other tools, not objects for the cluster: no metadata.name, and no built-in kind): ${counts.configFiles.length} document(s): ${tally(counts.configFiles.map((o) => `${o.kind} (${o.apiVersion})`))}.`,
+        );
+        if (counts.configFiles.some(isKustomizeInput)) {
+            lines.push("  A Kustomization is kustomize's input, not what the cluster runs: check the output of `kustomize build`.");
+        }
     }
     if (inputs.warnings.length > 0) lines.push(`${inputs.warnings.length} warning(s), listed above.`);
     if (counts.failures > 0) lines.push(`${counts.failures} policy failure(s), listed above: the check is incomplete.`);
@@ -348,7 +410,7 @@ function textReport(
         lines.push(`Held back (cross-resource findings an input that could not be read may cause): ${counts.heldBack.length} finding(s):`);
         for (const v of counts.heldBack) lines.push(`  ${v.kind} ${v.namespace}/${v.name} ${v.policy}: ${v.message}`);
     }
-    if (counts.errors > 0) {
+    if (counts.errors > 0 && !nothingRead) {
         lines.push(`${counts.errors} input error(s), listed above: the check is incomplete, and the findings of cross-resource policies (${[...CROSS_RESOURCE].join(", ")}) are held back until every input reads.`);
     }
     return `${lines.join("\n")}\n`;

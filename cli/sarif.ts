@@ -18,8 +18,9 @@
  *   artifact without a URI, in the role `standardStream`.
  * - Input errors and rule failures are `toolExecutionNotifications` at level error, and make `executionSuccessful`
  *   false; input warnings and cross-resource findings held back while an input failed are notifications at level
- *   warning (a held-back finding is no result: it may be caused by the input that failed); objects no policy covers
- *   are notifications at level note. `tool.driver.notifications` describes the five.
+ *   warning (a held-back finding is no result: it may be caused by the input that failed); objects not checked (no
+ *   policy covers their kind, or they are other tools' configuration files) are notifications at level note, with the
+ *   reason. `tool.driver.notifications` describes the five.
  * - Results and notifications keep the report's order; artifacts are listed in the order they are first named.
  */
 import { createHash } from "node:crypto";
@@ -44,7 +45,7 @@ const NOTIFICATIONS = [
     { id: "rule-failure", text: "A policy failed on an input: its findings are missing; every other policy still ran." },
     { id: "input-warning", text: "An input may not be what the cluster receives: an unrendered template, or an object defined more than once." },
     { id: "held-back", text: "A cross-resource finding held back because an input could not be read: that input may hold what it misses." },
-    { id: "not-checked", text: "No policy covers this object's kind, so it was not checked." },
+    { id: "not-checked", text: "No policy covers this object's kind, or it is another tool's configuration file rather than an object for the cluster, so it was not checked." },
 ] as const;
 type NotificationId = (typeof NOTIFICATIONS)[number]["id"];
 
@@ -85,7 +86,7 @@ export function sarifLog(report: Omit<CheckReport, "summary">, context: SarifCon
             locations: objectLocations(finding, artifacts),
         })),
         ...report.notChecked.map((object) => ({
-            ...notification("not-checked", "note", `${objectName(object)}: no policy covers kind ${object.kind}, so it was not checked`),
+            ...notification("not-checked", "note", `${object.name === "" ? object.kind : objectName(object)} was not checked: ${object.reason}`),
             locations: objectLocations(object, artifacts),
         })),
     ];
@@ -154,7 +155,8 @@ function logicalLocation(ref: ObjectRef) {
 function objectLocations(object: Located<ObjectRef>, artifacts: Artifacts) {
     return [{
         physicalLocation: { artifactLocation: artifacts.location(object.file), region: { startLine: object.line } },
-        logicalLocations: [logicalLocation(object)],
+        // A configuration file without a name is no object a logical location could name.
+        ...(object.name === "" ? {} : { logicalLocations: [logicalLocation(object)] }),
     }];
 }
 

@@ -1,7 +1,8 @@
 /**
  * Which objects the rules judge at all, and which are not Kubernetes objects anyone could apply. An object no rule
- * covers is reported as not checked, never counted as checked; a misspelled built-in kind or a missing name is an
- * input error, since kubectl would refuse it too.
+ * covers is reported as not checked, never counted as checked; a misspelled built-in kind or a built-in object without
+ * a name is an input error, since kubectl would refuse it too; a nameless object of any other kind is some tool's
+ * configuration file, not checked and not given to the rules.
  */
 import { apiGroup, asString, fieldAt, isKind, type KubeObject } from "./kube-object";
 import { podTemplateOf } from "./workload";
@@ -37,25 +38,66 @@ const BUILT_IN: Readonly<Record<string, readonly string[]>> = {
     "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
 };
 
+/** The built-in kinds of the object's API group, if Kubernetes serves it (own keys only: `constructor/v1` is no group). */
+function builtInKindsOf(obj: KubeObject): readonly string[] | undefined {
+    const group = apiGroup(obj.apiVersion);
+    return Object.hasOwn(BUILT_IN, group) ? BUILT_IN[group] : undefined;
+}
+
 /** A custom resource: an object of an API group Kubernetes itself does not serve (its operator may create pods). */
 export function isCustomResource(obj: KubeObject): boolean {
-    return BUILT_IN[apiGroup(obj.apiVersion)] === undefined;
+    return builtInKindsOf(obj) === undefined;
 }
 
 export function isChecked(obj: KubeObject): boolean {
     return podTemplateOf(obj) !== undefined || CHECKED.some(([group, kind]) => isKind(obj, group, kind));
 }
 
+const isNameless = (obj: KubeObject): boolean =>
+    asString(fieldAt(obj, "metadata", "name")) === undefined && asString(fieldAt(obj, "metadata", "generateName")) === undefined;
+
+const isBuiltInKind = (obj: KubeObject): boolean => builtInKindsOf(obj)?.includes(obj.kind) === true;
+
+/**
+ * Why an object is another tool's configuration file rather than an object for the cluster, or `undefined`.
+ *
+ * Many tools borrow the Kubernetes shape for their own config files: a Kustomization (kustomize.config.k8s.io), kind's
+ * Cluster (kind.x-k8s.io), the kubelet's KubeletConfiguration, kubeadm's ClusterConfiguration, IstioOperator profiles,
+ * a kubeconfig (`apiVersion: v1`, `kind: Config`) and the like carry an apiVersion and a kind but no name, and sit next
+ * to the manifests they belong to. The name tells them apart: `kubectl apply` refuses an object without one (it finds
+ * the live object by name; a generateName it refuses too, so only `kubectl create` takes those), so nothing reaches the
+ * cluster from such a file and no rule could judge what it runs. A nameless object of a built-in kind, on the other
+ * hand, is a manifest with a mistake and stays an input error (objectProblem). A custom resource that lost its name by
+ * mistake lands here too; kubectl refuses it all the same.
+ */
+export function toolConfiguration(obj: KubeObject): string | undefined {
+    if (isBuiltInKind(obj) || !isNameless(obj)) return undefined;
+    if (isKustomizeInput(obj)) {
+        return `kustomize's input, not an object for the cluster (no metadata.name): check the output of \`kustomize build\` instead`;
+    }
+    return `no metadata.name, and ${obj.apiVersion} ${obj.kind} is no built-in Kubernetes kind: read as a tool's configuration file, not an object kubectl would apply`;
+}
+
+/** A kustomization.yaml (a Kustomization, or a Component of one): what `kustomize build` reads, not what it renders. */
+export function isKustomizeInput(obj: KubeObject): boolean {
+    return apiGroup(obj.apiVersion) === "kustomize.config.k8s.io";
+}
+
+/** Why no rule judges the object, or `undefined` when one does. */
+export function notCheckedReason(obj: KubeObject): string | undefined {
+    return toolConfiguration(obj) ?? (isChecked(obj) ? undefined : `no policy covers kind ${obj.kind}`);
+}
+
 /**
  * Why kubectl would refuse the object before any rule could matter, or `undefined`. A kind that is not in the list
  * above but close to one in it is a misspelling; any other kind may be newer than this list, so it is only not checked.
+ * A missing name is a problem only for the built-in kinds (see toolConfiguration for the others).
  */
 export function objectProblem(obj: KubeObject): string | undefined {
-    const known = BUILT_IN[apiGroup(obj.apiVersion)];
-    const close = known !== undefined && !known.includes(obj.kind) ? suggestion(obj.kind, [...known]) : "";
+    const known = builtInKindsOf(obj);
+    if (known === undefined) return undefined;
+    const close = !known.includes(obj.kind) ? suggestion(obj.kind, [...known]) : "";
     if (close !== "") return `${obj.apiVersion} has no kind ${JSON.stringify(obj.kind)}${close}`;
-    if (asString(fieldAt(obj, "metadata", "name")) === undefined && asString(fieldAt(obj, "metadata", "generateName")) === undefined) {
-        return `${obj.kind} has no metadata.name`;
-    }
+    if (isBuiltInKind(obj) && isNameless(obj)) return `${obj.kind} has no metadata.name`;
     return undefined;
 }

@@ -30,6 +30,27 @@ export function isKubeObject(value: unknown): value is KubeObject {
     return typeof fields?.apiVersion === "string" && typeof fields.kind === "string";
 }
 
+/**
+ * Why a mapping that has both an `apiVersion` and a `kind` field is still no Kubernetes object (`kind: 123`, a Helm
+ * action `{{ .Values.kind }}` read as a mapping), or `undefined`. Without both fields it is some other YAML, not a
+ * broken object.
+ */
+export function identityProblem(value: unknown): string | undefined {
+    const fields = asFields(value);
+    if (fields === undefined || !Object.hasOwn(fields, "apiVersion") || !Object.hasOwn(fields, "kind")) return undefined;
+    const wrong = (["apiVersion", "kind"] as const).find((key) => typeof fields[key] !== "string");
+    if (wrong === undefined) return undefined;
+    const example = wrong === "kind" ? `"Deployment"` : `"apps/v1"`;
+    return `${wrong} must be a string, such as ${example}; given ${describeValue(fields[wrong])}, so this is no Kubernetes object`;
+}
+
+function describeValue(value: unknown): string {
+    if (Array.isArray(value)) return "a list";
+    if (typeof value === "object" && value !== null) return "a mapping";
+    if (value === null) return "nothing (null)";
+    return `${JSON.stringify(value)}, a ${typeof value}`;
+}
+
 /** The value as a JSON object (not an array), or `undefined`. */
 export function asFields(value: unknown): Fields | undefined {
     return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Fields) : undefined;

@@ -46,12 +46,16 @@ export function selectorMatches(selector: LabelSelector, labels: Readonly<Record
     return selector.matchExpressions.every((requirement) => requirementMatches(requirement, labels));
 }
 
+/**
+ * `app=web, tier In (a, b)`. Rules also format a pod template's labels this way (as the selector of exactly them),
+ * which is where an empty one shows up: it reads `no labels` (none required, or none set).
+ */
 export function formatSelector(selector: LabelSelector): string {
     const terms = [
         ...selector.matchLabels.map(([key, value]) => `${key}=${value}`),
         ...selector.matchExpressions.map((r) => `${r.key} ${r.operator}${r.values.length > 0 ? ` (${r.values.join(", ")})` : ""}`),
     ];
-    return terms.length === 0 ? "(everything)" : terms.join(", ");
+    return terms.length === 0 ? "no labels" : terms.join(", ");
 }
 
 function requirementMatches(requirement: Requirement, labels: Readonly<Record<string, string>>): boolean {

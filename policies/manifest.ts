@@ -4,10 +4,13 @@
  * js-yaml parses about ten times faster than the `yaml` package, which matters at tens of thousands of objects, but
  * it stops a stream at the first broken document. So the stream is cut into documents first, at the `---` and
  * `...` markers (a line starting with one cannot belong to any scalar, so the cut is exact for valid YAML), and each
- * document is parsed on its own: a broken one is reported and the rest are still read.
+ * document is parsed on its own: a broken one is reported and the rest are still read. Text that opens with `{` is cut
+ * into JSON values first, as kubectl cuts it (see json-stream.ts); each value is then parsed as a YAML document (JSON
+ * is YAML), so it gets the same duplicate-key refusal, errors with lines and bounds.
  */
 import { CORE_SCHEMA, load, Type, YAMLException } from "js-yaml";
-import { asList, isKubeObject, type KubeObject } from "./kube-object";
+import { jsonStream } from "./json-stream";
+import { asList, identityProblem, isKubeObject, type KubeObject } from "./kube-object";
 
 /** A document that could not be parsed; `document` counts from 1 within the source. */
 export interface ManifestError {
@@ -58,7 +61,11 @@ interface DocumentText {
     readonly firstLine: number;
     /** Index of the line that opens it: its `---` marker, or without one its first line of content. */
     readonly openingLine: number;
+    /** The column its text starts at on its first line (a JSON value may follow another on one line). */
+    readonly firstColumn: number;
     readonly text: string;
+    /** Why the document was not read at all (a broken value in a JSON stream ends the file). */
+    readonly problem?: string;
 }
 
 /**
@@ -72,13 +79,18 @@ export function parseManifest(text: string, source: string): ParsedManifest {
     const errors: ManifestError[] = [];
     const warnings: ManifestError[] = [];
     let templateReported = false;
-    for (const document of splitDocuments(text)) {
+    for (const document of documentsOf(text)) {
+        if (document.problem !== undefined) {
+            errors.push({ source, document: document.number, message: document.problem });
+            continue;
+        }
         let value: unknown;
         try {
             value = load(document.text, { schema: SCHEMA });
         } catch (error) {
             if (!(error instanceof YAMLException)) throw error;
-            const where = error.mark === undefined ? "" : ` at line ${document.firstLine + error.mark.line + 1}, column ${error.mark.column + 1}`;
+            const { mark } = error;
+            const where = mark === undefined ? "" : ` at line ${document.firstLine + mark.line + 1}, column ${(mark.line === 0 ? document.firstColumn : 0) + mark.column + 1}`;
             const template = templateAction(document, ACTION_LINE);
             errors.push({ source, document: document.number, message: `${error.reason}${where}${template === undefined ? "" : `; ${template}`}` });
             continue;
@@ -95,7 +107,7 @@ export function parseManifest(text: string, source: string): ParsedManifest {
         }
         const before = objects.length;
         try {
-            collectObjects(value, objects);
+            for (const problem of collectObjects(value, objects)) errors.push({ source, document: document.number, message: problem });
         } catch (error) {
             if (!(error instanceof TooManyObjects)) throw error;
             objects.length = before;
@@ -114,6 +126,52 @@ export function formatManifestError(error: ManifestError): string {
     return `${error.source}: ${error.document === undefined ? "" : `document ${error.document}: `}${error.message}`;
 }
 
+/** The documents of a manifest: the values of a JSON stream (and the YAML after them, if any), or of a YAML stream. */
+function documentsOf(text: string): DocumentText[] {
+    const stream = jsonStream(text);
+    if (stream === undefined) return splitDocuments(text);
+    const lines = new LineCounter(text);
+    const documents: DocumentText[] = stream.values.map(({ start, end }, index) => {
+        const { line, column } = lines.at(start);
+        return { number: index + 1, firstLine: line, openingLine: line, firstColumn: column, text: text.slice(start, end) };
+    });
+    if (stream.broken !== undefined) {
+        const { line, column } = lines.at(stream.broken.start);
+        documents.push({
+            number: documents.length + 1, firstLine: line, openingLine: line, firstColumn: column, text: "",
+            problem: `not JSON at line ${line + 1}, column ${column + 1}, after ${documents.length} JSON objects (kubectl reads a stream that opens with "{" as JSON objects and stops here too): ${stream.broken.message}; the rest of the file was not read`,
+        });
+    } else if (stream.yamlFrom !== undefined) {
+        const { line, column } = lines.at(stream.yamlFrom);
+        for (const document of splitDocuments(text.slice(stream.yamlFrom))) {
+            documents.push({
+                ...document, number: documents.length + 1, firstLine: document.firstLine + line, openingLine: document.openingLine + line,
+                firstColumn: document.firstLine === 0 ? column : 0,
+            });
+        }
+    }
+    return documents;
+}
+
+/** Line and column (from 0) of offsets in a text, asked in increasing order: one pass over the text in all. */
+class LineCounter {
+    private line = 0;
+    private lineStart = 0;
+    private scanned = 0;
+
+    constructor(private readonly text: string) {}
+
+    at(offset: number): { line: number; column: number } {
+        for (; this.scanned < offset; this.scanned++) {
+            if (this.text.charCodeAt(this.scanned) === 10) {
+                this.line++;
+                this.lineStart = this.scanned + 1;
+            }
+        }
+        return { line: this.line, column: offset - this.lineStart };
+    }
+}
+
 /**
  * The documents of a YAML stream. A document begins at `---` (which may carry content on its line) or, for the
  * first one, at any content; `...` ends one. Directives (`%YAML`) stay with the document they introduce.
@@ -128,7 +186,7 @@ function splitDocuments(stream: string): DocumentText[] {
     let hasContent = false;
     const finish = (end: number): void => {
         if (explicit || hasContent) {
-            documents.push({ number: documents.length + 1, firstLine: start, openingLine: opening ?? start, text: lines.slice(start, end).join("\n") });
+            documents.push({ number: documents.length + 1, firstLine: start, openingLine: opening ?? start, firstColumn: 0, text: lines.slice(start, end).join("\n") });
         }
     };
     lines.forEach((line, index) => {
@@ -166,23 +224,34 @@ export const MAX_OBJECTS_PER_FILE = 200_000;
 class TooManyObjects extends Error {}
 
 /**
- * Adds `value` if it is a Kubernetes object, or the items of a `List` (`kind: List`, `PodList`, ...). Iterative, so no
- * nesting depth of Lists exhausts the stack.
+ * Adds `value` if it is a Kubernetes object, or the items of a `List` (`kind: List`, `PodList`, ...), and returns why a
+ * mapping that names an apiVersion and a kind is still none (`kind: 123`). Iterative, so no nesting depth of Lists
+ * exhausts the stack.
  */
-function collectObjects(value: unknown, into: KubeObject[]): void {
-    const pending: unknown[] = [value];
+function collectObjects(value: unknown, into: KubeObject[]): string[] {
+    const problems: string[] = [];
+    // Each value with the path of the List holding it and its index there (-1 for the document itself); the path of
+    // an item is spelled out only for a problem or a List nested in a List.
+    const pending: Array<[value: unknown, list: string, index: number]> = [[value, "", -1]];
+    const pathOf = (list: string, index: number): string => (index < 0 ? "" : `${list}items[${index}]`);
     while (pending.length > 0) {
-        const next = pending.pop();
-        if (!isKubeObject(next)) continue;
+        const [next, list, index] = pending.pop() as [unknown, string, number];
+        if (!isKubeObject(next)) {
+            const problem = identityProblem(next);
+            if (problem !== undefined) problems.push(index < 0 ? problem : `${pathOf(list, index)}: ${problem}`);
+            continue;
+        }
         if (next.kind.endsWith("List") && Array.isArray(next.items)) {
             // One push per item: spreading a long List into push's arguments overflows the stack.
             const items = asList(next.items);
-            for (let i = items.length - 1; i >= 0; i--) pending.push(items[i]);
+            const path = index < 0 ? "" : `${pathOf(list, index)}.`;
+            for (let i = items.length - 1; i >= 0; i--) pending.push([items[i], path, i]);
         } else {
             if (into.length >= MAX_OBJECTS_PER_FILE) throw new TooManyObjects();
             into.push(next);
         }
     }
+    return problems;
 }
 
 // An alias node (`*name`) follows white space, a flow indicator or the start of a line. A `*` elsewhere in a scalar

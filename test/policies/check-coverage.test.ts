@@ -77,7 +77,8 @@ describe("kube-appstack check: what it judges", () => {
         expect(status).toBe(2);
         expect(stderr).toContain(`error: ${file}: document 1: apps/v1 has no kind "Deploymnet" (did you mean "Deployment"?)`);
         expect(stderr).toContain(`error: ${file}: document 2: Service has no metadata.name`);
-        expect(stdout).toContain("Checked 0 object(s)");
+        // Nothing was left to check: the summary says so rather than "Checked 0 object(s) ...: no violations".
+        expect(stdout).toBe("Nothing checked: 2 input error(s), listed above.\n");
     });
 
     it("lists a built-in group's kind it does not know, and is not close to a known one, as not checked (it may be newer)", async () => {
@@ -87,9 +88,10 @@ describe("kube-appstack check: what it judges", () => {
     });
 
     it("refuses input with no Kubernetes object at all: a gate that checked nothing must not pass", async () => {
-        const { status, stderr } = await check("# nothing here\nfoo: bar\n");
+        const { status, stderr, stdout, file } = await check("# nothing here\nfoo: bar\n");
         expect(status).toBe(2);
-        expect(stderr).toContain("no Kubernetes object found: a check that checked nothing cannot pass");
+        expect(stderr).toBe(`error: ${file}: no Kubernetes object found (1 file(s) read, and no document in them is a mapping with a string apiVersion and kind): a check that checked nothing cannot pass\n`);
+        expect(stdout).toBe("Nothing checked: 1 input error(s), listed above.\n");
     });
 
     it("refuses an empty --config file (exit 2) instead of checking with the defaults", async () => {

@@ -5,8 +5,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
 import { excessiveAliasing, parseManifest } from "../../policies/manifest";
+import { check, checkJson } from "./run-check";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "check-input-warnings-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -16,18 +16,6 @@ function write(name: string, text: string): string {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
     return file;
-}
-
-async function check(...args: string[]) {
-    let stdout = "";
-    let stderr = "";
-    const status = await main(["check", ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-    return { status, stdout, stderr };
-}
-
-async function checkJson(...args: string[]) {
-    const result = await check(...args, "--format", "json");
-    return { ...result, json: JSON.parse(result.stdout) };
 }
 
 const deployment = (name: string, extra = "") => `apiVersion: apps/v1

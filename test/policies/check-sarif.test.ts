@@ -273,7 +273,7 @@ describe("kube-appstack check --format sarif", () => {
             toolExecutionNotifications: [{
                 descriptor: { id: "input-error", index: 0 },
                 level: "error",
-                message: { text: `${empty}: no Kubernetes object found: a check that checked nothing cannot pass` },
+                message: { text: `${empty}: no Kubernetes object found (1 file(s) read, and no document in them is a mapping with a string apiVersion and kind): a check that checked nothing cannot pass` },
             }],
         }]);
     });
@@ -284,9 +284,20 @@ describe("kube-appstack check --format sarif", () => {
         expect(status).toBe(0);
         expect(run.invocations[0].executionSuccessful).toBe(true);
         expect(run.invocations[0].toolExecutionNotifications.map((n) => [n.descriptor.id, n.level, n.message.text, n.locations?.[0].physicalLocation?.region?.startLine])).toEqual([
-            ["not-checked", "note", "ConfigMap default/a: no policy covers kind ConfigMap, so it was not checked", 1],
-            ["not-checked", "note", "ConfigMap shop/b: no policy covers kind ConfigMap, so it was not checked", 4],
+            ["not-checked", "note", "ConfigMap default/a was not checked: no policy covers kind ConfigMap", 1],
+            ["not-checked", "note", "ConfigMap shop/b was not checked: no policy covers kind ConfigMap", 4],
         ]);
+    });
+
+    it("lists other tools' configuration files as note notifications with the reason, at their file and line, naming no object", async () => {
+        const file = write("kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [app.yaml]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n");
+        const { status, run, json, stdout } = await sarifAndJson(file);
+        expect(status).toBe(0);
+        expectValidSarif(JSON.parse(stdout));
+        const [note] = run.invocations[0].toolExecutionNotifications;
+        expect(note.message.text).toBe(`Kustomization was not checked: ${json.notChecked[0].reason}`);
+        expect(json.notChecked[0].reason).toBe("kustomize's input, not an object for the cluster (no metadata.name): check the output of `kustomize build` instead");
+        expect(note.locations).toEqual([{ physicalLocation: { artifactLocation: expect.objectContaining({ index: 0 }), region: { startLine: 1 } } }]);
     });
 
     it("reports a policy that throws as an error notification of that rule, beside the other findings", () => {

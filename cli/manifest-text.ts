@@ -1,0 +1,37 @@
+/**
+ * The text of a manifest's bytes, decoded as kubectl decodes a file: cli-runtime's FileVisitor reads through
+ * `unicode.BOMOverride`, so a file that opens with a UTF-16 byte order mark (what Windows PowerShell's `>` writes) is
+ * UTF-16, little- or big-endian as the mark says, and anything else is UTF-8 (its own mark dropped).
+ */
+
+/** Bytes that are not text a manifest reader takes; the message says what was found and what is allowed. */
+export class ManifestEncodingError extends Error {}
+
+const ALLOWED = "allowed: UTF-8, or UTF-16 with a byte order mark";
+
+export function manifestText(bytes: Uint8Array): string {
+    const encoding = byteOrderMark(bytes);
+    if (encoding === undefined) {
+        // YAML forbids NUL, and UTF-8 text never needs one: NUL bytes mean UTF-16 or UTF-32 that lost its mark, or no
+        // text at all; the parser would only name a column.
+        const nul = bytes.indexOf(0);
+        if (nul >= 0) {
+            let line = 1;
+            for (let i = bytes.indexOf(10); i >= 0 && i < nul; i = bytes.indexOf(10, i + 1)) line++;
+            throw new ManifestEncodingError(`not UTF-8 text: a NUL byte at line ${line} (byte ${nul}), which YAML never allows; UTF-16 or UTF-32 without a byte order mark, or a binary file, holds them; ${ALLOWED}`);
+        }
+        return new TextDecoder("utf-8").decode(bytes);
+    }
+    const text = new TextDecoder(encoding).decode(bytes);
+    if (text.includes("\u0000")) {
+        throw new ManifestEncodingError(`not UTF-16 text, though it opens with a ${encoding.toUpperCase()} byte order mark: it holds NUL characters (UTF-32?); ${ALLOWED}`);
+    }
+    return text;
+}
+
+/** The UTF-16 encoding a byte order mark names; a UTF-8 mark or none reads as UTF-8. */
+function byteOrderMark(bytes: Uint8Array): "utf-16le" | "utf-16be" | undefined {
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
+    return undefined;
+}

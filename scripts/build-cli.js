@@ -64,10 +64,12 @@ async function build() {
     for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
     const stamp = Object.fromEntries(ENTRIES.map((name) => {
         const output = result.metafile.outputs[path.relative(ROOT, path.join(OUT, `${name}.js`))];
-        const sources = Object.keys(output.inputs).filter((file) => !file.startsWith("node_modules/"));
+        const sources = Object.keys(output.inputs).filter((file) => !file.split("/").includes("node_modules"));
         return [name, Object.fromEntries([...sources, ...BUILD_FILES].sort().map((file) => [file, fingerprint(file)]))];
     }));
     writeAtomically(STAMP, `${JSON.stringify(stamp, null, 1)}\n`);
+    // esbuild's account of what went into each bundle, packages included (test/cli/build.test.ts reads it).
+    writeAtomically(path.join(OUT, "meta.json"), JSON.stringify(result.metafile));
 }
 
 module.exports = { build, ENTRIES };

@@ -69,7 +69,7 @@ describe("a source edited after the build", () => {
     });
 
     it("is rebuilt also when it is a module a subcommand imports", () => {
-        edit("policies/manifest.ts", "export function parseManifest(text: string, source: string): ParsedManifest {", "export function parseManifest(text: string, source: string): ParsedManifest {\n    if (text.startsWith(\"#edited\")) return { objects: [], documents: [], errors: [{ source, message: \"edited\" }] };");
+        edit("policies/manifest.ts", "export function parseManifest(text: string, source: string): ParsedManifest {", "export function parseManifest(text: string, source: string): ParsedManifest {\n    if (text.startsWith(\"#edited\")) return { objects: [], documents: [], errors: [{ source, message: \"edited\" }], warnings: [] };");
         const file = path.join(copy, "edited.yaml");
         fs.writeFileSync(file, "#edited\n");
         expect(run("check", file)).toMatchObject({ status: 2, stderr: `error: ${file}: edited\n` });

@@ -10,7 +10,6 @@
 // length, and a rebuilt bundle of the same length must not get the old bytecode (the build renames a new file over a
 // bundle, it never writes into one). A cache that cannot be written (a read-only install) only makes starts slower.
 "use strict";
-const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
@@ -54,7 +53,8 @@ function staleInputs(name) {
 function ensureBuilt(name) {
     if (staleInputs(name).length === 0) return;
     try {
-        execFileSync(process.execPath, [BUILD_SCRIPT], { stdio: ["ignore", "ignore", "inherit"] });
+        // Required here, not on every start: loading child_process costs a few milliseconds.
+        require("node:child_process").execFileSync(process.execPath, [BUILD_SCRIPT], { stdio: ["ignore", "ignore", "inherit"] });
     } catch {
         throw Object.assign(new Error(`kube-appstack: building bin-out/ failed (see above); fix the error or run npm ci`), { buildFailed: true });
     }

@@ -33,6 +33,12 @@ describe("the bundles", () => {
         expect(packagesOf("check")).toEqual(["js-yaml", "zod"]);
     });
 
+    it("keep only zod's English locale, the one its messages come from", () => {
+        for (const name of ["check", "render", "rules"]) {
+            expect(inputsOf(name).filter((file) => /zod\/v4\/locales\/(?!index)/.test(file)).map((file) => path.basename(file))).toEqual(["en.js", "en.js"]);
+        }
+    });
+
     it("give render the stack config and the specs, and none of the policies", () => {
         expect(wingsOf("render")).toEqual(["cli", "components", "config", "kube", "program"]);
         expect(packagesOf("render")).toEqual(["yaml", "zod"]);

@@ -48,6 +48,8 @@ export type CliCaseId = keyof typeof CLI_CASES;
 export interface CliResult {
     readonly ms: Partial<Record<CliCaseId, number[]>>;
     readonly corpusObjects: number;
+    /** The machine's 1-minute load average before and after the timed runs: other work slows every start alike. */
+    readonly loadAverage?: readonly [number, number];
 }
 
 /** Writes the inputs: the prod stack rendered into one file, and the 50k-object corpus. */
@@ -95,6 +97,7 @@ export async function runCliGroup(runs: number, log: (line: string) => void): Pr
         const ids = Object.keys(CLI_CASES) as CliCaseId[];
         for (const id of ids) await timed(CLI_CASES[id].command(inputs));
         const ms: Partial<Record<CliCaseId, number[]>> = {};
+        const loadBefore = os.loadavg()[0];
         for (let run = 1; run <= runs; run++) {
             const order = run % 2 === 1 ? ids : [...ids].reverse();
             for (const id of order) {
@@ -102,7 +105,7 @@ export async function runCliGroup(runs: number, log: (line: string) => void): Pr
             }
             log(`[cli run ${run}/${runs}] ${ids.map((id) => `${id} ${median(ms[id] ?? [0]).toFixed(0)} ms`).join(", ")}`);
         }
-        return { ms, corpusObjects: inputs.corpusObjects };
+        return { ms, corpusObjects: inputs.corpusObjects, loadAverage: [loadBefore, os.loadavg()[0]] };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -150,12 +153,14 @@ export function cliReport(result: CliResult): GroupReport {
             cli_median_ms: Object.fromEntries(ids.map((id) => [id, round(m[id] as number, 1)])),
             cli_vs_bare_node_ratio: Object.fromEntries(ids.map((id) => [id, round(ratios[id] as number, 2)])),
             cli_check_end_to_end_objects_per_s: rate === undefined ? undefined : round(rate, 0),
+            cli_load_average: result.loadAverage?.map((load) => round(load, 2)),
         },
         targets: cliTargets(result),
         text: [
             "(e) the kube-appstack command: a fresh process per start, timed from spawn to exit, beside bare Node in the same run",
             table(["command", "ms", "vs node"], ids.map((id) => [CLI_CASES[id].label, m[id]?.toFixed(0), `${ratios[id]?.toFixed(2)}x`])),
             ...(rate === undefined ? [] : [`check end to end: ${result.corpusObjects} objects in ${m.check50k?.toFixed(0)} ms, ${rate.toFixed(0)} objects/s`]),
+            ...(result.loadAverage === undefined ? [] : [`load average (1 min) ${result.loadAverage.map((load) => load.toFixed(1)).join(" before, ")} after, on ${os.cpus().length} CPUs`]),
             "",
         ].join("\n"),
     };

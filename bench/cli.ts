@@ -19,7 +19,7 @@ const CORPUS_APP_STACKS = 50_000 / OBJECTS_PER_APP_STACK;
 interface Inputs {
     /** One manifest file: the prod stack as `render` prints it. */
     readonly oneFile: string;
-    /** A directory of manifest files, one per app stack (8 objects each). */
+    /** A directory of manifest files, one per app stack (OBJECTS_PER_APP_STACK objects each). */
     readonly corpus: string;
     readonly corpusObjects: number;
 }

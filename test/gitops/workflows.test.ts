@@ -296,7 +296,7 @@ describe("the workflows", () => {
         const job = workflow("pull-request.yml").jobs.render;
         const steps = job.steps!;
         const index = (find: (s: Step) => boolean) => steps.findIndex(find);
-        const render = index((s) => s.run?.includes("kube-appstack render") === true);
+        const render = index((s) => s.run?.includes("bin/kube-appstack.js render") === true);
         const check = index((s) => s.run?.startsWith("node bin/kube-appstack.js check ") === true);
         const sarif = index((s) => s.run?.includes("--format sarif") === true);
         const upload = index((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@") === true);

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { CONFIG_NAMESPACE } from "../config/load-stack-config";
 import { validateStackConfig } from "../config/validate-stack";
+import { stackObjects } from "../program/stack-objects";
 import { stackPlan, StackPlan } from "../program/stack-plan";
 
 export const BENCH_STACK = "bench";
@@ -56,12 +57,25 @@ export function benchStackConfig(n: number): Record<string, unknown> {
     };
 }
 
-/** The stack plan of `n` app stacks: the component names and args both mocks cases declare. */
-export function benchStackPlan(n: number): StackPlan {
+function validatedBenchConfig(n: number) {
     const config = benchStackConfig(n);
     const prefix = `${CONFIG_NAMESPACE}:`;
     const raw = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.slice(prefix.length), v]));
-    return stackPlan(validateStackConfig(BENCH_STACK, raw, Object.keys(config)));
+    return validateStackConfig(BENCH_STACK, raw, Object.keys(config));
+}
+
+/** The stack plan of `n` app stacks: the component names and args both mocks cases declare. */
+export function benchStackPlan(n: number): StackPlan {
+    return stackPlan(validatedBenchConfig(n));
+}
+
+/**
+ * The objects `kube-appstack render --stack bench` writes for `n` app stacks, built from the config directly: render
+ * refuses a stack file over 1 MiB, which Pulumi.bench.yaml passes at about 900 app stacks.
+ */
+export function benchObjects(n: number) {
+    const config = validatedBenchConfig(n);
+    return stackObjects(stackPlan(config), config.cluster);
 }
 
 /** Writes Pulumi.bench.yaml for `n` app stacks into `dir` (a project directory for `render`); returns `dir`. */

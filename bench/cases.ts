@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BENCH_STACK, OBJECTS_PER_APP_STACK, writeBenchStackFile } from "./bench-stack";
+import { BENCH_STACK, benchObjects, OBJECTS_PER_APP_STACK, writeBenchStackFile } from "./bench-stack";
 
 export type Work = () => Promise<number> | number;
 
@@ -21,16 +21,6 @@ function tempProject(n: number): string {
     return writeBenchStackFile(fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-bench-")), n);
 }
 
-/** The objects `kube-appstack render` writes for `n` app stacks. */
-async function renderedObjects(n: number) {
-    const { renderStack } = await import("../cli/render");
-    const dir = tempProject(n);
-    try {
-        return renderStack(dir, BENCH_STACK);
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
-}
 
 const documents = (yaml: string) => yaml.split(/^---$/m).length;
 
@@ -108,7 +98,7 @@ export const CASES = {
         label: "yaml.stringify (floor)",
         async prepare(n) {
             const { stringify } = await import("yaml");
-            const objects = await renderedObjects(n);
+            const objects = benchObjects(n);
             // The issue's "floor": the `yaml` package serializing the rendered objects (what render used before its own
             // writer, cli/manifest-yaml.ts), without reading, validating or building.
             return () => documents(objects.map((o) => stringify(o)).join("---\n"));
@@ -120,7 +110,7 @@ export const CASES = {
         async prepare(objects) {
             const { checkObjects } = await import("../policies/check");
             const { defaultPolicyConfig } = await import("../policies/policy-config");
-            const input = await renderedObjects(Math.round(objects / OBJECTS_PER_APP_STACK));
+            const input = benchObjects(Math.round(objects / OBJECTS_PER_APP_STACK));
             const config = defaultPolicyConfig();
             return () => {
                 checkObjects(input, config);

@@ -4,7 +4,8 @@
  *
  * Groups: mocks (components vs empty components vs raw SDK), render (render vs cdk8s-plus vs yaml), check
  * (checkObjects), preview (`pulumi preview` of the dev stack, skipped with the reason when the Pulumi CLI or a plugin
- * is missing), and, only when asked for, program (the whole program on the bench config under mocks).
+ * is missing), cli (the `kube-appstack` command's starts and end-to-end check beside bare Node), and, only when asked
+ * for, program (the whole program on the bench config under mocks).
  */
 import { spawn } from "node:child_process";
 import * as os from "node:os";
@@ -12,8 +13,9 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { CaseId } from "./cases";
 import type { Sample } from "./child";
+import { cliReport, runCliGroup } from "./cli";
 import { previewDevStack, PreviewResult } from "./preview";
-import { APP_STACKS, CHECK_OBJECTS, formatReport, jsonSummary, RunInfo, Samples } from "./report";
+import { APP_STACKS, CHECK_OBJECTS, formatReport, GroupReport, jsonSummary, RunInfo, Samples } from "./report";
 
 const GROUPS: Record<string, { cases: CaseId[]; sizes: readonly number[] }> = {
     mocks: { cases: ["components", "grouped", "raw"], sizes: APP_STACKS },
@@ -21,7 +23,7 @@ const GROUPS: Record<string, { cases: CaseId[]; sizes: readonly number[] }> = {
     check: { cases: ["check"], sizes: CHECK_OBJECTS },
     program: { cases: ["program"], sizes: APP_STACKS },
 };
-const ALL_GROUPS = [...Object.keys(GROUPS), "preview"];
+const ALL_GROUPS = [...Object.keys(GROUPS), "preview", "cli"];
 // The whole program costs what its components cost plus wiring; it runs on request, to keep `npm run bench` under 10 minutes.
 const DEFAULT_GROUPS = ALL_GROUPS.filter((group) => group !== "program");
 
@@ -95,6 +97,8 @@ async function main(argv: string[]): Promise<number> {
         preview = await previewDevStack(runs, log);
         if ("skipped" in preview) log(`pulumi preview skipped: ${preview.skipped}`);
     }
+    const groups: GroupReport[] = [];
+    if (only.includes("cli")) groups.push(cliReport(await runCliGroup(runs, log)));
     log(`benchmark done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
     const info: RunInfo = {
@@ -105,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
         cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",
         runs,
     };
-    process.stdout.write(values.json ? `${JSON.stringify(jsonSummary(samples, preview, info))}\n` : formatReport(samples, preview, info));
+    process.stdout.write(values.json ? `${JSON.stringify(jsonSummary(samples, preview, info, groups))}\n` : formatReport(samples, preview, info, groups));
     return 0;
 }
 

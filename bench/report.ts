@@ -89,7 +89,14 @@ export function targets(samples: Samples): Target[] {
 }
 
 /** The one JSON object of `npm run bench -- --json`. Keys of cases that did not run are left out. */
-export function jsonSummary(samples: Samples, preview: PreviewResult | undefined, info: RunInfo): Record<string, unknown> {
+/** A group that summarizes itself (bench/cli.ts): its JSON keys, its targets and its part of the readable report. */
+export interface GroupReport {
+    readonly keys: Record<string, unknown>;
+    readonly targets: Target[];
+    readonly text: string;
+}
+
+export function jsonSummary(samples: Samples, preview: PreviewResult | undefined, info: RunInfo, groups: readonly GroupReport[] = []): Record<string, unknown> {
     const ids = Object.keys(samples) as CaseId[];
     const each = (measure: keyof Sample, digits: number) => Object.fromEntries(ids.map((id) => [id, perSize(sizesOf(id), (n) => med(samples, id, n, measure), digits)]));
     const growth = Object.fromEntries(ids.map((id) => {
@@ -120,12 +127,13 @@ export function jsonSummary(samples: Samples, preview: PreviewResult | undefined
         ...(preview === undefined ? {} : "skipped" in preview
             ? { pulumi_preview_s: null, pulumi_preview_skipped: preview.skipped }
             : { pulumi_preview_s: round(median(preview.seconds), 2) }),
-        targets: targets(samples),
+        ...Object.assign({}, ...groups.map((group) => group.keys)),
+        targets: [...targets(samples), ...groups.flatMap((group) => group.targets)],
         run: info,
     };
 }
 
-function table(header: string[], rows: Array<Array<string | number | undefined>>): string {
+export function table(header: string[], rows: Array<Array<string | number | undefined>>): string {
     const cells = [header, ...rows.map((r) => r.map((c) => (c === undefined ? "-" : String(c))))];
     const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
     return cells.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")).join("\n");
@@ -136,7 +144,7 @@ const ms0 = fixed(0);
 const x2 = (v: number | undefined) => (v === undefined ? undefined : `${v.toFixed(2)}x`);
 
 /** The readable report of a run. */
-export function formatReport(samples: Samples, preview: PreviewResult | undefined, info: RunInfo): string {
+export function formatReport(samples: Samples, preview: PreviewResult | undefined, info: RunInfo, groups: readonly GroupReport[] = []): string {
     const m = (id: CaseId, n: number, measure: keyof Sample) => med(samples, id, n, measure);
     const growth = (ids: CaseId[]) => {
         const parts = ids.flatMap((id) => {
@@ -190,9 +198,10 @@ export function formatReport(samples: Samples, preview: PreviewResult | undefine
             ? `skipped: ${preview.skipped}`
             : `median ${median(preview.seconds).toFixed(1)} s over ${preview.seconds.length} runs (${preview.seconds.map((s) => s.toFixed(1)).join(", ")})`, "");
     }
-    const list = targets(samples);
+    out.push(...groups.map((group) => group.text));
+    const list = [...targets(samples), ...groups.flatMap((group) => group.targets)];
     if (list.length > 0) {
-        out.push("targets (issue 7)", table(["target", "value", "limit", ""],
+        out.push("targets (issues 7 and 15)", table(["target", "value", "limit", ""],
             list.map((t) => [t.name, t.value, `${t.kind === "max" ? "<=" : ">="} ${t.limit}`, t.met ? "met" : "MISSED"])));
     }
     return `${out.join("\n")}\n`;

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// The CLI is TypeScript; tsx compiles it on load so the package ships no build step.
+// Runs the command line as plain JavaScript from bin-out/ (scripts/build-cli.js builds it during `npm ci`; a bundle
+// older than its sources is rebuilt before it runs).
 "use strict";
-require("tsx/cjs");
-const { main } = require("../cli/main.ts");
+const { loadBundle } = require("./load-bundle.js");
 
-main(process.argv.slice(2)).then(
-    (status) => {
-        process.exitCode = status;
-    },
-    (error) => {
-        console.error(error);
-        process.exitCode = 2;
-    },
-);
+Promise.resolve()
+    .then(() => loadBundle("main").main(process.argv.slice(2)))
+    .then(
+        (status) => {
+            process.exitCode = status;
+        },
+        (error) => {
+            if (error.buildFailed) console.error(error.message);
+            else console.error(error);
+            process.exitCode = 2;
+        },
+    );

@@ -19,7 +19,6 @@ import { rules } from "../policies/rules";
 import { type CheckReport, type Location, STDIN } from "./check-report";
 import type { Io } from "./io";
 import { ManifestEncodingError, manifestText } from "./manifest-text";
-import { sarifLog } from "./sarif";
 import { packageVersion } from "./version";
 
 const EXIT_OK = 0;
@@ -55,7 +54,7 @@ interface Inputs {
     readonly fileCount: number;
 }
 
-export function runCheck(args: string[], io: Io): number {
+export async function runCheck(args: string[], io: Io): Promise<number> {
     let options: { format: string; config?: string; help: boolean; exclude: string[]; paths: string[] };
     try {
         const parsed = parseArgs({
@@ -138,7 +137,8 @@ export function runCheck(args: string[], io: Io): number {
                 mandatory, advisory: violations.length - mandatory, waived: waived.length, heldBack: heldBack.length, inputErrors: errors.length, warnings: inputs.warnings.length, ruleFailures: failures.length,
             },
         };
-        const output = options.format === "json" ? report : sarifLog(report, { config, toolVersion: packageVersion(), cwd: process.cwd() });
+        // Loaded only for SARIF: it needs node:crypto, which costs every other check's start a few milliseconds.
+        const output = options.format === "json" ? report : (await import("./sarif")).sarifLog(report, { config, toolVersion: packageVersion(), cwd: process.cwd() });
         io.stdout(`${JSON.stringify(output, null, 2)}\n`);
     } else {
         io.stdout(textReport(violations, inputs, {

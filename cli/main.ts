@@ -1,8 +1,5 @@
 /** `kube-appstack <command> ...`: picks the subcommand and returns the process exit status. */
-import { runCheck } from "./check";
 import type { Command, Io } from "./io";
-import { runRender } from "./render";
-import { runRules } from "./rules";
 import { packageVersion } from "./version";
 
 const processIo: Io = {
@@ -13,10 +10,12 @@ const processIo: Io = {
 /** Exit status for a command line that cannot be run, matching `check`'s status for unreadable input. */
 const USAGE_ERROR = 2;
 
-const COMMANDS: ReadonlyMap<string, { run: Command; summary: string }> = new Map([
-    ["check", { run: runCheck, summary: "check Kubernetes YAML manifests against the policy pack" }],
-    ["render", { run: runRender, summary: "write the Kubernetes manifests a stack applies, without the Pulumi engine" }],
-    ["rules", { run: runRules, summary: "list the policies: what each checks, how to fix it, its level and parameters" }],
+// Each subcommand is loaded only when it runs (and built as its own bundle, see scripts/build-cli.js): `check` never
+// loads render's stack config schemas, nor `render` the policies.
+const COMMANDS: ReadonlyMap<string, { load: () => Promise<Command>; summary: string }> = new Map([
+    ["check", { load: async () => (await import("./check")).runCheck, summary: "check Kubernetes YAML manifests against the policy pack" }],
+    ["render", { load: async () => (await import("./render")).runRender, summary: "write the Kubernetes manifests a stack applies, without the Pulumi engine" }],
+    ["rules", { load: async () => (await import("./rules")).runRules, summary: "list the policies: what each checks, how to fix it, its level and parameters" }],
 ]);
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -34,7 +33,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         io.stderr(`${name === undefined ? "" : `unknown command "${name}"\n\n`}${usage()}`);
         return USAGE_ERROR;
     }
-    return command.run(args, io);
+    return (await command.load())(args, io);
 }
 
 function usage(): string {

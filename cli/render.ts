@@ -4,6 +4,7 @@
  *
  * Exit status: 0 rendered, 1 the stack config is invalid (every problem listed), 2 usage error or unreadable stack file.
  */
+import "./zod-jitless";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";

@@ -8,9 +8,11 @@
  * into JSON values first, as kubectl cuts it (see json-stream.ts); each value is then parsed as a YAML document (JSON
  * is YAML), so it gets the same duplicate-key refusal, errors with lines and bounds.
  */
-import { CORE_SCHEMA, load, Type, YAMLException } from "js-yaml";
+import { load, YAMLException } from "js-yaml";
+import { readBlockYaml, UNSUPPORTED } from "./block-yaml";
 import { jsonStream } from "./json-stream";
 import { asList, identityProblem, isKubeObject, type KubeObject } from "./kube-object";
+import { MANIFEST_SCHEMA, resolvePlainScalar } from "./yaml-schema";
 
 /** A document that could not be parsed; `document` counts from 1 within the source. */
 export interface ManifestError {
@@ -30,31 +32,9 @@ export interface ParsedManifest {
     readonly warnings: ManifestError[];
 }
 
-// kubectl and the API server read YAML through sigs.k8s.io/yaml, which turns it into JSON with its fork of go-yaml v2,
-// a YAML 1.1 parser: besides true/false, a plain `yes`, `on`, `y` is true and `no`, `off`, `n` is false (go-yaml v2's
-// resolve table, every case variant it lists). So `hostNetwork: yes` runs a pod on the host network, and a rule must
-// read it as true. Quoted strings stay strings, as they do there.
-// This type replaces js-yaml's own bool type (one type per tag), so it lists true/false too.
-const YAML11_TRUE = new Set(["true", "True", "TRUE", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON"]);
-const YAML11_FALSE = new Set(["false", "False", "FALSE", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
-const YAML11_BOOL = new Type("tag:yaml.org,2002:bool", {
-    kind: "scalar",
-    resolve: (data: unknown) => typeof data === "string" && (YAML11_TRUE.has(data) || YAML11_FALSE.has(data)),
-    construct: (data: string) => YAML11_TRUE.has(data),
-});
-
-/**
- * YAML 1.2 core types, the YAML 1.1 booleans above, and merge keys (`<<`), as kubectl reads manifests; dates stay
- * strings. js-yaml merges any key resolved to the merge tag, the way its own default schema declares it.
- */
-const SCHEMA = CORE_SCHEMA.extend({
-    implicit: [YAML11_BOOL, new Type("tag:yaml.org,2002:merge", { kind: "scalar", resolve: (data: unknown) => data === "<<" || data === null })],
-});
-
-const MARKER = /^(---|\.\.\.)(?=[ \t]|$)/;
 const BLANK_OR_COMMENT = /^[ \t]*(#.*)?$/;
 
-interface DocumentText {
+export interface DocumentText {
     /** Counts from 1, like the documents of the stream. */
     readonly number: number;
     /** Index of the document's first line in the whole text. */
@@ -84,16 +64,20 @@ export function parseManifest(text: string, source: string): ParsedManifest {
             errors.push({ source, document: document.number, message: document.problem });
             continue;
         }
-        let value: unknown;
-        try {
-            value = load(document.text, { schema: SCHEMA });
-        } catch (error) {
-            if (!(error instanceof YAMLException)) throw error;
-            const { mark } = error;
-            const where = mark === undefined ? "" : ` at line ${document.firstLine + mark.line + 1}, column ${(mark.line === 0 ? document.firstColumn : 0) + mark.column + 1}`;
-            const template = templateAction(document, ACTION_LINE);
-            errors.push({ source, document: document.number, message: `${error.reason}${where}${template === undefined ? "" : `; ${template}`}` });
-            continue;
+        // Block-style YAML as renderers write it is read by the fast reader; the rest, and every error, by js-yaml.
+        let value = readBlockYaml(document.text, resolvePlainScalar);
+        const blockStyle = value !== UNSUPPORTED;
+        if (!blockStyle) {
+            try {
+                value = load(document.text, { schema: MANIFEST_SCHEMA });
+            } catch (error) {
+                if (!(error instanceof YAMLException)) throw error;
+                const { mark } = error;
+                const where = mark === undefined ? "" : ` at line ${document.firstLine + mark.line + 1}, column ${(mark.line === 0 ? document.firstColumn : 0) + mark.column + 1}`;
+                const template = templateAction(document, ACTION_LINE);
+                errors.push({ source, document: document.number, message: `${error.reason}${where}${template === undefined ? "" : `; ${template}`}` });
+                continue;
+            }
         }
         // One warning per file: a chart's template names the same cause in every document.
         const template = templateReported ? undefined : templateAction(document);
@@ -101,7 +85,8 @@ export function parseManifest(text: string, source: string): ParsedManifest {
             templateReported = true;
             warnings.push({ source, document: document.number, message: `${template}; until then its objects are checked as written` });
         }
-        if (ALIAS.test(document.text) && excessiveAliasing(value)) {
+        // The fast reader reads no aliases.
+        if (!blockStyle && ALIAS.test(document.text) && excessiveAliasing(value)) {
             errors.push({ source, document: document.number, message: EXCESSIVE_ALIASING });
             continue;
         }
@@ -174,46 +159,64 @@ class LineCounter {
 
 /**
  * The documents of a YAML stream. A document begins at `---` (which may carry content on its line) or, for the
- * first one, at any content; `...` ends one. Directives (`%YAML`) stay with the document they introduce.
+ * first one, at any content; `...` ends one. Directives (`%YAML`) stay with the document they introduce. Lines are
+ * found by offset, not split into strings: a stream may hold millions of them.
  */
-function splitDocuments(stream: string): DocumentText[] {
+export function splitDocuments(stream: string): DocumentText[] {
     // A byte order mark may open any document of a concatenated stream, not only the first.
-    const lines = stream.replace(/^\uFEFF/gm, "").split(/\r?\n/);
+    let text = stream.includes("\uFEFF") ? stream.replace(/^\uFEFF/gm, "") : stream;
+    if (text.includes("\r\n")) text = text.replace(/\r\n/g, "\n");
     const documents: DocumentText[] = [];
     let start = 0;
+    let startLine = 0;
     let opening: number | undefined;
     let explicit = false;
     let hasContent = false;
     const finish = (end: number): void => {
         if (explicit || hasContent) {
-            documents.push({ number: documents.length + 1, firstLine: start, openingLine: opening ?? start, firstColumn: 0, text: lines.slice(start, end).join("\n") });
+            documents.push({ number: documents.length + 1, firstLine: startLine, openingLine: opening ?? startLine, firstColumn: 0, text: text.slice(start, end) });
         }
     };
-    lines.forEach((line, index) => {
-        const marker = MARKER.exec(line)?.[1];
+    for (let lineStart = 0, line = 0; ; line++) {
+        const newline = text.indexOf("\n", lineStart);
+        const lineEnd = newline === -1 ? text.length : newline;
+        const marker = markerAt(text, lineStart, lineEnd);
         if (marker === "---") {
             // Lines before the marker that hold no content (comments, directives) open this document.
             if (explicit || hasContent) {
-                finish(index);
-                start = index;
+                finish(lineStart - 1);
+                start = lineStart;
+                startLine = line;
             }
-            opening = index;
+            opening = line;
             explicit = true;
             hasContent = false;
         } else if (marker === "...") {
-            finish(index + 1);
-            start = index + 1;
+            finish(lineEnd);
+            start = lineEnd + 1;
+            startLine = line + 1;
             opening = undefined;
             explicit = false;
             hasContent = false;
-        } else if (!BLANK_OR_COMMENT.test(line) && !line.startsWith("%")) {
-            opening ??= index;
+        } else if (!hasContent && text.charCodeAt(lineStart) !== 0x25 /* % */ && !BLANK_OR_COMMENT.test(text.slice(lineStart, lineEnd))) {
+            opening ??= line;
             hasContent = true;
         }
-    });
-    finish(lines.length);
+        if (newline === -1) break;
+        lineStart = newline + 1;
+    }
+    finish(text.length);
     return documents;
 }
+
+/** `---` or `...` when the line from `start` to `end` is a document marker (alone, or before a space or tab). */
+function markerAt(text: string, start: number, end: number): string | undefined {
+    const c = text.charCodeAt(start);
+    if ((c !== 0x2d /* - */ && c !== 0x2e /* . */) || text.charCodeAt(start + 1) !== c || text.charCodeAt(start + 2) !== c) return undefined;
+    const next = start + 3 === end ? undefined : text.charCodeAt(start + 3);
+    return next === undefined || next === 0x20 || next === 0x09 ? (c === 0x2d ? "---" : "...") : undefined;
+}
+
 
 /**
  * The most objects one file may hold. YAML aliases make nested `List`s share items, so a few hundred bytes can name

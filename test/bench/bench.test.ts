@@ -4,7 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { benchStackPlan, OBJECTS_PER_APP_STACK, writeBenchStackFile } from "../../bench/bench-stack";
+import { benchObjects, benchStackPlan, OBJECTS_PER_APP_STACK, writeBenchStackFile } from "../../bench/bench-stack";
+import { cliReport } from "../../bench/cli";
 import { cdk8sPlusYaml } from "../../bench/cdk8s-plus-stack";
 import type { Sample } from "../../bench/child";
 import { declareComponents, declareRaw, rawObjects, settled, useMocks } from "../../bench/mocks-cases";
@@ -50,6 +51,15 @@ describe("benchmark workload", () => {
             const theirs = parseAllDocuments(cdk8sPlusYaml(2)).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
             const names = (list: Array<{ kind: string; metadata: { name: string } }>) => list.map((o) => `${o.kind}/${o.metadata.name}`).sort();
             expect(names(theirs)).toEqual(names(ours));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("builds exactly the objects render writes for the bench stack, without the stack file render caps at 1 MiB", () => {
+        const dir = writeBenchStackFile(fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-bench-test-")), 2);
+        try {
+            expect(benchObjects(2)).toEqual(renderStack(dir, "bench"));
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -115,5 +125,26 @@ describe("benchmark report", () => {
             "render: wall time at N=500 / N=100": true,
             "check: wall time at 50k / 10k objects": false,
         });
+    });
+
+    it("judges the command's starts against bare Node of the same run, and check's end-to-end rate", () => {
+        const report = cliReport({
+            ms: { node: [40, 50, 60], check: [90, 100, 500], render: [160, 200], check50k: [1000, 1250, 2000] },
+            corpusObjects: 50_002,
+        });
+        expect(report.keys).toEqual({
+            cli_median_ms: { node: 50, check: 100, render: 180, check50k: 1250 },
+            cli_vs_bare_node_ratio: { node: 1, check: 2, render: 3.6, check50k: 25 },
+            cli_check_end_to_end_objects_per_s: 40_002,
+        });
+        expect(report.targets.map((t) => [t.name, t.value, t.met])).toEqual([
+            ["check of one file / bare node startup", 2, true],
+            ["check objects/s end to end at 50k objects", 40_001.6, true],
+            ["render --stack prod / bare node startup", 3.6, false],
+        ]);
+        expect(report.text).toContain("node bin/kube-appstack.js render --stack prod");
+        const json = jsonSummary({}, undefined, info, [report]);
+        expect(json).toMatchObject({ cli_check_end_to_end_objects_per_s: 40_002 });
+        expect((json.targets as Array<{ name: string }>).map((t) => t.name)).toEqual(report.targets.map((t) => t.name));
     });
 });

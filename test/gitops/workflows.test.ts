@@ -282,10 +282,10 @@ describe("the workflows", () => {
     it("render each stack without the engine, check it with the stack's policy config, and upload it", () => {
         const steps = workflow("pull-request.yml").jobs.render.steps!;
         const script = steps.map((s) => s.run ?? "").join("\n");
-        // Only the repository's own command, never a registry package of that name.
-        expect(script.match(/npx (?!--no )\S+/g)).toBeNull();
-        expect(script).toContain('npx --no kube-appstack render --stack "$STACK" --out "$RUNNER_TEMP/rendered/$STACK/manifests"');
-        expect(script).toContain('npx --no kube-appstack check "$RUNNER_TEMP/rendered/$STACK/manifests" --config "policies/config/$STACK.json"');
+        // Only the repository's own command, started without npm: never a registry package of that name.
+        expect(script.match(/\b(npx|npm exec|npm x)\b/g)).toBeNull();
+        expect(script).toContain('node bin/kube-appstack.js render --stack "$STACK" --out "$RUNNER_TEMP/rendered/$STACK/manifests"');
+        expect(script).toContain('node bin/kube-appstack.js check "$RUNNER_TEMP/rendered/$STACK/manifests" --config "policies/config/$STACK.json"');
         expect(steps.at(-1)).toMatchObject({
             uses: expect.stringMatching(/^actions\/upload-artifact@/),
             with: { name: "manifests-${{ matrix.stack }}", path: "${{ runner.temp }}/rendered/${{ matrix.stack }}" },
@@ -296,8 +296,8 @@ describe("the workflows", () => {
         const job = workflow("pull-request.yml").jobs.render;
         const steps = job.steps!;
         const index = (find: (s: Step) => boolean) => steps.findIndex(find);
-        const render = index((s) => s.run?.includes("kube-appstack render") === true);
-        const check = index((s) => s.run?.startsWith("npx --no kube-appstack check ") === true);
+        const render = index((s) => s.run?.includes("bin/kube-appstack.js render") === true);
+        const check = index((s) => s.run?.startsWith("node bin/kube-appstack.js check ") === true);
         const sarif = index((s) => s.run?.includes("--format sarif") === true);
         const upload = index((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@") === true);
         expect([render, check, sarif, upload].every((i) => i >= 0)).toBe(true);
@@ -309,7 +309,7 @@ describe("the workflows", () => {
         // exit status 1 and 2 still write a log.
         expect(sarifStep["working-directory"]).toBe("${{ runner.temp }}");
         expect(sarifStep.run?.trim()).toBe(
-            'npx --no --prefix "$GITHUB_WORKSPACE" kube-appstack check "rendered/$STACK/manifests" --config "$GITHUB_WORKSPACE/policies/config/$STACK.json" --format sarif >"rendered/$STACK/check.sarif" || [ $? -le 2 ]',
+            'node "$GITHUB_WORKSPACE/bin/kube-appstack.js" check "rendered/$STACK/manifests" --config "$GITHUB_WORKSPACE/policies/config/$STACK.json" --format sarif >"rendered/$STACK/check.sarif" || [ $? -le 2 ]',
         );
         expect(steps[upload].if).toBe(`\${{ !cancelled() && steps.${sarifStep.id}.outcome == 'success' && github.event.pull_request.head.repo.full_name == github.repository }}`);
         expect(steps[upload].with).toEqual({ sarif_file: "${{ runner.temp }}/rendered/${{ matrix.stack }}/check.sarif", category: "kube-appstack-${{ matrix.stack }}" });

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { main } from "../support/built-cli";
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { checkObjectsReport } from "../../policies/check";
 import { MAX_OBJECTS_PER_FILE } from "../../policies/manifest";

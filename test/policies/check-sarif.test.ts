@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { main } from "../support/built-cli";
 import { sarifLog } from "../../cli/sarif";
 import { checkObjectsReport } from "../../policies/check";
 import type { KubeObject } from "../../policies/kube-object";

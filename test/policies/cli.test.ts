@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { main } from "../support/built-cli";
 import { parseManifest } from "../../policies/manifest";
 
 const ROOT = path.join(__dirname, "../..");

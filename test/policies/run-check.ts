@@ -1,5 +1,5 @@
 // `kube-appstack check` run in process, its output captured: the tests of what it reads and says share these.
-import { main } from "../../cli/main";
+import { main } from "../support/built-cli";
 
 export async function check(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
     let stdout = "";

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
-import { main } from "../../cli/main";
+import { main } from "../support/built-cli";
 import { objectFile, renderStack, writeManifests } from "../../cli/render";
 import { APPLY_ANNOTATIONS } from "../../components/kube-resource";
 import { KubeObject } from "../../components/specs/kube-object";

@@ -27,19 +27,33 @@ export interface Container {
     readonly fields: Fields;
 }
 
+// Every rule asks for the same object's pod template and containers: each is worked out once per object. The rules
+// never change an object, so the answer stays true (a cache keyed by the object itself, dropped with it).
+const templates = new WeakMap<KubeObject, PodTemplate | null>();
+const containerLists = new WeakMap<Fields, Container[]>();
+
 /** The pod template of a workload (or the pod itself), `undefined` for other kinds. */
 export function podTemplateOf(obj: KubeObject): PodTemplate | undefined {
+    const known = templates.get(obj);
+    if (known !== undefined) return known ?? undefined;
     const path = templatePath(obj);
-    if (path === undefined) return undefined;
-    const template = fieldAt(obj, ...path);
-    return {
+    const template = path === undefined ? undefined : fieldAt(obj, ...path);
+    const found = path === undefined ? undefined : {
         labels: labelsOf(fieldAt(template, "metadata", "labels")),
         spec: asFields(fieldAt(template, "spec")) ?? {},
     };
+    templates.set(obj, found ?? null);
+    return found;
 }
 
 /** Containers then init containers, in manifest order. */
 export function containersOf(podSpec: Fields): Container[] {
+    let list = containerLists.get(podSpec);
+    if (list === undefined) containerLists.set(podSpec, (list = readContainers(podSpec)));
+    return list;
+}
+
+function readContainers(podSpec: Fields): Container[] {
     const toContainer = (value: unknown, index: number, init: boolean): Container | undefined => {
         const fields = asFields(value);
         if (fields === undefined) return undefined;

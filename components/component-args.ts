@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { schemaProblems } from "../kube/schema-problems";
 import { absolutePath, code, dnsLabel } from "../kube/schemas";
+import { registryServer, registryUsername, uniqueServers } from "./specs/registry-credentials";
 import { DEFAULT_SECRET_FILES_FS_GROUP } from "./specs/secret-files";
 
 // Args that only components take (Pulumi values and resource options), beside the spec args schemas they extend, and
@@ -15,6 +16,15 @@ export const secretValuesSchema = z.record(z.string(), z.custom<pulumi.Input<str
 /** Secret files are Pulumi Inputs too, by the absolute path they are mounted at. */
 export const secretFilesSchema = z.record(absolutePath, z.custom<pulumi.Input<string>>()).optional().meta({
     description: `Files whose contents are secrets (e.g. \`{ "/etc/tls/tls.key": config.requireSecret("tlsKey") }\`), mounted read-only with mode 0400 at their paths from a Secret \`<name>-secret-files\` owned by the app; they stay Pulumi secrets. The pod gets an fsGroup (${DEFAULT_SECRET_FILES_FS_GROUP} unless \`security.fsGroup\` says otherwise), the group the kubelet lets read them. Unlike config files, a change does not roll the pods: restart them to read new contents.`,
+});
+
+/** Registry credentials with Pulumi secret passwords, turned into the app's pull Secret. */
+export const registryCredentialsSchema = z.array(z.strictObject({
+    server: registryServer.meta({ description: 'Registry host, as image references name it (e.g. "ghcr.io").' }),
+    username: registryUsername.meta({ description: "User name (or a token's name) at the registry." }),
+    password: z.custom<pulumi.Input<string>>().meta({ description: 'Password or token, a Pulumi secret (e.g. `config.requireSecret("registryToken")`).' }),
+})).min(1).superRefine(uniqueServers).optional().meta({
+    description: "Credentials for private registries: a `kubernetes.io/dockerconfigjson` Secret `<name>-registry` owned by the app holds them (a Pulumi secret: encrypted in state, masked in previews), and the pods name it in `imagePullSecrets` besides any existing ones.",
 });
 
 export const DEFAULT_PROTECT = false;

@@ -1,12 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { assertValidArgs, DEFAULT_PROTECT, protectSchema, secretFilesSchema, secretValuesSchema } from "./component-args";
+import { assertValidArgs, DEFAULT_PROTECT, protectSchema, registryCredentialsSchema, secretFilesSchema, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareIdentity, declareObjects } from "./kube-resource";
 import { withConfigFileContents } from "./read-config-files";
 import { withSecretValues } from "./secret-env";
 import { withSecretFiles } from "./secret-files";
+import { withRegistryCredentials } from "./registry-credentials";
 import { serviceDnsName } from "./specs/service";
 import { statefulAppArgsSchema, statefulAppName, statefulAppObjects, statefulAppServiceName } from "./specs/stateful-app";
 
@@ -15,6 +16,7 @@ const COMPONENT = "StatefulApp";
 export const statefulAppComponentArgsSchema = statefulAppArgsSchema.extend({
     secretValues: secretValuesSchema,
     secretFiles: secretFilesSchema,
+    registryCredentials: registryCredentialsSchema,
     protect: protectSchema("the StatefulSet (its claims are retained anyway, see `claimRetention`)"),
 });
 export type StatefulAppComponentArgs = z.infer<typeof statefulAppComponentArgsSchema>;
@@ -35,7 +37,8 @@ export class StatefulApp extends pulumi.ComponentResource {
         assertValidArgs(COMPONENT, name, statefulAppComponentArgsSchema, args, statefulAppName);
         super("kube-appstack:index:StatefulApp", name, {}, opts);
         const files = withSecretFiles(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
-        const { specArgs, secret } = withSecretValues(name, files.specArgs, childOptions(this, opts));
+        const registry = withRegistryCredentials(name, files.specArgs, childOptions(this, opts));
+        const { specArgs, secret } = withSecretValues(name, registry.specArgs, childOptions(this, opts));
         const objects = statefulAppObjects(name, specArgs);
         // Every object of the app waits at most that long; it matters for the StatefulSet and for a client Service,
         // which the provider holds until none of its endpoints is unready.
@@ -49,7 +52,7 @@ export class StatefulApp extends pulumi.ComponentResource {
         // config files too.
         const { statefulSet } = declareObjects(
             { statefulSet: objects.statefulSet },
-            { ...childOptions(this, opts, [secret, files.secret, configFiles, ...identity.all].filter((r) => r !== undefined)), ...wait, protect: args.protect ?? DEFAULT_PROTECT },
+            { ...childOptions(this, opts, [secret, files.secret, registry.secret, configFiles, ...identity.all].filter((r) => r !== undefined)), ...wait, protect: args.protect ?? DEFAULT_PROTECT },
         );
         const rest = declareObjects(
             { headlessService: objects.headlessService, clientService: objects.clientService, disruptionBudget: objects.disruptionBudget },

@@ -2,18 +2,19 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { serviceName } from "../kube/schemas";
-import { assertValidArgs, secretFilesSchema, secretValuesSchema } from "./component-args";
+import { assertValidArgs, registryCredentialsSchema, secretFilesSchema, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareIdentity, declareObjects } from "./kube-resource";
 import { withConfigFileContents } from "./read-config-files";
 import { withSecretValues } from "./secret-env";
 import { withSecretFiles } from "./secret-files";
+import { withRegistryCredentials } from "./registry-credentials";
 import { serviceDnsName } from "./specs/service";
 import { statelessAppArgsSchema, statelessAppObjects } from "./specs/stateless-app";
 
 const COMPONENT = "StatelessApp";
 
-export const statelessAppComponentArgsSchema = statelessAppArgsSchema.extend({ secretValues: secretValuesSchema, secretFiles: secretFilesSchema });
+export const statelessAppComponentArgsSchema = statelessAppArgsSchema.extend({ secretValues: secretValuesSchema, secretFiles: secretFilesSchema, registryCredentials: registryCredentialsSchema });
 export type StatelessAppComponentArgs = z.infer<typeof statelessAppComponentArgsSchema>;
 
 /**
@@ -35,7 +36,8 @@ export class StatelessApp extends pulumi.ComponentResource {
         assertValidArgs(COMPONENT, name, statelessAppComponentArgsSchema, args, serviceName);
         super("kube-appstack:index:StatelessApp", name, {}, opts);
         const files = withSecretFiles(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
-        const { specArgs, secret } = withSecretValues(name, files.specArgs, childOptions(this, opts));
+        const registry = withRegistryCredentials(name, files.specArgs, childOptions(this, opts));
+        const { specArgs, secret } = withSecretValues(name, registry.specArgs, childOptions(this, opts));
         const objects = statelessAppObjects(name, specArgs);
         // The hand-over patch must co-own spec.replicas before the Deployment stops declaring it (see StatelessAppArgs);
         // deleting the patch later must not release the field either, or the app would drop to 1 pod.
@@ -49,7 +51,7 @@ export class StatelessApp extends pulumi.ComponentResource {
         const { configFiles } = declareObjects({ configFiles: objects.configFiles }, childOptions(this, opts));
         // Pods of an account that does not exist yet are refused until it does; the rollout waits for the grant and the
         // config files too.
-        const waitFor = [secret, files.secret, handover, configFiles, ...identity.all].filter((r) => r !== undefined);
+        const waitFor = [secret, files.secret, registry.secret, handover, configFiles, ...identity.all].filter((r) => r !== undefined);
         // Every object of the app waits at most that long; it matters for the Deployment and for the Service, which the
         // provider holds until none of its endpoints is unready.
         const wait = readyWaitOptions(args.readyTimeoutSeconds);

@@ -38,10 +38,14 @@ export function configValue(value: unknown): unknown {
 /** Extra checks that live with the code that owns a section (e.g. the kind cluster's args). */
 export type SectionValidator = (config: StackConfig) => string[];
 
-/** Keys that apps name in `secretConfig` or `secretFiles`: they hold secret values, set next to ours with `pulumi config set --secret`. */
+/**
+ * Keys that apps name in `secretConfig`, `secretFiles` or `registryCredentials[].passwordSecret`: they hold secret values,
+ * set next to ours with `pulumi config set --secret`.
+ */
 function secretConfigKeys(raw: Record<string, unknown>): string[] {
     const apps = Array.isArray(raw.apps) ? (raw.apps as Array<Record<string, unknown> | null>) : [];
-    return apps.flatMap((a) => ["secretConfig", "secretFiles"].flatMap((field) => (a?.[field] && typeof a[field] === "object" ? Object.values(a[field] as object) : [])))
+    const credentials = (a: Record<string, unknown> | null) => (Array.isArray(a?.registryCredentials) ? (a.registryCredentials as Array<{ passwordSecret?: unknown } | null>).map((c) => c?.passwordSecret) : []);
+    return apps.flatMap((a) => [...["secretConfig", "secretFiles"].flatMap((field) => (a?.[field] && typeof a[field] === "object" ? Object.values(a[field] as object) : [])), ...credentials(a)])
         .filter((k): k is string => typeof k === "string");
 }
 

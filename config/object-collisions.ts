@@ -2,6 +2,7 @@ import { appNamespaceObjects } from "../components/specs/app-namespace";
 import { metricsServerObjects } from "../components/specs/metrics-server";
 import { persistentStorageObjects } from "../components/specs/persistent-storage";
 import { secretEnvName } from "../components/specs/secret-env";
+import { registrySecretName } from "../components/specs/registry-credentials";
 import { secretFilesName } from "../components/specs/secret-files";
 import { statefulAppObjects } from "../components/specs/stateful-app";
 import { statelessAppObjects } from "../components/specs/stateless-app";
@@ -51,6 +52,7 @@ function objectsOf(config: StackConfig): Made[] {
         const secret = [
             ...(Object.keys(app.secretConfig ?? {}).length > 0 ? [{ id: identity("Secret", namespace, secretEnvName(app.name)), entry, nodePorts: [] }] : []),
             ...(Object.keys(app.secretFiles ?? {}).length > 0 ? [{ id: identity("Secret", namespace, secretFilesName(app.name)), entry, nodePorts: [] }] : []),
+            ...((app.registryCredentials ?? []).length > 0 ? [{ id: identity("Secret", namespace, registrySecretName(app.name)), entry, nodePorts: [] }] : []),
         ];
         // The replicas hand-over patch shares its Deployment's identity on purpose.
         return [...made(objects.filter((o) => !o?.metadata.annotations?.["pulumi.com/patchFieldManager"]), entry), ...secret];

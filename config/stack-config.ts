@@ -2,6 +2,7 @@ import { z } from "zod";
 import { kindClusterArgsSchema } from "../components/kind-config";
 import { appNamespaceArgsSchema } from "../components/specs/app-namespace";
 import { oneStorageSource, persistentStorageShape } from "../components/specs/persistent-storage";
+import { registryServer, registryUsername, uniqueServers } from "../components/specs/registry-credentials";
 import { MAX_STATEFUL_NAME, statefulAppName, statefulAppProblems, statefulAppShape } from "../components/specs/stateful-app";
 import { statelessAppProblems, statelessAppShape } from "../components/specs/stateless-app";
 import { absolutePath, code, dnsLabel, serviceName, show } from "../kube/schemas";
@@ -27,12 +28,21 @@ const secretFiles = z.record(absolutePath, z.string().min(1)).optional().meta({
     description: "Path in the container -> name of a Pulumi secret config key (`pulumi config set --secret <key> < file`); the files go into a Secret `<name>-secret-files`, mounted read-only with mode 0400 (see `secretFiles` in the component reference), never into the workload.",
 });
 
+const registryCredentials = z.array(z.strictObject({
+    server: registryServer.meta({ description: 'Registry host, as image references name it (e.g. "ghcr.io").' }),
+    username: registryUsername.meta({ description: "User name (or a token's name) at the registry." }),
+    passwordSecret: z.string().min(1).meta({ description: "Name of the Pulumi secret config key holding the password or token (`pulumi config set --secret <key> <token>`)." }),
+}).meta({ title: "Registry credential" })).min(1).superRefine(uniqueServers).optional().meta({
+    description: "Credentials for private registries: a `kubernetes.io/dockerconfigjson` Secret `<name>-registry` holds them (never in clear in the state or the manifests), and the pods name it in `imagePullSecrets` besides any existing ones.",
+});
+
 export const statelessAppConfigSchema = z.strictObject({
     name: appName,
     type: z.literal("stateless").meta({ description: "A Deployment behind a Service (StatelessApp)." }),
     ...statelessAppShape,
     secretConfig,
     secretFiles,
+    registryCredentials,
 }).superRefine(statelessAppProblems);
 
 export const statefulAppConfigSchema = z.strictObject({
@@ -41,6 +51,7 @@ export const statefulAppConfigSchema = z.strictObject({
     ...statefulAppShape,
     secretConfig,
     secretFiles,
+    registryCredentials,
 }).superRefine(statefulAppProblems);
 
 const app = z.discriminatedUnion("type", [statelessAppConfigSchema, statefulAppConfigSchema], {

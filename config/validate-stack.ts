@@ -6,12 +6,17 @@ import { objectCollisionProblems } from "./object-collisions";
 import { ConfigPath } from "./secret-paths";
 import { defaultKindClusterName, StackConfig } from "./stack-config";
 
-/** Every `secretConfig` and `secretFiles` entry must name a config key that is set. */
+/** Every `secretConfig`, `secretFiles` and `registryCredentials` entry must name a config key that is set. */
 function secretConfigProblems(configKeys: string[]) {
-    return (config: StackConfig): string[] => config.apps.flatMap((app, i) =>
-        (["secretConfig", "secretFiles"] as const).flatMap((field) => Object.entries(app[field] ?? {})
+    return (config: StackConfig): string[] => config.apps.flatMap((app, i) => {
+        const references: Array<[path: Array<string | number>, key: string]> = [
+            ...(["secretConfig", "secretFiles"] as const).flatMap((field) => Object.entries(app[field] ?? {}).map(([entry, key]) => [[field, entry], key] as [Array<string | number>, string])),
+            ...(app.registryCredentials ?? []).map((c, j) => [["registryCredentials", j, "passwordSecret"], c.passwordSecret] as [Array<string | number>, string]),
+        ];
+        return references
             .filter(([, key]) => !configKeys.includes(`${CONFIG_NAMESPACE}:${key}`))
-            .map(([entry, key]) => `${formatPath([field, entry], `${CONFIG_NAMESPACE}:apps[${i}].`)}: config key "${CONFIG_NAMESPACE}:${key}" is not set; allowed: a key set with \`pulumi config set --secret ${key} <value>\``)));
+            .map(([where, key]) => `${formatPath(where, `${CONFIG_NAMESPACE}:apps[${i}].`)}: config key "${CONFIG_NAMESPACE}:${key}" is not set; allowed: a key set with \`pulumi config set --secret ${key} <value>\``);
+    });
 }
 
 /** Without `cluster.kind.name` the cluster is named after the stack, and a stack name may be no valid cluster name. */

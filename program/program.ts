@@ -24,6 +24,12 @@ function secretFiles(app: PlannedApp): Record<string, pulumi.Output<string>> | u
     return entries.length > 0 ? Object.fromEntries(entries.map(([file, key]) => [file, config.requireSecret(key)])) : undefined;
 }
 
+function registryCredentials(app: PlannedApp) {
+    const config = new pulumi.Config(CONFIG_NAMESPACE);
+    const credentials = app.registryCredentials.map(({ server, username, passwordSecret }) => ({ server, username, password: config.requireSecret(passwordSecret) }));
+    return credentials.length > 0 ? credentials : undefined;
+}
+
 /**
  * The Pulumi program. A mistake in the stack config or in a component's args is a RunError, which Pulumi shows as its
  * message alone (the message is the whole story, the same one `kube-appstack render` prints), never a stack trace.
@@ -55,7 +61,7 @@ async function declareStack(): Promise<Record<string, unknown>> {
         // the stack: that made each of N apps depend on N claims, quadratic in the stack's size.
         const claims = (app.args.volumes ?? []).flatMap((v) => (v.claimName === undefined ? [] : [storage.get(v.claimName)]));
         const opts = { provider, dependsOn: [ns, ...claims.filter((c) => c !== undefined)] };
-        const secrets = { secretValues: secretValues(app), secretFiles: secretFiles(app) };
+        const secrets = { secretValues: secretValues(app), secretFiles: secretFiles(app), registryCredentials: registryCredentials(app) };
         if (app.type === "stateless") new StatelessApp(app.name, { ...app.args, ...secrets }, opts);
         else new StatefulApp(app.name, { ...app.args, ...secrets, protect: plan.protect }, opts);
     }

@@ -3,6 +3,7 @@ import { appNamespaceObjects } from "../components/specs/app-namespace";
 import { KubeObject } from "../components/specs/kube-object";
 import { persistentStorageObjects } from "../components/specs/persistent-storage";
 import { secretEnvObject, withSecretEnvRefs } from "../components/specs/secret-env";
+import { dockerConfigJson, registrySecretObject } from "../components/specs/registry-credentials";
 import { secretFilesObject } from "../components/specs/secret-files";
 import { statefulAppObjects } from "../components/specs/stateful-app";
 import { statelessAppObjects } from "../components/specs/stateless-app";
@@ -18,12 +19,16 @@ function appObjects(app: PlannedApp, namespace: string): KubeObject[] {
     const secrets = [
         ...(variables.length > 0 ? [secretEnvObject(app.name, namespace, Object.fromEntries(variables.map((v) => [v, SECRET_PLACEHOLDER])))] : []),
         ...(files.length > 0 ? [secretFilesObject(app.name, namespace, Object.fromEntries(files.map((f) => [f, SECRET_PLACEHOLDER])))] : []),
+        ...(app.registryCredentials.length > 0
+            ? [registrySecretObject(app.name, namespace, dockerConfigJson(app.registryCredentials.map((c) => ({ ...c, password: SECRET_PLACEHOLDER }))))]
+            : []),
     ];
+    const pullSecretFromCredentials = app.registryCredentials.length > 0 || undefined;
     const secretFilePaths = files.length > 0 ? files : undefined;
     // No previous replica count: the hand-over patch only exists against a live Deployment, never in rendered manifests.
     const objects = app.type === "stateless"
-        ? statelessAppObjects(app.name, withSecretEnvRefs(app.name, { ...app.args, previousReplicas: undefined, secretFilePaths }, variables))
-        : statefulAppObjects(app.name, withSecretEnvRefs(app.name, { ...app.args, secretFilePaths }, variables));
+        ? statelessAppObjects(app.name, withSecretEnvRefs(app.name, { ...app.args, previousReplicas: undefined, secretFilePaths, pullSecretFromCredentials }, variables))
+        : statefulAppObjects(app.name, withSecretEnvRefs(app.name, { ...app.args, secretFilePaths, pullSecretFromCredentials }, variables));
     return [...secrets, ...Object.values(objects).filter((o): o is KubeObject => o !== undefined)];
 }
 

@@ -22,6 +22,8 @@ interface AppSecrets {
     secretConfig: Record<string, string>;
     /** Secret file path -> Pulumi secret config key holding its content (`secretFiles`). */
     secretFiles: Record<string, string>;
+    /** Registry credentials, each password by the Pulumi secret config key holding it (`registryCredentials`). */
+    registryCredentials: Array<{ server: string; username: string; passwordSecret: string }>;
     /** Env var -> value of an `env` entry that is a Pulumi secret; it goes into the app's Secret, not its workload. */
     secretEnv: Record<string, string>;
 }
@@ -76,6 +78,7 @@ export function stackPlan(config: StackConfig, previous: Record<string, AppOutpu
         const secrets: AppSecrets = {
             secretConfig: entry.secretConfig ?? {},
             secretFiles: entry.secretFiles ?? {},
+            registryCredentials: entry.registryCredentials ?? [],
             secretEnv: Object.fromEntries(env.filter(([name]) => secretNames.includes(name))),
         };
         const plain = env.filter(([name]) => !secretNames.includes(name));

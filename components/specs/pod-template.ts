@@ -5,6 +5,7 @@ import { compact } from "./kube-object";
 import { selectorLabels } from "./labels";
 import { containerSecurityContext, podSecurityContext, RESTRICTED_SECURITY, securitySchema, wantsTmpVolume } from "./pod-security";
 import { CONFIG_FILES_VOLUME, configFileMounts, configFilesSchema, fileContents } from "./config-files";
+import { registrySecretName } from "./registry-credentials";
 import { DEFAULT_SECRET_FILES_FS_GROUP, SECRET_FILES_VOLUME, secretFileMounts } from "./secret-files";
 import { automountToken, serviceAccountSchema } from "./service-account";
 import { LIVENESS_PROBE_DEFAULTS, probe, PROBE_DEFAULTS, probeSchema, READINESS_PROBE_DEFAULTS, STARTUP_PROBE_DEFAULTS } from "./probe";
@@ -114,6 +115,10 @@ export type WorkloadArgs = z.infer<z.ZodObject<typeof workloadShape>>;
 
 /** What a component adds to an app's spec args from its own args; a stack config never writes it. */
 export const componentSetShape = {
+    pullSecretFromCredentials: z.boolean().optional().meta({
+        description: "Whether the pods also name the pull Secret `<name>-registry` (set by the component from `registryCredentials`).",
+        default: code(false),
+    }),
     secretFilePaths: z.array(absolutePath).optional().meta({
         description: "Paths of the files the component mounts from the Secret `<name>-secret-files` (set by the component from `secretFiles`).",
         default: "none",
@@ -218,6 +223,11 @@ function prometheusAnnotations(args: WorkloadArgs, port: number): Record<string,
     };
 }
 
+function pullSecrets(app: string, args: WorkloadArgs & { pullSecretFromCredentials?: boolean }): Array<{ name: string }> | undefined {
+    const names = [...(args.imagePullSecrets ?? []), ...(args.pullSecretFromCredentials ? [registrySecretName(app)] : [])];
+    return names.length > 0 ? names.map((name) => ({ name })) : undefined;
+}
+
 function mergedAnnotations(...sets: Array<Record<string, string> | undefined>): Record<string, string> | undefined {
     const present = sets.filter((set) => set !== undefined);
     return present.length === 0 ? undefined : Object.assign({}, ...present);
@@ -230,7 +240,7 @@ function mergedAnnotations(...sets: Array<Record<string, string> | undefined>): 
 export function podTemplate(
     name: string,
     labels: Record<string, string>,
-    args: WorkloadArgs & { secretFilePaths?: readonly string[] },
+    args: WorkloadArgs & { secretFilePaths?: readonly string[]; pullSecretFromCredentials?: boolean },
     options: { multiReplica: boolean; extraMounts?: Array<Record<string, unknown>> },
 ): Record<string, unknown> {
     const port = args.port ?? DEFAULT_PORT;
@@ -265,7 +275,7 @@ export function podTemplate(
             serviceAccountName: name,
             // Apps talk to the API server only when they say so; a token mounted by default is an attack surface.
             automountServiceAccountToken: automountToken(args.serviceAccount),
-            imagePullSecrets: args.imagePullSecrets?.map((secret) => ({ name: secret })),
+            imagePullSecrets: pullSecrets(name, args),
             securityContext: podSecurityContext(secretFiles && args.security?.fsGroup === undefined ? { ...args.security, fsGroup: DEFAULT_SECRET_FILES_FS_GROUP } : args.security),
             terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
             containers: [container],

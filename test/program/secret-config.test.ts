@@ -79,6 +79,29 @@ describe("a secret inside the stack config", () => {
         expect(JSON.stringify(rendered)).not.toContain(TOKEN);
     });
 
+    it("referenced by registryCredentials: the app's own pull Secret, a Pulumi secret, named by its pods", async () => {
+        const config = stack((app) => (app.registryCredentials = [{ server: "ghcr.io", username: "ci-bot", passwordSecret: "ghcrToken" }]), (app) => app, "unused");
+        delete (config["kube-appstack:apps"] as Array<Record<string, unknown>>)[0].unused;
+        config["kube-appstack:ghcrToken"] = TOKEN;
+        fs.writeFileSync(path.join(project, "Pulumi.secrets.yaml"), stringify({ config: { ...config, "kube-appstack:ghcrToken": { secure: "v1:AAAAAAAAAAAA:ciphertext" } } }));
+        const run = await runProgram("secrets", config, { secretKeys: ["kube-appstack:ghcrToken"] });
+        const registration = run.get("kubernetes:core/v1:Secret", "web-registry");
+        const wire = JSON.parse(registration.wire);
+        expect(wire.type).toBe("kubernetes.io/dockerconfigjson");
+        expect(Object.values(wire.stringData)).toContain(SECRET_SIG);
+        const docker = JSON.parse(wire.stringData.value[".dockerconfigjson"]);
+        expect(docker).toEqual({ auths: { "ghcr.io": { username: "ci-bot", password: TOKEN, auth: Buffer.from(`ci-bot:${TOKEN}`).toString("base64") } } });
+        for (const other of run.registrations.filter((r) => r.type !== "kubernetes:core/v1:Secret")) {
+            expect(other.wire, other.type).not.toContain(TOKEN);
+        }
+        const pod = (run.get("kubernetes:apps/v1:Deployment", "web").inputs as { spec: { template: { spec: { imagePullSecrets: unknown } } } }).spec.template.spec;
+        expect(pod.imagePullSecrets).toEqual([{ name: "web-registry" }]);
+
+        const rendered = renderStack(project, "secrets").find((o) => o.metadata.name === "web-registry") as unknown as { stringData: Record<string, string> };
+        expect(JSON.parse(rendered.stringData[".dockerconfigjson"]).auths["ghcr.io"]).toMatchObject({ username: "ci-bot", password: SECRET_PLACEHOLDER });
+        expect(JSON.stringify(renderStack(project, "secrets"))).not.toContain(TOKEN);
+    });
+
     it("finds the secret's place in a stack file under Pulumi.yaml's stackConfigDir", async () => {
         const config = stack((app) => (app.env = { TOKEN }), (app) => app.env as Record<string, unknown>, "TOKEN");
         fs.mkdirSync(path.join(project, "stacks"));

@@ -7,11 +7,21 @@ const NAMESPACE = "it-config-files";
 const FILE = "/etc/nginx/conf.d/default.conf";
 let stack: LiveStack;
 
-const config = (content: string) => localStackConfig(NAMESPACE, { apps: [webApp({ configFiles: { [FILE]: { content } } })], storage: [], protectData: false });
+const KEY = "-----BEGIN PRIVATE KEY-----\nit-s3cret-key\n-----END PRIVATE KEY-----\n";
+const config = (content: string) => localStackConfig(NAMESPACE, {
+    apps: [webApp({ configFiles: { [FILE]: { content } }, secretFiles: { "/etc/tls/tls.key": "tlsKey" } })], storage: [], protectData: false,
+});
+
+/** New config for the stack, with its secret set again (a stack file's config is replaced whole). */
+async function reconfigure(content: string): Promise<void> {
+    stack.setConfig(config(content));
+    await stack.pulumi(["config", "set", "--secret", "kube-appstack:tlsKey", KEY]);
+}
 
 beforeAll(async () => {
     requireLocalCluster();
     stack = await LiveStack.create("it-config-files", config("server { listen 8080; }\n"));
+    await stack.pulumi(["config", "set", "--secret", "kube-appstack:tlsKey", KEY]);
     await stack.up();
 });
 
@@ -27,13 +37,23 @@ describe("config files on the live control plane", () => {
         expect(pod.status.conditions).toContainEqual(expect.objectContaining({ type: "Ready", status: "True" }));
     });
 
+    it("put secret files in the app's Secret, mounted 0400 with the fsGroup that may read them, and nowhere else in clear", () => {
+        const secret = stack.get("secret", "web-secret-files");
+        expect(Buffer.from(secret.data["0-tls.key"], "base64").toString()).toBe(KEY);
+        const [pod] = stack.list("pods", "app.kubernetes.io/name=web");
+        expect(pod.spec.volumes).toContainEqual({ name: "secret-files", secret: { secretName: "web-secret-files", defaultMode: 0o400 } });
+        expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: "secret-files", mountPath: "/etc/tls/tls.key", subPath: "0-tls.key", readOnly: true });
+        expect(pod.spec.securityContext.fsGroup).toBe(2000);
+        expect(stack.project.stateText(stack.name)).not.toContain("it-s3cret-key");
+    });
+
     it("roll the pods when a file changes, and only then", async () => {
         const before = stack.get("deployment", "web");
-        stack.setConfig(config("server { listen 8080; }\n"));
+        await reconfigure("server { listen 8080; }\n");
         await stack.up();
         expect(stack.get("deployment", "web").metadata.generation).toBe(before.metadata.generation);
 
-        stack.setConfig(config("server { listen 8080; location = /healthz { return 200; } }\n"));
+        await reconfigure("server { listen 8080; location = /healthz { return 200; } }\n");
         await stack.up();
         const after = stack.get("deployment", "web");
         expect(after.metadata.generation).toBe(before.metadata.generation + 1);

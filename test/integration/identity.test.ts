@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheApp, kubectl, LiveStack, localStackConfig, requireLocalCluster, webApp } from "./live-stack";
 
 const NAMESPACE = "it-identity";
+const TOKEN = "it-registry-t0ken-5e1f";
 let stack: LiveStack;
 
 /** `kubectl auth can-i` as an app's ServiceAccount: a SubjectAccessReview the API server answers with its authorizers. */
@@ -22,8 +23,10 @@ beforeAll(async () => {
     const web = webApp({
         serviceAccount: { rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }] },
         imagePullSecrets: ["registry-cred"],
+        registryCredentials: [{ server: "ghcr.io", username: "ci-bot", passwordSecret: "ghcrToken" }],
     });
     stack = await LiveStack.create("it-identity", localStackConfig(NAMESPACE, { apps: [web, cacheApp({ replicas: 1 })], storage: [], protectData: false }));
+    await stack.pulumi(["config", "set", "--secret", "kube-appstack:ghcrToken", TOKEN]);
     await stack.up();
 });
 
@@ -43,12 +46,20 @@ describe("an app's identity on the live control plane", () => {
 
     it("runs the pods as the app's account, with a token only where the app has rules, and with its pull secrets", () => {
         const [webPod] = stack.list("pods", "app.kubernetes.io/name=web");
-        expect(webPod.spec).toMatchObject({ serviceAccountName: "web", automountServiceAccountToken: true, imagePullSecrets: [{ name: "registry-cred" }] });
+        expect(webPod.spec).toMatchObject({ serviceAccountName: "web", automountServiceAccountToken: true, imagePullSecrets: [{ name: "registry-cred" }, { name: "web-registry" }] });
         // With a token mounted, the API server's ServiceAccount admission adds the projected token volume.
         expect(webPod.spec.volumes.some((v: { name: string }) => v.name.startsWith("kube-api-access-"))).toBe(true);
         const [cachePod] = stack.list("pods", "app.kubernetes.io/name=cache");
         expect(cachePod.spec).toMatchObject({ serviceAccountName: "cache", automountServiceAccountToken: false });
         expect(cachePod.spec.volumes.some((v: { name: string }) => v.name.startsWith("kube-api-access-"))).toBe(false);
         expect(stack.get("serviceaccount", "cache").automountServiceAccountToken).toBe(false);
+    });
+
+    it("keeps the registry token in the app's pull Secret, which the API server accepts as a docker config, and nowhere else", () => {
+        const secret = stack.get("secret", "web-registry");
+        expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
+        const docker = JSON.parse(Buffer.from(secret.data[".dockerconfigjson"], "base64").toString());
+        expect(docker.auths["ghcr.io"]).toEqual({ username: "ci-bot", password: TOKEN, auth: Buffer.from(`ci-bot:${TOKEN}`).toString("base64") });
+        expect(stack.project.stateText(stack.name)).not.toContain(TOKEN);
     });
 });

@@ -7,7 +7,8 @@ const NAMESPACE = "it-config-files";
 const FILE = "/etc/nginx/conf.d/default.conf";
 let stack: LiveStack;
 
-const KEY = "-----BEGIN PRIVATE KEY-----\nit-s3cret-key\n-----END PRIVATE KEY-----\n";
+// (A value starting with "-" would read as a flag to `pulumi config set`.)
+const KEY = "it-s3cret-key\nsecond line of the key\n";
 const config = (content: string) => localStackConfig(NAMESPACE, {
     apps: [webApp({ configFiles: { [FILE]: { content } }, secretFiles: { "/etc/tls/tls.key": "tlsKey" } })], storage: [], protectData: false,
 });

@@ -18,7 +18,7 @@ export class AppNamespace extends pulumi.ComponentResource {
         const { namespace } = declareObjects({ namespace: objects.namespace }, childOptions(this, opts));
         // Namespaced guardrails can only be created once the namespace exists.
         declareObjects(
-            { limitRange: objects.limitRange, resourceQuota: objects.resourceQuota, networkPolicy: objects.networkPolicy },
+            { limitRange: objects.limitRange, resourceQuota: objects.resourceQuota, networkPolicy: objects.networkPolicy, egressPolicy: objects.egressPolicy },
             childOptions(this, opts, [namespace]),
         );
         this.namespace = namespace as k8s.core.v1.Namespace;

@@ -30,6 +30,7 @@ export class StatefulApp extends pulumi.ComponentResource {
     public readonly headlessService: k8s.core.v1.Service;
     public readonly clientService?: k8s.core.v1.Service;
     public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+    public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
     /** In-cluster DNS name clients use: the client Service when there is one, else the headless Service. */
     public readonly serviceDnsName: string;
 
@@ -55,13 +56,14 @@ export class StatefulApp extends pulumi.ComponentResource {
             { ...childOptions(this, opts, [secret, files.secret, registry.secret, configFiles, ...identity.all].filter((r) => r !== undefined)), ...wait, protect: args.protect ?? DEFAULT_PROTECT },
         );
         const rest = declareObjects(
-            { headlessService: objects.headlessService, clientService: objects.clientService, disruptionBudget: objects.disruptionBudget },
+            { headlessService: objects.headlessService, clientService: objects.clientService, disruptionBudget: objects.disruptionBudget, networkPolicy: objects.networkPolicy },
             { ...childOptions(this, opts), ...wait },
         );
         this.statefulSet = statefulSet as k8s.apps.v1.StatefulSet;
         this.headlessService = rest.headlessService as k8s.core.v1.Service;
         this.clientService = rest.clientService as k8s.core.v1.Service | undefined;
         this.disruptionBudget = rest.disruptionBudget as k8s.policy.v1.PodDisruptionBudget | undefined;
+        this.networkPolicy = rest.networkPolicy as k8s.networking.v1.NetworkPolicy | undefined;
         this.serviceDnsName = serviceDnsName(statefulAppServiceName(name, args), args.namespace);
         this.registerOutputs({ serviceDnsName: this.serviceDnsName });
     }

@@ -29,6 +29,7 @@ export class StatelessApp extends pulumi.ComponentResource {
     public readonly service: k8s.core.v1.Service;
     public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
     public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+    public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
     /** In-cluster DNS name of the Service. */
     public readonly serviceDnsName: string;
 
@@ -57,13 +58,14 @@ export class StatelessApp extends pulumi.ComponentResource {
         const wait = readyWaitOptions(args.readyTimeoutSeconds);
         const { deployment } = declareObjects({ deployment: objects.deployment }, { ...childOptions(this, opts, waitFor), ...wait });
         const rest = declareObjects(
-            { service: objects.service, autoscaler: objects.autoscaler, disruptionBudget: objects.disruptionBudget },
+            { service: objects.service, autoscaler: objects.autoscaler, disruptionBudget: objects.disruptionBudget, networkPolicy: objects.networkPolicy },
             { ...childOptions(this, opts), ...wait },
         );
         this.deployment = deployment as k8s.apps.v1.Deployment;
         this.service = rest.service as k8s.core.v1.Service;
         this.autoscaler = rest.autoscaler as k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
         this.disruptionBudget = rest.disruptionBudget as k8s.policy.v1.PodDisruptionBudget | undefined;
+        this.networkPolicy = rest.networkPolicy as k8s.networking.v1.NetworkPolicy | undefined;
         this.serviceDnsName = serviceDnsName(name, args.namespace);
         // Plain values known at construction: no Output to track per app.
         this.registerOutputs({ serviceName: objects.service.metadata.name, serviceDnsName: this.serviceDnsName });

@@ -1,6 +1,6 @@
 import { hostPathProblems, kindClusterArgsProblems } from "../components/kind-config";
 import { readConfigFiles } from "../components/read-config-files";
-import { formatPath } from "../kube/schema-problems";
+import { formatPath, suggestion } from "../kube/schema-problems";
 import { CONFIG_NAMESPACE, parseStackConfig } from "./load-stack-config";
 import { objectCollisionProblems } from "./object-collisions";
 import { ConfigPath } from "./secret-paths";
@@ -17,6 +17,15 @@ function secretConfigProblems(configKeys: string[]) {
             .filter(([, key]) => !configKeys.includes(`${CONFIG_NAMESPACE}:${key}`))
             .map(([where, key]) => `${formatPath(where, `${CONFIG_NAMESPACE}:apps[${i}].`)}: config key "${CONFIG_NAMESPACE}:${key}" is not set; allowed: a key set with \`pulumi config set --secret ${key} <value>\``);
     });
+}
+
+/** A network policy's `app` peer must name an app of the stack: a typo would silently let nothing through. */
+function networkPeerProblems(config: StackConfig): string[] {
+    const names = config.apps.map((app) => app.name);
+    return config.apps.flatMap((app, i) => (["ingressFrom", "egressTo"] as const).flatMap((field) =>
+        (app.networkPolicy?.[field] ?? []).flatMap((p, j) => ("app" in p && !names.includes(p.app)
+            ? [`${CONFIG_NAMESPACE}:apps[${i}].networkPolicy.${field}[${j}].app: ${JSON.stringify(p.app)} is no app of this stack${suggestion(p.app, names)}; allowed: ${names.map((n) => JSON.stringify(n)).join(", ")} (use { namespace } for pods elsewhere)`]
+            : []))));
 }
 
 /** Without `cluster.kind.name` the cluster is named after the stack, and a stack name may be no valid cluster name. */
@@ -48,7 +57,7 @@ export function validateStackConfig(
         (app.configFiles ? readConfigFiles(app.configFiles, projectDir, `${CONFIG_NAMESPACE}:apps[${i}].`) : undefined));
     const parsed = parseStackConfig(
         stack, raw,
-        [secretConfigProblems(configKeys), objectCollisionProblems, kindHostPaths, kindDefaultName(stack), (config) => configFiles(config).flatMap((read) => read?.problems ?? [])],
+        [secretConfigProblems(configKeys), objectCollisionProblems, networkPeerProblems, kindHostPaths, kindDefaultName(stack), (config) => configFiles(config).flatMap((read) => read?.problems ?? [])],
         secretPaths,
     );
     // The files are read here, once they are known to be readable: the plan and every builder after it take their text.

@@ -4,9 +4,11 @@ import { isLabelKey } from "../../kube/names";
 import { parseQuantity } from "../../kube/quantity";
 import { compact, KubeObject } from "./kube-object";
 import { stackLabels } from "./labels";
+import { clusterDnsEgress } from "./network-policy";
 
 export const DEFAULT_POD_SECURITY = "restricted";
 export const DEFAULT_DEFAULT_DENY_INGRESS = false;
+export const DEFAULT_DEFAULT_DENY_EGRESS = false;
 export const DEFAULT_LIMIT_RANGE = {
     defaultRequest: { cpu: "100m", memory: "128Mi" },
     default: { cpu: "500m", memory: "512Mi" },
@@ -53,6 +55,10 @@ export const appNamespaceArgsSchema = z.strictObject({
         description: "Deny all ingress traffic to pods of the namespace except from pods in the same namespace (NetworkPolicy). Needs a CNI that enforces NetworkPolicy (kind's default kindnet does since kind 0.24).",
         default: code(DEFAULT_DEFAULT_DENY_INGRESS),
     }),
+    defaultDenyEgress: z.boolean().optional().meta({
+        description: "Deny all egress traffic from pods of the namespace except to pods in the same namespace and to cluster DNS (NetworkPolicy `default-deny-egress`); an app reaches anything else through its `networkPolicy.egressTo`.",
+        default: code(DEFAULT_DEFAULT_DENY_EGRESS),
+    }),
 });
 
 export type AppNamespaceArgs = z.infer<typeof appNamespaceArgsSchema>;
@@ -62,6 +68,7 @@ export interface AppNamespaceObjects {
     limitRange: KubeObject;
     resourceQuota?: KubeObject;
     networkPolicy?: KubeObject;
+    egressPolicy?: KubeObject;
 }
 
 
@@ -104,6 +111,12 @@ export function appNamespaceObjects(name: string, args: AppNamespaceArgs = {}): 
                 policyTypes: ["Ingress"],
                 ingress: [{ from: [{ podSelector: {} }] }],
             },
+        } : undefined,
+        egressPolicy: (args.defaultDenyEgress ?? DEFAULT_DEFAULT_DENY_EGRESS) ? {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "default-deny-egress", namespace: name, labels },
+            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ podSelector: {} }] }, clusterDnsEgress()] },
         } : undefined,
     });
 }

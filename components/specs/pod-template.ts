@@ -7,6 +7,7 @@ import { containerSecurityContext, podSecurityContext, RESTRICTED_SECURITY, secu
 import { CONFIG_FILES_VOLUME, configFileMounts, configFilesSchema, fileContents } from "./config-files";
 import { registrySecretName } from "./registry-credentials";
 import { DEFAULT_SECRET_FILES_FS_GROUP, SECRET_FILES_VOLUME, secretFileMounts } from "./secret-files";
+import { networkPolicySchema } from "./network-policy";
 import { automountToken, serviceAccountSchema } from "./service-account";
 import { LIVENESS_PROBE_DEFAULTS, probe, PROBE_DEFAULTS, probeSchema, READINESS_PROBE_DEFAULTS, STARTUP_PROBE_DEFAULTS } from "./probe";
 
@@ -97,6 +98,10 @@ export const workloadShape = {
         default: code(DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS),
     }),
     labels: labelMap.optional().meta({ description: "Extra labels on every object of the app (never used in selectors)." }),
+    networkPolicy: networkPolicySchema.optional().meta({
+        description: "The app's own NetworkPolicy: ingress only from the peers listed, to its port; optionally egress only to the peers listed and cluster DNS.",
+        default: "none (the namespace's policies alone apply)",
+    }),
     serviceAccount: serviceAccountSchema.optional().meta({
         description: "The pods' identity: every app gets its own ServiceAccount of its name; this adds RBAC rules, a token, annotations.",
         default: "a ServiceAccount with no rules and no token in the pods",

@@ -6,6 +6,7 @@ import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, pod
 import { componentSetShape, DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
 import { service, serviceSchema } from "./service";
 import { configFilesObject, fileContents } from "./config-files";
+import { networkPolicyObject } from "./network-policy";
 import { identityObjects, type IdentityObjects } from "./service-account";
 
 export const DEFAULT_STATEFUL_REPLICAS = 1;
@@ -84,6 +85,7 @@ export type StatefulAppArgs = z.infer<typeof statefulAppArgsSchema>;
 export interface StatefulAppObjects extends IdentityObjects {
     /** The ConfigMap of `configFiles`. */
     configFiles?: KubeObject;
+    networkPolicy?: KubeObject;
     statefulSet: KubeObject;
     headlessService: KubeObject;
     clientService?: KubeObject;
@@ -135,6 +137,7 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
     return {
         ...identityObjects(name, args.namespace, labels, args.serviceAccount),
         configFiles: args.configFiles && configFilesObject(name, args.namespace, labels, fileContents(args.configFiles)),
+        networkPolicy: args.networkPolicy && networkPolicyObject(name, args.namespace, labels, port, args.networkPolicy),
         statefulSet,
         headlessService: service(headlessServiceName(name), name, args.namespace, labels, port, {}, { headless: true }),
         clientService: args.clientService && service(name, name, args.namespace, labels, port, args.clientService),

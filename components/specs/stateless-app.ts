@@ -6,6 +6,7 @@ import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
 import { componentSetShape, DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
 import { configFilesObject, fileContents } from "./config-files";
+import { networkPolicyObject } from "./network-policy";
 import { identityObjects, type IdentityObjects } from "./service-account";
 import { service, serviceSchema, DEFAULT_SERVICE_PORT, DEFAULT_SERVICE_TYPE } from "./service";
 
@@ -107,6 +108,7 @@ export const REPLICAS_HANDOVER_MANAGER = "kube-appstack-replicas-handover";
 export interface StatelessAppObjects extends IdentityObjects {
     /** The ConfigMap of `configFiles`. */
     configFiles?: KubeObject;
+    networkPolicy?: KubeObject;
     deployment: KubeObject;
     service: KubeObject;
     autoscaler?: KubeObject;
@@ -152,6 +154,7 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
     return {
         ...identityObjects(name, args.namespace, labels, args.serviceAccount),
         configFiles: args.configFiles && configFilesObject(name, args.namespace, labels, fileContents(args.configFiles)),
+        networkPolicy: args.networkPolicy && networkPolicyObject(name, args.namespace, labels, args.port ?? DEFAULT_PORT, args.networkPolicy),
         deployment,
         service: service(name, name, args.namespace, labels, args.port ?? DEFAULT_PORT, args.service),
         autoscaler: args.autoscaling

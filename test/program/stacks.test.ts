@@ -36,7 +36,7 @@ describe.each(["staging", "prod"])("stack %s under mocks", (stack) => {
             ...(stack === "prod" ? ["NetworkPolicy/default-deny-ingress"] : []),
             "ConfigMap/web-config-files",
             "Deployment/web", "HorizontalPodAutoscaler/web", "LimitRange/default-resources", "Namespace/apps",
-            "PersistentVolume/apps-shared-data", "PersistentVolumeClaim/shared-data",
+            "PersistentVolume/apps-shared-data", "PersistentVolumeClaim/shared-data", "NetworkPolicy/cache",
             "PodDisruptionBudget/cache", "PodDisruptionBudget/web", "ResourceQuota/quota",
             "Service/cache-headless", "Service/web", "ServiceAccount/cache", "ServiceAccount/web", "StatefulSet/cache",
         ].sort());

@@ -1,0 +1,81 @@
+import { isIP } from "node:net";
+import { z } from "zod";
+import { dnsLabel, labelMap, serviceName, show } from "../../kube/schemas";
+import { KubeObject } from "./kube-object";
+import { selectorLabels } from "./labels";
+
+/** Where cluster DNS runs, by the labels every distribution (kubeadm, kind, EKS, GKE, AKS) gives CoreDNS or kube-dns. */
+export const CLUSTER_DNS = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, port: 53 } as const;
+
+const cidr = z.string().refine((value) => {
+    const [address, bits, ...rest] = value.split("/");
+    const family = isIP(address ?? "");
+    const max = family === 4 ? 32 : 128;
+    return family !== 0 && rest.length === 0 && /^\d{1,3}$/.test(bits ?? "") && Number(bits) <= max;
+}, { error: (iss) => `${show(iss.input)} is not a CIDR; allowed: an IPv4 or IPv6 network such as "10.0.0.0/8" or "fd00::/8"` }).meta({ type: "CIDR" });
+
+const peerSchema = z.union([
+    z.strictObject({ app: serviceName.meta({ description: "An app of the same namespace, by name." }) }),
+    z.strictObject({
+        namespace: dnsLabel.meta({ description: "Every pod of this namespace (e.g. the ingress controller's, or `monitoring`)." }),
+        podLabels: labelMap.optional().meta({ description: "Only the namespace's pods with these labels.", default: "every pod of the namespace" }),
+    }),
+    z.strictObject({
+        cidr: cidr.meta({ description: "An IP network outside the cluster (ipBlock)." }),
+        except: z.array(cidr).optional().meta({ description: "Parts of that network left out." }),
+    }),
+], { error: () => 'allowed: { app: "<name>" }, { namespace: "<name>", podLabels?: {...} } or { cidr: "<network>", except?: [...] }' }).meta({ title: "Network peer" });
+
+export type NetworkPeer = z.infer<typeof peerSchema>;
+
+export const networkPolicySchema = z.strictObject({
+    ingressFrom: z.array(peerSchema).meta({
+        description: "Who may reach the app's port: apps of the namespace, namespaces (an ingress controller's, `monitoring`), networks. `[]`: nothing may.",
+    }),
+    egressTo: z.array(peerSchema).optional().meta({
+        description: "When given, the only places the app may connect to, besides cluster DNS (always allowed).",
+        default: "egress not restricted by this policy",
+    }),
+}).meta({ title: "Network policy" });
+
+export type NetworkPolicyArgs = z.infer<typeof networkPolicySchema>;
+
+/** The egress rule that lets pods resolve names: UDP and TCP 53 to cluster DNS. */
+export function clusterDnsEgress(): Record<string, unknown> {
+    return {
+        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": CLUSTER_DNS.namespace } }, podSelector: { matchLabels: CLUSTER_DNS.podLabels } }],
+        ports: [{ protocol: "UDP", port: CLUSTER_DNS.port }, { protocol: "TCP", port: CLUSTER_DNS.port }],
+    };
+}
+
+function peer(p: NetworkPeer): Record<string, unknown> {
+    if ("app" in p) return { podSelector: { matchLabels: selectorLabels(p.app) } };
+    if ("namespace" in p) {
+        return {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": p.namespace } },
+            ...(p.podLabels ? { podSelector: { matchLabels: p.podLabels } } : {}),
+        };
+    }
+    return { ipBlock: p.except ? { cidr: p.cidr, except: p.except } : { cidr: p.cidr } };
+}
+
+/**
+ * The app's NetworkPolicy, named like it: ingress only from the peers given and only to its port; with `egressTo`,
+ * egress only to those peers and to cluster DNS (without which no name resolves). Needs a CNI that enforces
+ * NetworkPolicy (kind's kindnet does since kind 0.24).
+ */
+export function networkPolicyObject(app: string, namespace: string, labels: Record<string, string>, port: number, args: NetworkPolicyArgs): KubeObject {
+    const dns = clusterDnsEgress();
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: app, namespace, labels },
+        spec: {
+            podSelector: { matchLabels: selectorLabels(app) },
+            policyTypes: args.egressTo ? ["Ingress", "Egress"] : ["Ingress"],
+            // No peers: no ingress rule at all, which denies every connection.
+            ingress: args.ingressFrom.length === 0 ? [] : [{ from: args.ingressFrom.map(peer), ports: [{ protocol: "TCP", port }] }],
+            ...(args.egressTo ? { egress: [dns, ...(args.egressTo.length > 0 ? [{ to: args.egressTo.map(peer) }] : [])] } : {}),
+        },
+    };
+}

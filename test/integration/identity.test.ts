@@ -1,5 +1,6 @@
 // Each app's own ServiceAccount and RBAC rules on the live control plane: the API server authorizes exactly what the
-// rules grant, in the app's namespace only, and the pods run as the app's account with its pull secrets.
+// rules grant, in the app's namespace only, and the pods run as the app's account with its pull secrets; a network
+// policy is accepted as built (KWOK runs no CNI to enforce it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheApp, kubectl, LiveStack, localStackConfig, requireLocalCluster, webApp } from "./live-stack";
 
@@ -25,7 +26,7 @@ beforeAll(async () => {
         imagePullSecrets: ["registry-cred"],
         registryCredentials: [{ server: "ghcr.io", username: "ci-bot", passwordSecret: "ghcrToken" }],
     });
-    stack = await LiveStack.create("it-identity", localStackConfig(NAMESPACE, { apps: [web, cacheApp({ replicas: 1 })], storage: [], protectData: false }));
+    stack = await LiveStack.create("it-identity", localStackConfig(NAMESPACE, { apps: [web, cacheApp({ replicas: 1, networkPolicy: { ingressFrom: [{ app: "web" }], egressTo: [] } })], storage: [], protectData: false }));
     await stack.pulumi(["config", "set", "--secret", "kube-appstack:ghcrToken", TOKEN]);
     await stack.up();
 });
@@ -53,6 +54,13 @@ describe("an app's identity on the live control plane", () => {
         expect(cachePod.spec).toMatchObject({ serviceAccountName: "cache", automountServiceAccountToken: false });
         expect(cachePod.spec.volumes.some((v: { name: string }) => v.name.startsWith("kube-api-access-"))).toBe(false);
         expect(stack.get("serviceaccount", "cache").automountServiceAccountToken).toBe(false);
+    });
+
+    it("has the API server accept the cache's network policy: only web in, only DNS out", () => {
+        const policy = stack.get("networkpolicy", "cache");
+        expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+        expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "web", "app.kubernetes.io/instance": "web" } } }], ports: [{ protocol: "TCP", port: 6379 }] }]);
+        expect(policy.spec.egress).toHaveLength(1);
     });
 
     it("keeps the registry token in the app's pull Secret, which the API server accepts as a docker config, and nowhere else", () => {

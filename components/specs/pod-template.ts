@@ -246,10 +246,11 @@ export function podTemplate(
     name: string,
     labels: Record<string, string>,
     args: WorkloadArgs & { secretFilePaths?: readonly string[]; pullSecretFromCredentials?: boolean },
-    options: { multiReplica: boolean; extraMounts?: Array<Record<string, unknown>> },
+    options: { multiReplica: boolean; extraMounts?: Array<Record<string, unknown>>; preStopSeconds?: number },
 ): Record<string, unknown> {
     const port = args.port ?? DEFAULT_PORT;
     const scheduling = args.scheduling ?? {};
+    const pause = options.preStopSeconds ?? 0;
     const { volumes: podVolumes, mounts } = volumes(args);
     const files = args.configFiles && configFileMounts(name, fileContents(args.configFiles));
     const secretFiles = args.secretFilePaths?.length ? secretFileMounts(name, args.secretFilePaths) : undefined;
@@ -273,6 +274,7 @@ export function podTemplate(
         startupProbe: args.startupProbe && probe(args.startupProbe, port, STARTUP_PROBE_DEFAULTS),
         securityContext: containerSecurityContext(args.security),
         volumeMounts: allMounts.length > 0 ? allMounts : undefined,
+        lifecycle: pause > 0 ? { preStop: { sleep: { seconds: pause } } } : undefined,
     });
     return {
         metadata: compact({ labels, annotations: mergedAnnotations(prometheusAnnotations(args, port), files?.annotations) }),
@@ -282,7 +284,8 @@ export function podTemplate(
             automountServiceAccountToken: automountToken(args.serviceAccount),
             imagePullSecrets: pullSecrets(name, args),
             securityContext: podSecurityContext(secretFiles && args.security?.fsGroup === undefined ? { ...args.security, fsGroup: DEFAULT_SECRET_FILES_FS_GROUP } : args.security),
-            terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
+            // The grace period counts from the deletion, preStop pause included: the app keeps its own time after it.
+            terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS + pause,
             containers: [container],
             volumes: podVolumes.length > 0 ? podVolumes : undefined,
             nodeSelector: scheduling.nodeSelector,

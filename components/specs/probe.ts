@@ -4,14 +4,15 @@ import { absolutePath, code, intIn, port } from "../../kube/schemas";
 /** What every probe gets unless its args say otherwise. */
 export const PROBE_DEFAULTS = { type: "tcp", path: "/", periodSeconds: 10, timeoutSeconds: 2 } as const;
 
-/** How the kubelet checks a container: an HTTP GET, a TCP connect, or a command run inside the container. */
+/** How the kubelet checks a container: an HTTP GET, a TCP connect, a gRPC health check, or a command in the container. */
 export const probeSchema = z.strictObject({
-    type: z.enum(["http", "tcp", "exec"]).optional().meta({
-        description: 'The check to run: "tcp" works for any server; use "http" with a `path` when the app has a health endpoint.',
+    type: z.enum(["http", "tcp", "grpc", "exec"]).optional().meta({
+        description: 'The check to run: "tcp" works for any server; use "http" with a `path` when the app has a health endpoint, "grpc" when it serves the gRPC health protocol.',
         default: code(PROBE_DEFAULTS.type),
     }),
     path: absolutePath.optional().meta({ description: "Path of the HTTP GET, for `type: http`.", default: code(PROBE_DEFAULTS.path) }),
-    port: port.optional().meta({ description: "Port to check, for `http` and `tcp`.", default: "the app's container port" }),
+    port: port.optional().meta({ description: "Port to check, for `http`, `tcp` and `grpc`.", default: "the app's container port" }),
+    service: z.string().min(1).optional().meta({ description: "Service name the gRPC health check asks about, for `type: grpc`.", default: 'the server as a whole ("")' }),
     command: z.array(z.string()).min(1).optional().meta({ description: "Command to run, for `type: exec` (required there)." }),
     initialDelaySeconds: intIn(0, 3600).optional().meta({ description: "Seconds after the container starts before the first check.", default: "per probe, see `readinessProbe`, `livenessProbe`, `startupProbe`" }),
     periodSeconds: intIn(1, 3600).optional().meta({ description: "Seconds between checks.", default: code(PROBE_DEFAULTS.periodSeconds) }),
@@ -20,6 +21,14 @@ export const probeSchema = z.strictObject({
 }).superRefine((p, ctx) => {
     if (p.type === "exec" && !p.command) {
         ctx.addIssue({ code: "custom", path: ["command"], message: 'required when type is "exec"; allowed: a non-empty list of strings' });
+    }
+    // A field another type would ignore is a mistake the kubelet would never report.
+    const usedBy: Record<string, ReadonlyArray<string>> = { path: ["http"], command: ["exec"], service: ["grpc"], port: ["http", "tcp", "grpc"] };
+    const type = p.type ?? PROBE_DEFAULTS.type;
+    for (const [field, types] of Object.entries(usedBy)) {
+        if (p[field as keyof typeof p] !== undefined && !types.includes(type)) {
+            ctx.addIssue({ code: "custom", path: [field], message: `is set, but type is ${JSON.stringify(type)}; allowed: ${field} only with type ${types.map((t) => JSON.stringify(t)).join(" or ")}` });
+        }
     }
 }).meta({ title: "Probe" });
 
@@ -43,6 +52,7 @@ export function probe(args: ProbeArgs, containerPort: number, defaults: ProbeDef
     const handler =
         type === "exec" ? { exec: { command: args.command } }
         : type === "http" ? { httpGet: { path: args.path ?? PROBE_DEFAULTS.path, port } }
+        : type === "grpc" ? { grpc: args.service === undefined ? { port } : { port, service: args.service } }
         : { tcpSocket: { port } };
     return {
         ...handler,

@@ -4,13 +4,18 @@ import { autoscalingSchema, DEFAULT_MIN_REPLICAS, horizontalPodAutoscaler } from
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
-import { componentSetShape, DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
+import { componentSetShape, DEFAULT_PORT, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, podTemplate, workloadProblems, workloadShape } from "./pod-template";
 import { configFilesObject, fileContents } from "./config-files";
 import { networkPolicyObject } from "./network-policy";
 import { identityObjects, type IdentityObjects } from "./service-account";
 import { service, serviceSchema, DEFAULT_SERVICE_PORT, DEFAULT_SERVICE_TYPE } from "./service";
 
 export const DEFAULT_REPLICAS = 2;
+/**
+ * Seconds a web app's pod keeps serving after it is marked for deletion, before SIGTERM: endpoints controllers, kube-proxy
+ * and load balancers take a moment to stop sending it requests, which would otherwise fail during every rollout.
+ */
+export const DEFAULT_PRE_STOP_SECONDS = 5;
 
 /** The rolling update: the defaults never take capacity below the desired replica count. */
 export const DEFAULT_ROLLOUT = {
@@ -44,6 +49,10 @@ export const statelessAppShape = {
     replicas: intIn(0, 1000).optional().meta({ description: "Fixed number of pods; not with `autoscaling` (the autoscaler then owns the count).", default: code(DEFAULT_REPLICAS) }),
     autoscaling: autoscalingSchema.optional().meta({ description: "Horizontal pod autoscaling; when set, the Deployment leaves `spec.replicas` to the autoscaler." }),
     rollout: rolloutSchema.optional().meta({ description: "Rolling update settings; the defaults never take capacity below the desired count." }),
+    preStopSeconds: intIn(0, 600).optional().meta({
+        description: `Seconds a pod keeps serving after it is marked for deletion and before SIGTERM (a preStop \`sleep\`, Kubernetes 1.30+), so the Service's endpoints and load balancers drop it first; 0 turns the pause off. Without \`terminationGracePeriodSeconds\`, the grace period is this plus ${DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS}.`,
+        default: code(DEFAULT_PRE_STOP_SECONDS),
+    }),
     service: serviceSchema.optional().meta({ description: "The Service in front of the pods.", default: `${DEFAULT_SERVICE_TYPE} on port ${DEFAULT_SERVICE_PORT} to the container port` }),
     disruption: disruptionSchema.optional().meta({
         description: "The PodDisruptionBudget, created whenever the app can run 2 or more pods.",
@@ -86,6 +95,14 @@ export function statelessAppProblems(app: StatelessAppShape & { secretConfig?: R
         });
     }
     minAvailableWithin(app.disruption, maxReplicas(app), ctx);
+    const pause = app.preStopSeconds ?? DEFAULT_PRE_STOP_SECONDS;
+    if (app.terminationGracePeriodSeconds !== undefined && pause > 0 && app.terminationGracePeriodSeconds <= pause) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["terminationGracePeriodSeconds"],
+            message: `${app.terminationGracePeriodSeconds} leaves no time after the ${pause}s preStop pause (the grace period includes it); allowed: more than preStopSeconds (${pause}), or preStopSeconds: 0`,
+        });
+    }
 }
 
 /** A stateless app: Deployment, Service, HorizontalPodAutoscaler (when autoscaling) and PodDisruptionBudget. */
@@ -145,7 +162,7 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
             minReadySeconds: rollout.minReadySeconds ?? DEFAULT_ROLLOUT.minReadySeconds,
             progressDeadlineSeconds: rollout.progressDeadlineSeconds ?? DEFAULT_ROLLOUT.progressDeadlineSeconds,
             revisionHistoryLimit: rollout.revisionHistoryLimit ?? DEFAULT_ROLLOUT.revisionHistoryLimit,
-            template: podTemplate(name, labels, args, { multiReplica }),
+            template: podTemplate(name, labels, args, { multiReplica, preStopSeconds: args.preStopSeconds ?? DEFAULT_PRE_STOP_SECONDS }),
         }),
     };
     const handoverReplicas = args.autoscaling && args.previousReplicas !== undefined

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { statelessAppObjects, StatelessAppArgs } from "../../components/specs/stateless-app";
+import { statelessAppArgsSchema, statelessAppObjects, StatelessAppArgs } from "../../components/specs/stateless-app";
 import { validateAgainstOpenApi } from "../support/openapi";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -121,5 +121,37 @@ describe("statelessAppObjects", () => {
     it("builds objects valid against the Kubernetes OpenAPI schema", () => {
         const o = statelessAppObjects("web", args({ autoscaling: { maxReplicas: 4 }, previousReplicas: 3 }));
         for (const object of [o.deployment, o.service, o.autoscaler!, o.disruptionBudget!]) validateAgainstOpenApi(object);
+    });
+});
+
+describe("graceful shutdown and gRPC probes", () => {
+    it("pauses a web app's pods before SIGTERM so endpoints drain, and extends the grace period to match", () => {
+        const spec = pod(statelessAppObjects("web", args()));
+        expect(spec.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
+        expect(spec.terminationGracePeriodSeconds).toBe(35);
+        const off = pod(statelessAppObjects("web", args({ preStopSeconds: 0 })));
+        expect(off.containers[0].lifecycle).toBeUndefined();
+        expect(off.terminationGracePeriodSeconds).toBe(30);
+        expect(pod(statelessAppObjects("web", args({ preStopSeconds: 20, terminationGracePeriodSeconds: 60 }))).terminationGracePeriodSeconds).toBe(60);
+        validateAgainstOpenApi(statelessAppObjects("web", args()).deployment);
+    });
+
+    it("refuses a grace period the pause would use up, and probe fields their type ignores", () => {
+        const problems = (extra: Partial<StatelessAppArgs>) => {
+            const result = statelessAppArgsSchema.safeParse(args(extra));
+            return result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+        };
+        expect(problems({ terminationGracePeriodSeconds: 5 })).toEqual([
+            "terminationGracePeriodSeconds: 5 leaves no time after the 5s preStop pause (the grace period includes it); allowed: more than preStopSeconds (5), or preStopSeconds: 0",
+        ]);
+        expect(problems({ terminationGracePeriodSeconds: 5, preStopSeconds: 0 })).toEqual([]);
+        expect(problems({ readinessProbe: { path: "/ready" } })).toEqual(['readinessProbe.path: is set, but type is "tcp"; allowed: path only with type "http"']);
+        expect(problems({ livenessProbe: { type: "exec", command: ["true"], port: 80 } })).toEqual(['livenessProbe.port: is set, but type is "exec"; allowed: port only with type "http" or "tcp" or "grpc"']);
+    });
+
+    it("checks a gRPC server with the gRPC health protocol", () => {
+        const c = container(statelessAppObjects("api", args({ port: 9090, readinessProbe: { type: "grpc" }, livenessProbe: { type: "grpc", service: "api.v1.Orders" } })));
+        expect(c.readinessProbe).toMatchObject({ grpc: { port: 9090 } });
+        expect(c.livenessProbe).toMatchObject({ grpc: { port: 9090, service: "api.v1.Orders" } });
     });
 });

@@ -29,6 +29,7 @@ export class StatefulApp extends pulumi.ComponentResource {
     public readonly roleBinding?: k8s.rbac.v1.RoleBinding;
     public readonly headlessService: k8s.core.v1.Service;
     public readonly clientService?: k8s.core.v1.Service;
+    public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
     public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
     /** In-cluster DNS name clients use: the client Service when there is one, else the headless Service. */
@@ -51,17 +52,22 @@ export class StatefulApp extends pulumi.ComponentResource {
         const { configFiles } = declareObjects({ configFiles: objects.configFiles }, childOptions(this, opts));
         // Pods of an account that does not exist yet are refused until it does; the rollout waits for the grant and the
         // config files too.
+        // The hand-over patch must co-own spec.replicas before the StatefulSet stops declaring it (see StatelessApp).
+        const handover = objects.replicasHandover && new k8s.apps.v1.StatefulSetPatch(
+            `${name}-replicas-handover`, objects.replicasHandover as never, { ...childOptions(this, opts), retainOnDelete: true },
+        );
         const { statefulSet } = declareObjects(
             { statefulSet: objects.statefulSet },
-            { ...childOptions(this, opts, [secret, files.secret, registry.secret, configFiles, ...identity.all].filter((r) => r !== undefined)), ...wait, protect: args.protect ?? DEFAULT_PROTECT },
+            { ...childOptions(this, opts, [secret, files.secret, registry.secret, handover, configFiles, ...identity.all].filter((r) => r !== undefined)), ...wait, protect: args.protect ?? DEFAULT_PROTECT },
         );
         const rest = declareObjects(
-            { headlessService: objects.headlessService, clientService: objects.clientService, disruptionBudget: objects.disruptionBudget, networkPolicy: objects.networkPolicy },
+            { headlessService: objects.headlessService, clientService: objects.clientService, autoscaler: objects.autoscaler, disruptionBudget: objects.disruptionBudget, networkPolicy: objects.networkPolicy },
             { ...childOptions(this, opts), ...wait },
         );
         this.statefulSet = statefulSet as k8s.apps.v1.StatefulSet;
         this.headlessService = rest.headlessService as k8s.core.v1.Service;
         this.clientService = rest.clientService as k8s.core.v1.Service | undefined;
+        this.autoscaler = rest.autoscaler as k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
         this.disruptionBudget = rest.disruptionBudget as k8s.policy.v1.PodDisruptionBudget | undefined;
         this.networkPolicy = rest.networkPolicy as k8s.networking.v1.NetworkPolicy | undefined;
         this.serviceDnsName = serviceDnsName(statefulAppServiceName(name, args), args.namespace);

@@ -11,9 +11,9 @@ export function statelessAppArgs(app: StatelessAppConfig, namespace: string, pre
     return { ...args, namespace, previousReplicas };
 }
 
-export function statefulAppArgs(app: StatefulAppConfig, namespace: string): StatefulAppArgs {
+export function statefulAppArgs(app: StatefulAppConfig, namespace: string, previousReplicas?: number): StatefulAppArgs {
     const { name: _name, type: _type, secretConfig: _secretConfig, secretFiles: _secretFiles, registryCredentials: _registry, ...args } = app;
-    return { ...args, namespace };
+    return { ...args, namespace, previousReplicas };
 }
 
 export function persistentStorageArgs(storage: StorageConfig, namespace: string): PersistentStorageArgs {

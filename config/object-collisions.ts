@@ -27,13 +27,16 @@ function identity(kind: string, namespace: string | undefined, name: string): st
 }
 
 function made(objects: Array<KubeObject | undefined>, entry: string): Made[] {
+    const autoscaledTo = (objects.find((o) => o?.kind === "HorizontalPodAutoscaler")?.spec as { maxReplicas?: number } | undefined)?.maxReplicas;
     return objects.filter((o): o is KubeObject => o !== undefined).flatMap((o) => {
         const ports = ((o.spec as { ports?: Array<{ nodePort?: number }> } | undefined)?.ports ?? []).flatMap((p) => (p.nodePort === undefined ? [] : [p.nodePort]));
         const own = { id: identity(o.kind, o.metadata.namespace, o.metadata.name), entry, nodePorts: o.kind === "Service" ? ports : [] };
         // The StatefulSet controller creates a claim per replica and template: `<template>-<app>-<ordinal>`.
         const spec = o.spec as { replicas?: number; volumeClaimTemplates?: Array<{ metadata: { name: string } }> } | undefined;
+        // An autoscaled StatefulSet declares no replicas; it may grow to its autoscaler's maximum, a claim per pod.
+        const pods = spec?.replicas ?? autoscaledTo ?? 0;
         const claims = o.kind !== "StatefulSet" ? [] : (spec?.volumeClaimTemplates ?? []).flatMap((t) =>
-            Array.from({ length: spec?.replicas ?? 0 }, (_, i) => ({
+            Array.from({ length: pods }, (_, i) => ({
                 id: identity("PersistentVolumeClaim", o.metadata.namespace, `${t.metadata.name}-${o.metadata.name}-${i}`), entry, nodePorts: [],
             })));
         return [own, ...claims];

@@ -28,7 +28,7 @@ function appObjects(app: PlannedApp, namespace: string): KubeObject[] {
     // No previous replica count: the hand-over patch only exists against a live Deployment, never in rendered manifests.
     const objects = app.type === "stateless"
         ? statelessAppObjects(app.name, withSecretEnvRefs(app.name, { ...app.args, previousReplicas: undefined, secretFilePaths, pullSecretFromCredentials }, variables))
-        : statefulAppObjects(app.name, withSecretEnvRefs(app.name, { ...app.args, secretFilePaths, pullSecretFromCredentials }, variables));
+        : statefulAppObjects(app.name, withSecretEnvRefs(app.name, { ...app.args, previousReplicas: undefined, secretFilePaths, pullSecretFromCredentials }, variables));
     return [...secrets, ...Object.values(objects).filter((o): o is KubeObject => o !== undefined)];
 }
 

@@ -2,7 +2,7 @@ import { AppNamespaceArgs } from "../components/specs/app-namespace";
 import { PersistentStorageArgs } from "../components/specs/persistent-storage";
 import { DEFAULT_PORT } from "../components/specs/pod-template";
 import { DEFAULT_SERVICE_PORT, serviceDnsName } from "../components/specs/service";
-import { StatefulAppArgs, statefulAppServiceName } from "../components/specs/stateful-app";
+import { DEFAULT_STATEFUL_REPLICAS, StatefulAppArgs, statefulAppServiceName } from "../components/specs/stateful-app";
 import { DEFAULT_REPLICAS, StatelessAppArgs } from "../components/specs/stateless-app";
 import { persistentStorageArgs, statefulAppArgs, statelessAppArgs } from "../config/app-args";
 import { DEFAULT_PROTECT_DATA, StackConfig } from "../config/stack-config";
@@ -63,6 +63,7 @@ function appOutput(app: PlannedApp, namespace: string): AppOutput {
         serviceName,
         servicePort: app.args.clientService ? app.args.clientService.port ?? DEFAULT_SERVICE_PORT : app.args.port ?? DEFAULT_PORT,
         dnsName: serviceDnsName(serviceName, namespace),
+        ...(app.args.autoscaling ? {} : { replicas: app.args.replicas ?? DEFAULT_STATEFUL_REPLICAS }),
     };
 }
 
@@ -83,9 +84,10 @@ export function stackPlan(config: StackConfig, previous: Record<string, AppOutpu
         };
         const plain = env.filter(([name]) => !secretNames.includes(name));
         const app = { ...entry, env: plain.length > 0 ? Object.fromEntries(plain) : undefined };
-        if (app.type === "stateful") return { type: "stateful", name: app.name, args: statefulAppArgs(app, namespace), ...secrets };
         const before = previous[app.name];
-        const previousReplicas = app.autoscaling && before?.kind === "stateless" ? before.replicas : undefined;
+        // An app switched from a fixed count to autoscaling hands its last count over (see previousReplicas).
+        const previousReplicas = app.autoscaling && before?.kind === app.type ? before.replicas : undefined;
+        if (app.type === "stateful") return { type: "stateful", name: app.name, args: statefulAppArgs(app, namespace, previousReplicas), ...secrets };
         return { type: "stateless", name: app.name, args: statelessAppArgs(app, namespace, previousReplicas), ...secrets };
     });
     return {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { absolutePath, accessModes, code, dnsLabel, dnsSubdomain, intIn, positiveQuantity, serviceName, show } from "../../kube/schemas";
+import { autoscalingSchema, horizontalPodAutoscaler, mostReplicas, previousReplicasSchema, replicasHandover, replicasOrAutoscaling } from "./autoscaler";
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
@@ -28,8 +29,11 @@ const retention = z.enum(["Retain", "Delete"]);
 export const statefulAppShape = {
     ...workloadShape,
     replicas: intIn(0, 1000).optional().meta({
-        description: "Number of pods, each with its own volume and stable name (`<name>-0`, `<name>-1`, ...).",
+        description: "Number of pods, each with its own volume and stable name (`<name>-0`, `<name>-1`, ...); not with `autoscaling`.",
         default: code(DEFAULT_STATEFUL_REPLICAS),
+    }),
+    autoscaling: autoscalingSchema.optional().meta({
+        description: "Horizontal pod autoscaling of the StatefulSet (each new pod gets its own claim, kept when scaled down unless `claimRetention.whenScaled` says otherwise); the StatefulSet then leaves `spec.replicas` to the autoscaler.",
     }),
     storage: z.strictObject({
         size: positiveQuantity.meta({ description: 'Requested size, e.g. "500Mi".' }),
@@ -51,7 +55,7 @@ export const statefulAppShape = {
     }).optional().meta({ description: "What happens to the replicas' PersistentVolumeClaims; by default data is never deleted with the app." }),
     clientService: serviceSchema.optional().meta({ description: "A regular ClusterIP (or NodePort/LoadBalancer) Service for clients, besides the headless one." }),
     disruption: disruptionSchema.optional().meta({
-        description: "The PodDisruptionBudget, created when replicas >= 2.",
+        description: "The PodDisruptionBudget, created when the app can run 2 or more pods.",
         default: `maxUnavailable ${DEFAULT_MAX_UNAVAILABLE_PODS}`,
     }),
 };
@@ -70,7 +74,8 @@ type StatefulAppShape = z.infer<z.ZodObject<typeof statefulAppShape>>;
 /** What the API server refuses across a stateful app's fields: the workload's checks, with the data volume built in. */
 export function statefulAppProblems(app: StatefulAppShape & { secretConfig?: Record<string, string> }, ctx: z.RefinementCtx): void {
     workloadProblems(app, ctx, [{ name: DATA_VOLUME, mountPath: app.storage.mountPath ?? DEFAULT_DATA_MOUNT_PATH, owner: "storage" }]);
-    minAvailableWithin(app.disruption, app.replicas ?? DEFAULT_STATEFUL_REPLICAS, ctx);
+    replicasOrAutoscaling(app, ctx);
+    minAvailableWithin(app.disruption, mostReplicas(app, DEFAULT_STATEFUL_REPLICAS), ctx);
 }
 
 /** A stateful app: StatefulSet, headless Service, optional client Service and PodDisruptionBudget. */
@@ -78,6 +83,7 @@ export const statefulAppArgsSchema = z.strictObject({
     ...statefulAppShape,
     ...componentSetShape,
     namespace: dnsLabel.meta({ description: "Namespace of every object." }),
+    previousReplicas: previousReplicasSchema,
 }).superRefine(statefulAppProblems);
 
 export type StatefulAppArgs = z.infer<typeof statefulAppArgsSchema>;
@@ -89,7 +95,10 @@ export interface StatefulAppObjects extends IdentityObjects {
     statefulSet: KubeObject;
     headlessService: KubeObject;
     clientService?: KubeObject;
+    autoscaler?: KubeObject;
     disruptionBudget?: KubeObject;
+    /** Partial StatefulSet applied by its own field manager before the StatefulSet drops `spec.replicas`. */
+    replicasHandover?: KubeObject;
 }
 
 export function headlessServiceName(name: string): string {
@@ -103,7 +112,7 @@ export function statefulAppServiceName(name: string, args: Pick<StatefulAppArgs,
 
 export function statefulAppObjects(name: string, args: StatefulAppArgs): StatefulAppObjects {
     const labels = appLabels(name, "database", args.labels);
-    const replicas = args.replicas ?? DEFAULT_STATEFUL_REPLICAS;
+    const replicas = mostReplicas(args, DEFAULT_STATEFUL_REPLICAS);
     const port = args.port ?? DEFAULT_PORT;
     const storage = args.storage;
     const dataMount = { name: DATA_VOLUME, mountPath: storage.mountPath ?? DEFAULT_DATA_MOUNT_PATH };
@@ -112,7 +121,8 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
         kind: "StatefulSet",
         metadata: { name, namespace: args.namespace, labels },
         spec: {
-            replicas,
+            // With server-side apply the autoscaler owns spec.replicas (see the Deployment's).
+            ...(args.autoscaling ? {} : { replicas }),
             serviceName: headlessServiceName(name),
             selector: { matchLabels: selectorLabels(name) },
             podManagementPolicy: args.podManagementPolicy ?? DEFAULT_POD_MANAGEMENT_POLICY,
@@ -141,6 +151,9 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
         statefulSet,
         headlessService: service(headlessServiceName(name), name, args.namespace, labels, port, {}, { headless: true }),
         clientService: args.clientService && service(name, name, args.namespace, labels, port, args.clientService),
+        autoscaler: args.autoscaling
+            && horizontalPodAutoscaler(name, args.namespace, labels, { apiVersion: "apps/v1", kind: "StatefulSet" }, args.autoscaling),
         disruptionBudget: replicas > 1 ? podDisruptionBudget(name, args.namespace, labels, args.disruption) : undefined,
+        replicasHandover: replicasHandover("StatefulSet", name, args.namespace, args.autoscaling, args.previousReplicas),
     };
 }

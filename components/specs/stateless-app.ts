@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { code, dnsLabel, intIn, intOrPercent, show } from "../../kube/schemas";
-import { autoscalingSchema, DEFAULT_MIN_REPLICAS, horizontalPodAutoscaler } from "./autoscaler";
+import { autoscalingSchema, horizontalPodAutoscaler, mostReplicas, previousReplicasSchema, replicasHandover, replicasOrAutoscaling } from "./autoscaler";
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
@@ -69,13 +69,7 @@ const isZero = (value: number | string): boolean => value === 0 || value === "0%
  */
 export function statelessAppProblems(app: StatelessAppShape & { secretConfig?: Record<string, string> }, ctx: z.RefinementCtx): void {
     workloadProblems(app, ctx);
-    if (app.replicas !== undefined && app.autoscaling !== undefined) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["replicas"],
-            message: `${app.replicas} is set together with autoscaling; allowed: one of them (with autoscaling, the autoscaler owns the replica count: set autoscaling.minReplicas instead)`,
-        });
-    }
+    replicasOrAutoscaling(app, ctx);
     const surge = app.rollout?.maxSurge ?? DEFAULT_ROLLOUT.maxSurge;
     const unavailable = app.rollout?.maxUnavailable ?? DEFAULT_ROLLOUT.maxUnavailable;
     if (isZero(surge) && isZero(unavailable)) {
@@ -112,15 +106,10 @@ export const statelessAppArgsSchema = z.strictObject({
     ...statelessAppShape,
     ...componentSetShape,
     namespace: dnsLabel.meta({ description: "Namespace of every object." }),
-    previousReplicas: intIn(0, 100000).optional().meta({
-        description: "The fixed replica count the live Deployment had before `autoscaling` was switched on. When set (and autoscaling is on), a replicas hand-over patch keeps that count while the Deployment stops declaring `spec.replicas`, instead of the API server falling back to 1 pod. The program sets it from the stack's previous outputs.",
-    }),
+    previousReplicas: previousReplicasSchema,
 }).superRefine(statelessAppProblems);
 
 export type StatelessAppArgs = z.infer<typeof statelessAppArgsSchema>;
-
-/** Field manager of the replicas hand-over patch (a server-side apply manager distinct from Pulumi's own). */
-export const REPLICAS_HANDOVER_MANAGER = "kube-appstack-replicas-handover";
 
 export interface StatelessAppObjects extends IdentityObjects {
     /** The ConfigMap of `configFiles`. */
@@ -136,7 +125,7 @@ export interface StatelessAppObjects extends IdentityObjects {
 
 /** The most pods the app can run, which decides whether a PDB and node spreading make sense. */
 export function maxReplicas(args: Pick<StatelessAppArgs, "replicas" | "autoscaling">): number {
-    return args.autoscaling ? args.autoscaling.maxReplicas : args.replicas ?? DEFAULT_REPLICAS;
+    return mostReplicas(args, DEFAULT_REPLICAS);
 }
 
 export function statelessAppObjects(name: string, args: StatelessAppArgs): StatelessAppObjects {
@@ -165,9 +154,6 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
             template: podTemplate(name, labels, args, { multiReplica, preStopSeconds: args.preStopSeconds ?? DEFAULT_PRE_STOP_SECONDS }),
         }),
     };
-    const handoverReplicas = args.autoscaling && args.previousReplicas !== undefined
-        ? Math.max(args.previousReplicas, args.autoscaling.minReplicas ?? DEFAULT_MIN_REPLICAS)
-        : undefined;
     return {
         ...identityObjects(name, args.namespace, labels, args.serviceAccount),
         configFiles: args.configFiles && configFilesObject(name, args.namespace, labels, fileContents(args.configFiles)),
@@ -177,15 +163,6 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
         autoscaler: args.autoscaling
             && horizontalPodAutoscaler(name, args.namespace, labels, { apiVersion: "apps/v1", kind: "Deployment" }, args.autoscaling),
         disruptionBudget: multiReplica ? podDisruptionBudget(name, args.namespace, labels, args.disruption) : undefined,
-        replicasHandover: handoverReplicas === undefined ? undefined : {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            metadata: {
-                name,
-                namespace: args.namespace,
-                annotations: { "pulumi.com/patchFieldManager": REPLICAS_HANDOVER_MANAGER },
-            },
-            spec: { replicas: handoverReplicas },
-        },
+        replicasHandover: replicasHandover("Deployment", name, args.namespace, args.autoscaling, args.previousReplicas),
     };
 }

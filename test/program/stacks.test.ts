@@ -87,7 +87,7 @@ describe.each(["staging", "prod"])("stack %s under mocks", (stack) => {
         expect(r.outputs.namespace).toBe("apps");
         expect(r.outputs.apps).toEqual({
             web: { kind: "stateless", serviceName: "web", servicePort: 80, dnsName: "web.apps.svc.cluster.local" },
-            cache: { kind: "stateful", serviceName: "cache-headless", servicePort: 6379, dnsName: "cache-headless.apps.svc.cluster.local" },
+            cache: { kind: "stateful", serviceName: "cache-headless", servicePort: 6379, dnsName: "cache-headless.apps.svc.cluster.local", replicas: 3 },
         });
     });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REPLICAS_HANDOVER_MANAGER } from "../../components/specs/stateless-app";
+import { REPLICAS_HANDOVER_MANAGER } from "../../components/specs/autoscaler";
 import { runProgram, SECRET_SIG } from "../support/run-program";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -224,13 +224,11 @@ function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: str
             continue;
         }
         const parsed = parseManifest(text, file);
-        // Repositories keep JSON of every kind next to their manifests (package.json, dashboards), and much of it is
-        // JSON with comments, which no manifest reader parses (tsconfig.json, editor settings). A .json file found in a
-        // directory that yields no object and never spells apiVersion (an escape could spell it, but then it yields
-        // the object) holds nothing kubectl could apply, so its parse errors are dropped; a file named on the command
-        // line always reports them.
-        if (found.has(file) && JSON_FILE.test(file) && parsed.objects.length === 0 && !text.includes("apiVersion")) continue;
-        append(inputs.errors, parsed.errors);
+        // Repositories keep JSON of every kind next to their manifests, some of it with comments (tsconfig.json), which
+        // no manifest reader parses. Such a file is still an error, as it is to `kubectl apply -f <dir>`: dropping it
+        // unless it spells "apiVersion" let an escaped spelling hide a Pod. The message says how to leave it out.
+        const hint = found.has(file) && JSON_FILE.test(file) && parsed.objects.length === 0 ? "; if this file is no manifest, leave it out with --exclude" : "";
+        append(inputs.errors, hint === "" ? parsed.errors : parsed.errors.map((e) => ({ ...e, message: `${e.message}${hint}` })));
         append(inputs.warnings, parsed.warnings);
         parsed.objects.forEach((object, i) => {
             const problem = objectProblem(object);

@@ -12,6 +12,7 @@ import { load, YAMLException } from "js-yaml";
 import { readBlockYaml, UNSUPPORTED } from "./block-yaml";
 import { jsonStream } from "./json-stream";
 import { asList, identityProblem, isKubeObject, type KubeObject } from "./kube-object";
+import { applyMergeKeys, MergeError } from "./yaml-merge";
 import { MANIFEST_SCHEMA, resolvePlainScalar } from "./yaml-schema";
 
 /** A document that could not be parsed; `document` counts from 1 within the source. */
@@ -46,6 +47,8 @@ export interface DocumentText {
     readonly text: string;
     /** Why the document was not read at all (a broken value in a JSON stream ends the file). */
     readonly problem?: string;
+    /** A value of a JSON stream, which kubectl decodes as JSON rather than as YAML. */
+    readonly json?: boolean;
 }
 
 /**
@@ -62,6 +65,11 @@ export function parseManifest(text: string, source: string): ParsedManifest {
     for (const document of documentsOf(text)) {
         if (document.problem !== undefined) {
             errors.push({ source, document: document.number, message: document.problem });
+            continue;
+        }
+        const refused = document.json ? undefined : yamlOnlyKubectlProblem(document.text);
+        if (refused !== undefined) {
+            errors.push({ source, document: document.number, message: refused });
             continue;
         }
         // Block-style YAML as renderers write it is read by the fast reader; the rest, and every error, by js-yaml.
@@ -90,6 +98,19 @@ export function parseManifest(text: string, source: string): ParsedManifest {
             errors.push({ source, document: document.number, message: EXCESSIVE_ALIASING });
             continue;
         }
+        if (!document.json && document.text.includes("<<")) {
+            try {
+                applyMergeKeys(value);
+            } catch (error) {
+                if (!(error instanceof MergeError)) throw error;
+                errors.push({ source, document: document.number, message: error.message });
+                continue;
+            }
+        }
+        if (NON_FINITE.test(document.text) && hasNonFinite(value)) {
+            errors.push({ source, document: document.number, message: "holds .inf or .nan, which kubectl cannot turn into JSON (it refuses the document); allowed: finite numbers, or quote the text" });
+            continue;
+        }
         const before = objects.length;
         try {
             for (const problem of collectObjects(value, objects)) errors.push({ source, document: document.number, message: problem });
@@ -107,6 +128,61 @@ export function parseManifest(text: string, source: string): ParsedManifest {
     return { objects, documents, lines, errors, warnings };
 }
 
+// go-yaml (kubectl) breaks lines at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR as well; js-yaml and the block reader
+// do not, so `# note<U+2028>hostNetwork: true` would be a comment here and a field there.
+const FOREIGN_LINE_BREAK = /[\u0085\u2028\u2029]/;
+
+// An empty sequence entry (`-` alone) followed by a less indented `-`: js-yaml makes the next entry part of the inner
+// sequence, go-yaml ends the inner sequence there, so a whole Pod could hide in a container's `args`.
+const EMPTY_ENTRY = /^( *)-[ \t]*(?:#.*)?$/gm;
+const ENTRY = /^( *)-(?:[ \t]|$)/;
+const BLANK_LINE = /^[ \t]*(?:#.*)?$/;
+
+/** Why kubectl would read a YAML document differently from both readers here, so it must not be judged, or undefined. */
+function yamlOnlyKubectlProblem(text: string): string | undefined {
+    const foreign = FOREIGN_LINE_BREAK.exec(text);
+    if (foreign !== null) {
+        const code = foreign[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+        return `contains U+${code} at line ${lineOf(text, foreign.index)}, which kubectl's YAML reader takes for a line break; allowed: ordinary line breaks (write the character escaped in a double-quoted string)`;
+    }
+    for (const empty of text.matchAll(EMPTY_ENTRY)) {
+        let next = text.indexOf("\n", empty.index) + 1;
+        while (next > 0 && next < text.length) {
+            const end = text.indexOf("\n", next);
+            const line = text.slice(next, end === -1 ? text.length : end);
+            if (!BLANK_LINE.test(line)) {
+                const entry = ENTRY.exec(line);
+                if (entry !== null && entry[1].length < empty[1].length) {
+                    return `has an empty "-" entry at line ${lineOf(text, empty.index)} followed by a less indented "-" entry, which kubectl and this reader take for different lists; allowed: "- null" (or "- ~") for an empty entry, or consistent indentation`;
+                }
+                break;
+            }
+            next = end === -1 ? text.length : end + 1;
+        }
+    }
+    return undefined;
+}
+
+const lineOf = (text: string, index: number): number => text.slice(0, index).split("\n").length;
+
+const NON_FINITE = /\.(?:inf|Inf|INF|nan|NaN|NAN)\b/;
+
+/** Whether a parsed document holds Infinity or NaN (go-yaml's `.inf`, `.nan`). Iterative; shared nodes walked once. */
+function hasNonFinite(value: unknown): boolean {
+    const seen = new Set<object>();
+    const pending: unknown[] = [value];
+    while (pending.length > 0) {
+        const next = pending.pop();
+        if (typeof next === "number") {
+            if (!Number.isFinite(next)) return true;
+        } else if (typeof next === "object" && next !== null && !seen.has(next)) {
+            seen.add(next);
+            for (const child of Array.isArray(next) ? next : Object.values(next)) pending.push(child);
+        }
+    }
+    return false;
+}
+
 export function formatManifestError(error: ManifestError): string {
     return `${error.source}: ${error.document === undefined ? "" : `document ${error.document}: `}${error.message}`;
 }
@@ -118,7 +194,7 @@ function documentsOf(text: string): DocumentText[] {
     const lines = new LineCounter(text);
     const documents: DocumentText[] = stream.values.map(({ start, end }, index) => {
         const { line, column } = lines.at(start);
-        return { number: index + 1, firstLine: line, openingLine: line, firstColumn: column, text: text.slice(start, end) };
+        return { number: index + 1, firstLine: line, openingLine: line, firstColumn: column, text: text.slice(start, end), json: true };
     });
     if (stream.broken !== undefined) {
         const { line, column } = lines.at(stream.broken.start);
@@ -170,34 +246,51 @@ export function splitDocuments(stream: string): DocumentText[] {
     let start = 0;
     let startLine = 0;
     let opening: number | undefined;
+    /** Where the separator line that opens the current document starts and ends, if one does. */
+    let separator: [start: number, end: number] | undefined;
     let explicit = false;
     let hasContent = false;
+    // After `...` go-yaml has its document: kubectl never reads what follows until the next separator.
+    let ignoring = false;
     const finish = (end: number): void => {
-        if (explicit || hasContent) {
-            documents.push({ number: documents.length + 1, firstLine: startLine, openingLine: opening ?? startLine, firstColumn: 0, text: text.slice(start, end) });
-        }
+        if (!explicit && !hasContent) return;
+        // The separator as js-yaml reads one (`---#note` is a separator to kubectl, a key to YAML), keeping line numbers.
+        const body = separator === undefined ? text.slice(start, end) : `${text.slice(start, separator[0])}---${text.slice(separator[1], Math.max(separator[1], end))}`;
+        documents.push({ number: documents.length + 1, firstLine: startLine, openingLine: opening ?? startLine, firstColumn: 0, text: body });
     };
     for (let lineStart = 0, line = 0; ; line++) {
         const newline = text.indexOf("\n", lineStart);
         const lineEnd = newline === -1 ? text.length : newline;
         const marker = markerAt(text, lineStart, lineEnd);
+        if (marker === "invalid") {
+            if (!ignoring) finish(lineStart);
+            documents.push({
+                number: documents.length + 1, firstLine: line, openingLine: line, firstColumn: 0, text: "",
+                problem: `line ${line + 1} starts with "---" and goes on with ${JSON.stringify(text.slice(lineStart + 3, Math.min(lineEnd, lineStart + 40)))}: kubectl refuses such a document separator (only a comment may follow it), so it applies nothing from this file; the rest of the file was not read`,
+            });
+            return documents;
+        }
         if (marker === "---") {
             // Lines before the marker that hold no content (comments, directives) open this document.
-            if (explicit || hasContent) {
-                finish(lineStart - 1);
+            if (!ignoring && (explicit || hasContent)) finish(lineStart);
+            if (ignoring || explicit || hasContent) {
                 start = lineStart;
                 startLine = line;
             }
+            separator = [lineStart, lineEnd];
             opening = line;
             explicit = true;
             hasContent = false;
+            ignoring = false;
+        } else if (ignoring) {
+            // Skipped, as go-yaml skips it.
         } else if (marker === "...") {
             finish(lineEnd);
-            start = lineEnd + 1;
-            startLine = line + 1;
             opening = undefined;
+            separator = undefined;
             explicit = false;
             hasContent = false;
+            ignoring = true;
         } else if (!hasContent && text.charCodeAt(lineStart) !== 0x25 /* % */ && !BLANK_OR_COMMENT.test(text.slice(lineStart, lineEnd))) {
             opening ??= line;
             hasContent = true;
@@ -205,18 +298,25 @@ export function splitDocuments(stream: string): DocumentText[] {
         if (newline === -1) break;
         lineStart = newline + 1;
     }
-    finish(text.length);
+    if (!ignoring) finish(text.length);
     return documents;
 }
 
-/** `---` or `...` when the line from `start` to `end` is a document marker (alone, or before a space or tab). */
-function markerAt(text: string, start: number, end: number): string | undefined {
+/**
+ * How kubectl's YAML reader (apimachinery's YAMLReader) sees a line: any line that starts with `---` separates documents
+ * when nothing but white space or a comment follows, and is refused otherwise (`--- {a: 1}`, `---x: 1`); `...` ends a
+ * document for go-yaml when alone or before a space or tab.
+ */
+function markerAt(text: string, start: number, end: number): "---" | "..." | "invalid" | undefined {
     const c = text.charCodeAt(start);
     if ((c !== 0x2d /* - */ && c !== 0x2e /* . */) || text.charCodeAt(start + 1) !== c || text.charCodeAt(start + 2) !== c) return undefined;
-    const next = start + 3 === end ? undefined : text.charCodeAt(start + 3);
-    return next === undefined || next === 0x20 || next === 0x09 ? (c === 0x2d ? "---" : "...") : undefined;
+    if (c === 0x2e) {
+        const next = start + 3 === end ? undefined : text.charCodeAt(start + 3);
+        return next === undefined || next === 0x20 || next === 0x09 ? "..." : undefined;
+    }
+    const rest = text.slice(start + 3, end).trim();
+    return rest === "" || rest.startsWith("#") ? "---" : "invalid";
 }
-
 
 /**
  * The most objects one file may hold. YAML aliases make nested `List`s share items, so a few hundred bytes can name
@@ -244,7 +344,9 @@ function collectObjects(value: unknown, into: KubeObject[]): string[] {
             if (problem !== undefined) problems.push(index < 0 ? problem : `${pathOf(list, index)}: ${problem}`);
             continue;
         }
-        if (next.kind.endsWith("List") && Array.isArray(next.items)) {
+        // kubectl applies the items of any object with an `items` array instead of the object (Unstructured.IsList), so a
+        // ConfigMap with items is a List to it; judging the wrapper would let what it carries pass unchecked.
+        if (Array.isArray(next.items)) {
             // One push per item: spreading a long List into push's arguments overflows the stack.
             const items = asList(next.items);
             const path = index < 0 ? "" : `${pathOf(list, index)}.`;
@@ -308,15 +410,33 @@ function allowedAliasRatio(decoded: number): number {
 
 // Helm's own objects and functions. Prometheus alert texts, Alertmanager and Argo templates use `{{ }}` in their values
 // too, even as lines of their own in block scalars, but never these.
-const HELM_ACTION = /\{\{-?\s*(?:[^}\n]*\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|(?:include|toYaml|tpl|required|lookup)\b)[^}\n]*\}\}/;
+// The regexes below run on one action at a time (ACTION finds them, at most MAX_ACTION characters long, without
+// backtracking), so a document of unclosed `{{` costs linear time.
+const MAX_ACTION = 400;
+const ACTION = new RegExp(`\\{\\{[^{}\\n]{0,${MAX_ACTION}}\\}\\}`, "g");
+const HELM_ACTION = /^\{\{-?\s*(?:.*\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|(?:include|toYaml|tpl|required|lookup)\b)/;
 // A template action as a line of its own (`{{- if ... }}`, `{{ end }}`): a sign only when the document does not parse.
-const ACTION_LINE = /^[ \t]*\{\{-?[^}\n]*\}\}[ \t]*$/m;
+const ACTION_LINE = /^[ \t]*$/;
 
 /** A hint when a document looks like an unrendered Helm template, naming the first template action found. */
 function templateAction(document: DocumentText, orElse?: RegExp): string | undefined {
-    if (!document.text.includes("{{")) return undefined;
-    const match = HELM_ACTION.exec(document.text) ?? orElse?.exec(document.text) ?? null;
-    if (match === null) return undefined;
-    const line = document.firstLine + document.text.slice(0, match.index).split("\n").length;
-    return `this looks like an unrendered Helm template (${JSON.stringify(match[0].trim())} at line ${line}): render it with \`helm template\` and check the output`;
+    const text = document.text;
+    if (!text.includes("{{")) return undefined;
+    let lineAlone: RegExpExecArray | undefined;
+    for (const match of text.matchAll(ACTION)) {
+        if (HELM_ACTION.test(match[0])) return helmHint(document, match[0], match.index);
+        // Alone on its line: only white space between the action and the line's ends.
+        if (orElse && lineAlone === undefined) {
+            const before = text.slice(text.lastIndexOf("\n", match.index) + 1, match.index);
+            const afterEnd = text.indexOf("\n", match.index);
+            const after = text.slice(match.index + match[0].length, afterEnd === -1 ? text.length : afterEnd);
+            if (orElse.test(before) && orElse.test(after)) lineAlone = match as RegExpExecArray;
+        }
+    }
+    return lineAlone === undefined ? undefined : helmHint(document, lineAlone[0], lineAlone.index);
+}
+
+function helmHint(document: DocumentText, action: string, index: number): string {
+    const line = document.firstLine + document.text.slice(0, index).split("\n").length;
+    return `this looks like an unrendered Helm template (${JSON.stringify(action.trim())} at line ${line}): render it with \`helm template\` and check the output`;
 }

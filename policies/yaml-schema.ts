@@ -2,7 +2,7 @@
  * The YAML schema of manifests, as kubectl reads them, for both readers of policies/manifest.ts: js-yaml's and the fast
  * one for block-style YAML (policies/block-yaml.ts), which resolves plain scalars through the same types.
  */
-import { CORE_SCHEMA, Type } from "js-yaml";
+import { FAILSAFE_SCHEMA, Type } from "js-yaml";
 
 // kubectl and the API server read YAML through sigs.k8s.io/yaml, which turns it into JSON with its fork of go-yaml v2,
 // a YAML 1.1 parser: besides true/false, a plain `yes`, `on`, `y` is true and `no`, `off`, `n` is false (go-yaml v2's
@@ -17,23 +17,74 @@ const YAML11_BOOL = new Type("tag:yaml.org,2002:bool", {
     construct: (data: string) => YAML11_TRUE.has(data),
 });
 
-/**
- * YAML 1.2 core types, the YAML 1.1 booleans above, and merge keys (`<<`), as kubectl reads manifests; dates stay
- * strings. js-yaml merges any key resolved to the merge tag, the way its own default schema declares it.
- */
-export const MANIFEST_SCHEMA = CORE_SCHEMA.extend({
-    implicit: [YAML11_BOOL, new Type("tag:yaml.org,2002:merge", { kind: "scalar", resolve: (data: unknown) => data === "<<" || data === null })],
+// Numbers as go-yaml v2's resolve() reads a plain scalar (resolve.go), which is what kubectl applies: underscores are
+// dropped, then Go's strconv.ParseInt(s, 0, 64) (a sign, then 0x/0X hex, 0o/0O or a leading 0 octal, 0b/0B binary,
+// else decimal), then ParseUint, then ParseFloat when the text looks like a YAML float; `.inf` and `.nan` come from its
+// table; a scalar starting with "." is a float when ParseFloat takes it. So `hostPort: 8_0` is 80, `017` is 15 and
+// `0X1BB` is 443, where YAML 1.2 would read strings or 17. Go's int64/uint64 ranges are kept; JavaScript numbers lose
+// precision above 2^53, which no field a rule reads comes near.
+const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+const YAML_STYLE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const DOT_FLOAT = /^\.(?:[0-9]+(?:[eE][-+]?[0-9]+)?)$/;
+const SPECIAL_FLOATS = new Map<string, number>([
+    ...[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"].map((t) => [t, Infinity] as const),
+    ...["-.inf", "-.Inf", "-.INF"].map((t) => [t, -Infinity] as const),
+    ...[".nan", ".NaN", ".NAN"].map((t) => [t, NaN] as const),
+]);
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+
+function goInteger(text: string): number | undefined {
+    if (!GO_INT.test(text)) return undefined;
+    const negative = text.startsWith("-");
+    const body = text.replace(/^[-+]/, "");
+    const digits = /^0[oO]/.test(body) ? `0o${body.slice(2)}` : /^0[0-7]+$/.test(body) ? `0o${body.slice(1)}` : body;
+    const value = BigInt(digits) * (negative ? -1n : 1n);
+    return value < INT64_MIN || value > UINT64_MAX ? undefined : Number(value);
+}
+
+/** go-yaml v2's reading of a plain scalar as a number, or undefined when it is not one. */
+export function goYamlNumber(text: string): number | undefined {
+    const special = SPECIAL_FLOATS.get(text);
+    if (special !== undefined) return special;
+    const first = text.charAt(0);
+    if (first === ".") return DOT_FLOAT.test(text) ? Number(text) : undefined;
+    if (!/[-+0-9]/.test(first)) return undefined;
+    const plain = text.replace(/_/g, "");
+    return goInteger(plain) ?? (YAML_STYLE_FLOAT.test(plain) ? Number(plain) : undefined);
+}
+
+// go-yaml v2's nulls: an empty value, `~` and three spellings of null.
+const NULLS = new Set(["", "~", "null", "Null", "NULL"]);
+const YAML_NULL = new Type("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: (data: unknown) => data === null || (typeof data === "string" && NULLS.has(data)),
+    construct: () => null,
 });
+
+const GO_NUMBER = new Type("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: (data: unknown) => typeof data === "string" && goYamlNumber(data) !== undefined,
+    construct: (data: string) => goYamlNumber(data),
+});
+
+/**
+ * The failsafe schema with nulls as go-yaml v2 reads them, the YAML 1.1 booleans above and go-yaml v2's numbers, as
+ * kubectl reads manifests; dates stay strings. Merge keys (`<<`) stay plain keys here: js-yaml lets a mapping's own
+ * keys win over merged ones wherever they stand, go-yaml lets the later one win, so policies/yaml-merge.ts applies
+ * them afterwards, go-yaml's way.
+ */
+export const MANIFEST_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [YAML_NULL, YAML11_BOOL, GO_NUMBER] });
 
 /** The schema's implicit types in the order js-yaml tries them on a plain scalar (its compiled list, bool replaced in place). */
 const IMPLICIT_TYPES = (MANIFEST_SCHEMA as unknown as { compiledImplicit: Type[] }).compiledImplicit;
 
 /**
  * The characters a plain scalar that any implicit type resolves can start with: `~` and `null` (null), the YAML 1.1
- * booleans, numbers, `.inf` and `.nan`, and `<<` (merge). Every other scalar is a string without trying the types, which
+ * booleans, numbers, `.inf` and `.nan`. Every other scalar is a string without trying the types, which
  * matters at millions of scalars (test/policies/block-yaml.test.ts checks the types against every other character).
  */
-export const IMPLICIT_FIRST_CHARACTERS = "-+.0123456789~<nNyYoOtTfF";
+export const IMPLICIT_FIRST_CHARACTERS = "-+.0123456789~nNyYoOtTfF";
 const MAY_RESOLVE = new Uint8Array(128);
 for (const c of IMPLICIT_FIRST_CHARACTERS) MAY_RESOLVE[c.charCodeAt(0)] = 1;
 

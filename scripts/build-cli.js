@@ -53,6 +53,8 @@ const englishOnlyZod = {
 
 /** Bundles the entries into bin-out/ and records, per bundle, the files it was made from. */
 async function build() {
+    // A file modified from here on may have changed after esbuild read it (a millisecond early, for coarse clocks).
+    const started = Date.now() - 1;
     const esbuild = require("esbuild");
     const result = await esbuild.build({
         absWorkingDir: ROOT,
@@ -81,7 +83,12 @@ async function build() {
     const stamp = Object.fromEntries(ENTRIES.map((name) => {
         const output = result.metafile.outputs[path.relative(ROOT, path.join(OUT, `${name}.js`))];
         const sources = Object.keys(output.inputs).filter((file) => !file.split("/").includes("node_modules"));
-        return [name, Object.fromEntries([...sources, ...BUILD_FILES].sort().map((file) => [file, fingerprint(file)]))];
+        // A source saved while esbuild ran may not be what it read: stamped as never seen, it rebuilds on the next run.
+        const stamped = (file) => {
+            const print = fingerprint(file);
+            return print !== null && print[0] >= started ? [0, -1] : print;
+        };
+        return [name, Object.fromEntries([...sources, ...BUILD_FILES].sort().map((file) => [file, stamped(file)]))];
     }));
     writeAtomically(STAMP, `${JSON.stringify(stamp, null, 1)}\n`);
     // esbuild's account of what went into each bundle, packages included (test/cli/build.test.ts reads it).

@@ -1,65 +1,39 @@
-// The cut of a YAML stream into documents (policies/manifest.ts splitDocuments) finds lines by offset; it must cut
-// exactly as the line-array version it replaced, which this test keeps as the reference.
-import fc from "fast-check";
+// The cut of a YAML stream into documents (policies/manifest.ts splitDocuments), as kubectl cuts it: apimachinery's
+// YAMLReader separates at every line that starts with `---` followed by nothing or a comment, and refuses any other
+// line that starts with `---`; go-yaml ends a document at `...` and never reads what follows until the next separator.
 import { describe, expect, it } from "vitest";
-import { splitDocuments } from "../../policies/manifest";
+import { parseManifest, splitDocuments } from "../../policies/manifest";
 
-/** The former implementation, line for line. */
-function splitByLines(stream: string) {
-    const MARKER = /^(---|\.\.\.)(?=[ \t]|$)/;
-    const BLANK_OR_COMMENT = /^[ \t]*(#.*)?$/;
-    const lines = stream.replace(/^\uFEFF/gm, "").split(/\r?\n/);
-    const documents: Array<{ number: number; firstLine: number; openingLine: number; firstColumn: number; text: string }> = [];
-    let start = 0;
-    let opening: number | undefined;
-    let explicit = false;
-    let hasContent = false;
-    const finish = (end: number): void => {
-        if (explicit || hasContent) {
-            documents.push({ number: documents.length + 1, firstLine: start, openingLine: opening ?? start, firstColumn: 0, text: lines.slice(start, end).join("\n") });
-        }
-    };
-    lines.forEach((line, index) => {
-        const marker = MARKER.exec(line)?.[1];
-        if (marker === "---") {
-            if (explicit || hasContent) {
-                finish(index);
-                start = index;
-            }
-            opening = index;
-            explicit = true;
-            hasContent = false;
-        } else if (marker === "...") {
-            finish(index + 1);
-            start = index + 1;
-            opening = undefined;
-            explicit = false;
-            hasContent = false;
-        } else if (!BLANK_OR_COMMENT.test(line) && !line.startsWith("%")) {
-            opening ??= index;
-            hasContent = true;
-        }
-    });
-    finish(lines.length);
-    return documents;
-}
-
-const LINES = ["---", "--- a: 1", "---\t", "---a", "--", "...", "... # end", "....", "a: 1", "- x", "  b: 2", "", "  ", "\t", "# c", "  # c", "# c\rx",
-    "%YAML 1.2", "\uFEFFa: 1", "\uFEFF---", "x\r", "\r", "a\u2028b", "# c\u2028", "-", "."];
+const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}`;
+const names = (text: string) => parseManifest(text, "m.yaml").objects.map((o) => (o.metadata as { name: string }).name);
 
 describe("splitDocuments", () => {
-    it("cuts every stream as the line-array version did: same documents, numbers, first lines and text", () => {
-        fc.assert(fc.property(fc.array(fc.constantFrom(...LINES), { maxLength: 12 }), fc.constantFrom("\n", "\r\n", "\n", "\r\r\n"), fc.boolean(), (lines, newline, trailing) => {
-            const stream = lines.join(newline) + (trailing ? newline : "");
-            expect(splitDocuments(stream)).toEqual(splitByLines(stream));
-        }), { numRuns: 5000 });
+    it("numbers documents and their first lines through comments, markers and an end marker", () => {
+        expect(splitDocuments("# head\n---\na: 1\n---\nb: 2\n...\n# tail\n---\nc: 3")).toEqual([
+            { number: 1, firstLine: 0, openingLine: 1, firstColumn: 0, text: "# head\n---\na: 1\n" },
+            { number: 2, firstLine: 3, openingLine: 3, firstColumn: 0, text: "---\nb: 2\n..." },
+            { number: 3, firstLine: 7, openingLine: 7, firstColumn: 0, text: "---\nc: 3" },
+        ]);
     });
 
-    it("numbers documents and their first lines through comments, markers and an end marker", () => {
-        expect(splitDocuments("# head\n---\na: 1\n---\nb: 2\n...\n# tail\n---\n")).toEqual([
-            { number: 1, firstLine: 0, openingLine: 1, firstColumn: 0, text: "# head\n---\na: 1" },
-            { number: 2, firstLine: 3, openingLine: 3, firstColumn: 0, text: "---\nb: 2\n..." },
-            { number: 3, firstLine: 6, openingLine: 7, firstColumn: 0, text: "# tail\n---\n" },
-        ]);
+    it("separates at `---` followed by a comment even without a space, as kubectl does (a YAML key to a YAML parser)", () => {
+        expect(names(`${cm("a")}\n---#note\n${cm("b")}\n---   # another\n${cm("c")}`)).toEqual(["a", "b", "c"]);
+    });
+
+    it("refuses a line that starts with `---` and goes on with content, and reads nothing after it, as kubectl refuses the file", () => {
+        for (const line of ["--- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}", "---x: 1", "----"]) {
+            const { objects, errors } = parseManifest(`${cm("a")}\n${line}\n${cm("c")}`, "m.yaml");
+            expect(objects.map((o) => (o.metadata as { name: string }).name)).toEqual(["a"]);
+            expect(errors).toEqual([{ source: "m.yaml", document: 2, message: expect.stringMatching(/^line 4 starts with "---" and goes on with .*kubectl refuses such a document separator.*the rest of the file was not read$/) }]);
+        }
+    });
+
+    it("ignores what follows `...` until the next separator, as go-yaml does (a decoy there must not satisfy a Service)", () => {
+        expect(names(`${cm("a")}\n...\n${cm("ghost")}\n---\n${cm("b")}\n...\n${cm("tail")}`)).toEqual(["a", "b"]);
+    });
+
+    it("keeps a kept block scalar's last line break before a separator", () => {
+        const { objects } = parseManifest(`${cm("a")}\ndata:\n  keep: |+\n    x\n\n---\n${cm("b")}`, "m.yaml");
+        expect((objects[0] as unknown as { data: { keep: string } }).data.keep).toBe("x\n\n");
     });
 });

@@ -57,3 +57,47 @@ describe("YAML as Kubernetes reads it", () => {
         expect(objects.map((o) => (o.metadata as { name: string }).name)).toEqual(["p", "q"]);
     });
 });
+
+// Found by an adversarial review beside a program built on kubectl's own reader (cli-runtime): each of these let a
+// privileged or host-network Pod pass the gate while kubectl applied it.
+describe("what kubectl reads, where YAML readers disagree", () => {
+    const read = (yaml: string) => parseManifest(yaml, "k.yaml");
+
+    it("applies the items of any object with an items list, not only of a List kind", () => {
+        const { objects } = read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cover}\nitems:\n- ${pod("  hostNetwork: true").replace(/\n/g, "\n  ")}`);
+        expect(objects.map((o) => o.kind)).toEqual(["Pod"]);
+    });
+
+    it("applies merge keys in document order, a later one overriding an earlier key, the first of a merged list winning", () => {
+        const yaml = `apiVersion: v1\nkind: Pod\nmetadata: {name: sneaky}\nspec:\n  hostNetwork: false\n  hostIPC: false\n  <<: [{hostNetwork: true, hostIPC: true}, {hostIPC: false}]\n  hostPID: true\n  containers: [{name: app, image: "nginx:1.27"}]\n`;
+        const { objects, errors } = read(yaml);
+        expect(errors).toEqual([]);
+        expect(objects[0].spec).toMatchObject({ hostNetwork: true, hostPID: true, hostIPC: true });
+        // A key after the merge overrides it, and an anchored mapping is merged everywhere it is used.
+        const after = read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\nbase: &b {a: "1", b: "2"}\ndata:\n  <<: *b\n  b: "3"\n`).objects[0] as unknown as { data: unknown };
+        expect(after.data).toEqual({ a: "1", b: "3" });
+        expect(read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata:\n  <<: "text"\n`).errors[0].message).toContain("a merge key (<<) needs a mapping");
+    });
+
+    it("reads numbers as go-yaml v2 does: underscores, Go's prefixes, a leading 0 as octal, signed fractions", () => {
+        const { objects } = read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n}\ndata: {a: 8_0, b: 0X1BB, c: 017, d: 0_, e: +.5, f: -0b101, g: 1:20, h: 08}\n`);
+        expect((objects[0] as unknown as { data: unknown }).data).toEqual({ a: 80, b: 443, c: 15, d: 0, e: 0.5, f: -5, g: "1:20", h: 8 });
+        expect(firing(pod("  hostNetwork: false", "      ports: [{containerPort: 80, hostPort: 8_0}]"))).toContain("no-host-ports");
+    });
+
+    it("refuses what kubectl cannot turn into JSON (.inf, .nan) and YAML it would read differently", () => {
+        expect(read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n}\ndata: {a: .inf}\n`).errors[0].message).toMatch(/holds \.inf or \.nan, which kubectl cannot turn into JSON/);
+        for (const [name, code] of [["NEL", "\u0085"], ["LINE SEPARATOR", "\u2028"], ["PARAGRAPH SEPARATOR", "\u2029"]]) {
+            const { objects, errors } = read(pod(`  # note${code}  hostNetwork: true`));
+            expect(objects, name).toEqual([]);
+            expect(errors[0].message, name).toMatch(/which kubectl's YAML reader takes for a line break/);
+        }
+        const emptyEntry = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n  spec:\n    containers:\n    - name: app\n      args:\n      - --verbose\n      -\n- ${pod("  hostNetwork: true").replace(/\n/g, "\n  ")}`;
+        expect(read(emptyEntry).errors[0].message).toMatch(/an empty "-" entry at line 12 followed by a less indented "-" entry/);
+    });
+
+    it("reads a JSON stream's << as a plain key, as kubectl's JSON decoder does", () => {
+        const { objects } = read('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j"}, "data": {"<<": {"a": "1"}}}');
+        expect((objects[0] as unknown as { data: unknown }).data).toEqual({ "<<": { a: "1" } });
+    });
+});

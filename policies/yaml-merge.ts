@@ -1,0 +1,52 @@
+/**
+ * Merge keys (`<<`) applied the way go-yaml v2, kubectl's YAML reader, applies them: in document order, each key or
+ * merge overriding what came before it (so `hostNetwork: false` followed by `<<: {hostNetwork: true}` is true), a
+ * sequence of mappings merged so that its first mapping wins. js-yaml instead lets a mapping's own keys always win.
+ * Mappings are changed in place, so an aliased mapping is merged once for every place that shares it.
+ */
+
+export class MergeError extends Error {}
+
+const MERGE = "<<";
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Applies every merge key in `value`; throws MergeError where go-yaml refuses one (a merge of anything but mappings). */
+export function applyMergeKeys(value: unknown): void {
+    // Post-order without recursion: a merged mapping's own merges are applied before it is merged anywhere.
+    const done = new Set<object>();
+    const pending: Array<[node: object, expanded: boolean]> = [];
+    if (typeof value === "object" && value !== null) pending.push([value, false]);
+    while (pending.length > 0) {
+        const [node, expanded] = pending.pop() as [object, boolean];
+        if (done.has(node)) continue;
+        if (!expanded) {
+            pending.push([node, true]);
+            for (const child of Array.isArray(node) ? node : Object.values(node)) {
+                if (typeof child === "object" && child !== null && !done.has(child)) pending.push([child, false]);
+            }
+            continue;
+        }
+        done.add(node);
+        if (isMapping(node) && Object.hasOwn(node, MERGE)) merge(node);
+    }
+}
+
+function merge(mapping: Record<string, unknown>): void {
+    const result = new Map<string, unknown>();
+    for (const [key, value] of Object.entries(mapping)) {
+        if (key !== MERGE) {
+            result.set(key, value);
+            continue;
+        }
+        const sources = Array.isArray(value) ? [...value].reverse() : [value];
+        for (const source of sources) {
+            if (!isMapping(source)) throw new MergeError("a merge key (<<) needs a mapping or a list of mappings; kubectl refuses the document");
+            for (const [k, v] of Object.entries(source)) result.set(k, v);
+        }
+    }
+    for (const key of Object.keys(mapping)) delete mapping[key];
+    for (const [key, value] of result) mapping[key] = value;
+}

@@ -20,8 +20,9 @@ const scalingRules = z.strictObject({
     selectPolicy: z.enum(["Max", "Min", "Disabled"]).optional().meta({ description: "Which policy wins when several apply.", default: code("Max") }),
 }).meta({ title: "Scaling rules" });
 
-// Metric names as metrics adapters expose them (Prometheus Adapter, KEDA): letters, digits, "_", ".", "-", ":" and "/".
-const metricName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:/-]*$/, { error: (iss) => `${show(iss.input)} is not a metric name; allowed: letters, digits and _ . : / - (e.g. "http_requests_per_second")` });
+// Metric names as metrics adapters expose them (Prometheus Adapter, KEDA), within what the API server takes: a path
+// segment of the custom metrics API, so no "/" or "%".
+const metricName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:-]*$/, { error: (iss) => `${show(iss.input)} is not a metric name; allowed: letters, digits and _ . : - (e.g. "http_requests_per_second")` });
 const target = {
     value: positiveQuantity.optional().meta({ description: "Target value of the metric as a whole." }),
     averageValue: positiveQuantity.optional().meta({ description: "Target value per pod (the metric divided by the number of pods)." }),
@@ -38,8 +39,11 @@ const metricSchema = z.discriminatedUnion("type", [
         type: z.literal("Object").meta({ description: "A metric of one object in the namespace (e.g. an Ingress's request rate)." }),
         name: metricName.meta({ description: "Metric name." }),
         object: z.strictObject({
-            apiVersion: z.string().min(1).meta({ description: 'e.g. "networking.k8s.io/v1".' }),
-            kind: z.string().min(1).meta({ description: 'e.g. "Ingress".' }),
+            apiVersion: z.string().regex(/^(?:[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$/, {
+                error: (iss) => `${show(iss.input)} is not an API version; allowed: [group/]version, e.g. "networking.k8s.io/v1" or "v1"`,
+            }).meta({ type: "API version" }).meta({ description: 'e.g. "networking.k8s.io/v1".' }),
+            kind: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, { error: (iss) => `${show(iss.input)} is not a kind; allowed: a kind's name, e.g. "Ingress"` })
+                .meta({ type: "kind" }).meta({ description: 'e.g. "Ingress".' }),
             name: dnsSubdomain.meta({ description: "The object's name." }),
         }).meta({ description: "The object the metric describes." }),
         ...target,

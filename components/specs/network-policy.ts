@@ -22,9 +22,45 @@ const peerSchema = z.union([
     }),
     z.strictObject({
         cidr: cidr.meta({ description: "An IP network outside the cluster (ipBlock)." }),
-        except: z.array(cidr).optional().meta({ description: "Parts of that network left out." }),
+        except: z.array(cidr).optional().meta({ description: "Parts of that network left out: each strictly inside it." }),
+    }).superRefine((block, ctx) => {
+        (block.except ?? []).forEach((part, i) => {
+            if (!strictlyInside(part, block.cidr)) {
+                ctx.addIssue({ code: "custom", path: ["except", i], message: `${show(part)} is not strictly inside ${show(block.cidr)}; allowed: a smaller network within cidr (the API server refuses others)` });
+            }
+        });
     }),
 ], { error: () => 'allowed: { app: "<name>" }, { namespace: "<name>", podLabels?: {...} } or { cidr: "<network>", except?: [...] }' }).meta({ title: "Network peer" });
+
+/** An address as a number and its width in bits, or undefined. */
+function address(text: string): { value: bigint; bits: number } | undefined {
+    const family = isIP(text);
+    if (family === 4) return { value: text.split(".").reduce((n, part) => (n << 8n) + BigInt(part), 0n), bits: 32 };
+    if (family !== 6) return undefined;
+    // Expand `::` and an embedded IPv4 tail into eight groups.
+    const halves = text.split("::");
+    const groups = (part: string) => (part === "" ? [] : part.split(":").flatMap((g) => (g.includes(".") ? toV6Groups(g) : [g])));
+    const left = groups(halves[0]);
+    const right = halves.length === 2 ? groups(halves[1]) : [];
+    const all = [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+    return { value: all.reduce((n, g) => (n << 16n) + BigInt(parseInt(g, 16)), 0n), bits: 128 };
+}
+
+function toV6Groups(v4: string): string[] {
+    const [a, b, c, d] = v4.split(".").map(Number);
+    return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+}
+
+/** Whether network `inner` lies within `outer` and is smaller, as the API server requires of an ipBlock's except. */
+function strictlyInside(inner: string, outer: string): boolean {
+    const [innerAddress, innerPrefix] = inner.split("/");
+    const [outerAddress, outerPrefix] = outer.split("/");
+    const a = address(innerAddress);
+    const b = address(outerAddress);
+    if (a === undefined || b === undefined || a.bits !== b.bits || Number(innerPrefix) <= Number(outerPrefix)) return false;
+    const shift = BigInt(a.bits - Number(outerPrefix));
+    return a.value >> shift === b.value >> shift;
+}
 
 export type NetworkPeer = z.infer<typeof peerSchema>;
 

@@ -32,7 +32,7 @@ describe("the local stack on the local cluster", () => {
         expect(expected.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
             "Deployment/web", "HorizontalPodAutoscaler/web", "LimitRange/default-resources", "Namespace/it-deploy",
             "PersistentVolume/it-deploy-shared-data", "PersistentVolumeClaim/shared-data", "PodDisruptionBudget/web",
-            "Service/cache-headless", "Service/web", "StatefulSet/cache",
+            "Service/cache-headless", "Service/web", "ServiceAccount/cache", "ServiceAccount/web", "StatefulSet/cache",
         ]);
         for (const object of expected) {
             const ns = object.metadata.namespace ? ["-n", object.metadata.namespace] : [];

@@ -78,6 +78,13 @@ describe("network policy in a stack config", () => {
         expect(problems([app("web"), app("api", { ingressFrom: [{ app: "web" }] })])).toEqual([]);
     });
 
+    it("refuses an except that is not strictly inside its network, as the API server does", () => {
+        expect(problems([app("api", { ingressFrom: [{ cidr: "10.0.0.0/8", except: ["10.1.0.0/16", "11.0.0.0/16"] }] })])).toEqual([
+            'kube-appstack:apps[0].networkPolicy.ingressFrom[0].except[1]: "11.0.0.0/16" is not strictly inside "10.0.0.0/8"; allowed: a smaller network within cidr (the API server refuses others)',
+        ]);
+        expect(problems([app("api", { ingressFrom: [{ cidr: "fd00::/8", except: ["fd00:1::/32"] }] })])).toEqual([]);
+    });
+
     it("refuses a network that is no CIDR and a peer of no known shape", () => {
         expect(problems([app("api", { ingressFrom: [{ cidr: "10.0.0.0/33" }] })])[0]).toMatch(/^kube-appstack:apps\[0\]\.networkPolicy\.ingressFrom\[0\].*"10\.0\.0\.0\/33" is not a CIDR/);
         expect(problems([app("api", { ingressFrom: [{ pods: "web" }] })])[0]).toContain("allowed: { app: \"<name>\" }, { namespace: \"<name>\", podLabels?: {...} } or { cidr: \"<network>\", except?: [...] }");

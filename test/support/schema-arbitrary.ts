@@ -36,6 +36,9 @@ const LEAVES: Record<string, () => fc.Arbitrary<unknown>> = {
     "label key": () => labelKeys,
     "label value": () => labelValues,
     "map of label key to value": () => fc.dictionary(labelKeys, labelValues, { maxKeys: 3 }),
+    "map of annotation key to value": () => fc.dictionary(labelKeys, fc.string({ maxLength: 12 }), { maxKeys: 3 }),
+    "API version": () => fc.constantFrom("v1", "apps/v1", "networking.k8s.io/v1", "example.com/v1beta1"),
+    kind: () => fc.constantFrom("Ingress", "Service", "Deployment", "Queue"),
     "resource name": () => fc.constantFrom("requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "pods", "count/deployments.apps"),
 };
 

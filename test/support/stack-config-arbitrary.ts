@@ -14,6 +14,8 @@ export function drawnStackConfigs(namespace: string): fc.Arbitrary<Config> {
     "apps[].scheduling.priorityClassName": ABSENT,
     "apps[].volumes[].claimName": ABSENT,
     "apps[].secretConfig": ABSENT,
+    "apps[].secretFiles": ABSENT,
+    "apps[].registryCredentials": ABSENT,
 }).map((drawn) => repaired(drawn as Config));
 }
 
@@ -29,6 +31,15 @@ function fitRequirementValues(node: unknown): void {
         else if (!requirement.values?.length) requirement.values = ["a"];
     }
     Object.values(node).forEach(fitRequirementValues);
+}
+
+/** Only the fields a probe's type reads. */
+function fitProbeFields(probe: Config): void {
+    const type = probe.type ?? "tcp";
+    if (type !== "http") delete probe.path;
+    if (type !== "exec") delete probe.command;
+    if (type !== "grpc") delete probe.service;
+    if (type === "exec") delete probe.port;
 }
 
 /**
@@ -55,6 +66,19 @@ function repaired(config: Config): Config {
             if (t.tolerationSeconds !== undefined) t.effect = "NoExecute";
         }
         if (app.scheduling?.affinity) fitRequirementValues(app.scheduling.affinity);
+        // Files come inline (a drawn path names no file of the project), each at a path of its own.
+        if (app.configFiles) app.configFiles = Object.fromEntries(Object.keys(app.configFiles).map((_, k) => [`/etc/cf${k}`, { content: "x" }]));
+        for (const probe of [app.readinessProbe, app.livenessProbe, app.startupProbe]) if (probe) fitProbeFields(probe);
+        if (app.type === "stateless" && app.terminationGracePeriodSeconds !== undefined && app.terminationGracePeriodSeconds <= (app.preStopSeconds ?? 5)) app.preStopSeconds = 0;
+        for (const metric of app.autoscaling?.metrics ?? []) {
+            if (metric.type === "Pods") continue;
+            if (metric.value !== undefined && metric.averageValue !== undefined) delete metric.averageValue;
+            else if (metric.value === undefined && metric.averageValue === undefined) metric.value = "1";
+        }
+        for (const peer of [...(app.networkPolicy?.ingressFrom ?? []), ...(app.networkPolicy?.egressTo ?? [])]) {
+            if ("app" in peer) peer.app = "app0";
+            if ("cidr" in peer) Object.assign(peer, peer.cidr.includes(":") ? { cidr: "fd00::/8", except: peer.except && ["fd00:1::/32"] } : { cidr: "10.0.0.0/8", except: peer.except && ["10.1.0.0/16"] });
+        }
     });
     (config.storage ?? []).forEach((s: Config, i: number) => {
         s.name = `s${i}`;

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { withApplyAnnotations } from "./kube-resource";
+import { declareObjects } from "./kube-resource";
 import { dockerConfigJson, registrySecretObject } from "./specs/registry-credentials";
 
 type Credentials = ReadonlyArray<{ server: string; username: string; password: pulumi.Input<string> }>;
@@ -16,6 +16,7 @@ export function withRegistryCredentials<T extends { pullSecretFromCredentials?: 
     const json = pulumi.secret(pulumi.all(credentials.map((c) => c.password)).apply((passwords) =>
         dockerConfigJson(credentials.map((c, i) => ({ server: c.server, username: c.username, password: passwords[i] })))));
     const object = registrySecretObject(app, args.namespace, json);
-    const secret = new k8s.core.v1.Secret(object.metadata.name, withApplyAnnotations(object) as never, opts);
+    // Declared like every other object of the app (kube-resource.ts), so it carries the same apply annotations.
+    const secret = declareObjects({ secret: object }, opts).secret as k8s.core.v1.Secret;
     return { specArgs: { ...args, pullSecretFromCredentials: true }, secret };
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { withApplyAnnotations } from "./kube-resource";
+import { declareObjects } from "./kube-resource";
 import { secretEnvObject, withSecretEnvRefs } from "./specs/secret-env";
 import { WorkloadArgs } from "./specs/pod-template";
 
@@ -17,6 +17,7 @@ export function withSecretValues<T extends WorkloadArgs>(
     const names = Object.keys(values);
     if (names.length === 0) return { specArgs: args };
     const object = secretEnvObject(app, args.namespace, Object.fromEntries(names.map((n) => [n, pulumi.secret(values[n])])));
-    const secret = new k8s.core.v1.Secret(object.metadata.name, withApplyAnnotations(object) as never, opts);
+    // Declared like every other object of the app (kube-resource.ts), so it carries the same apply annotations.
+    const secret = declareObjects({ secret: object }, opts).secret as k8s.core.v1.Secret;
     return { specArgs: withSecretEnvRefs(app, args, names), secret };
 }

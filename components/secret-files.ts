@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { withApplyAnnotations } from "./kube-resource";
+import { declareObjects } from "./kube-resource";
 import { secretFilesObject } from "./specs/secret-files";
 
 /**
@@ -16,6 +16,7 @@ export function withSecretFiles<T extends { secretFilePaths?: readonly string[] 
     const paths = Object.keys(files);
     if (paths.length === 0) return { specArgs: args };
     const object = secretFilesObject(app, args.namespace, Object.fromEntries(paths.map((p) => [p, pulumi.secret(files[p])])));
-    const secret = new k8s.core.v1.Secret(object.metadata.name, withApplyAnnotations(object) as never, opts);
+    // Declared like every other object of the app (kube-resource.ts), so it carries the same apply annotations.
+    const secret = declareObjects({ secret: object }, opts).secret as k8s.core.v1.Secret;
     return { specArgs: { ...args, secretFilePaths: paths }, secret };
 }

@@ -6,6 +6,7 @@ import { spawn, spawnSync, SpawnSyncOptions } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { CRD_SOURCES, crdFiles } from "./crds";
 import { localClusterStages } from "./emulation";
 import { kindStorage } from "./kind-storage";
 import { kwokctlConfiguration } from "./kwokctl-config";
@@ -233,11 +234,26 @@ function start(started: number): void {
     kubectl(["apply", "-f", "-"], yamlDocuments(storage.objects));
     startProvisioner(storage.helperImage);
 
+    installCrds();
+
     log("waiting for the metrics API ...");
     kubectl(["wait", "--for=condition=Available", "apiservice/v1beta1.metrics.k8s.io", `--timeout=${STEP_TIMEOUT}`]);
 
-    log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s: Kubernetes ${version}, 3 nodes (KWOK), metrics-server, StorageClass standard`);
+    log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s: Kubernetes ${version}, 3 nodes (KWOK), metrics-server, StorageClass standard, ` +
+        `CRDs of ${CRD_SOURCES.map((s) => s.provides).join("; ")}`);
     log(`kubectl --kubeconfig ${path.relative(process.cwd(), kubeconfigPath)} get nodes -o wide`);
+}
+
+/**
+ * Applies the upstream CRDs (./crds) server-side: several are too large for the last-applied annotation of a client-side
+ * apply. Waits until each is Established, so a test's first object of a new kind is never refused for a missing kind.
+ */
+function installCrds(): void {
+    log(`installing CRDs: ${CRD_SOURCES.map((s) => s.provides).join("; ")} ...`);
+    const files = CRD_SOURCES.flatMap((source) => crdFiles(source, moduleDir("crds", source.module)));
+    const applied = kubectl(["apply", "--server-side", "--field-manager=kube-appstack-local-cluster", "-o", "name", ...files.flatMap((f) => ["-f", f])]);
+    const crds = applied.split("\n").filter((line) => line.startsWith("customresourcedefinition."));
+    kubectl(["wait", "--for=condition=Established", ...crds, `--timeout=${STEP_TIMEOUT}`]);
 }
 
 /** Stops every process `up` started (the provisioner by its PID, the rest through kwokctl's PID files) and removes the state folder. */

@@ -44,3 +44,11 @@ export function isLabelKey(key: string): boolean {
 export function isLabelValue(value: string): boolean {
     return value === "" || (value.length <= LABEL_NAME_MAX && LABEL_NAME.test(value));
 }
+
+/** IANA_SVC_NAME (RFC 6335): the names of container and Service ports, which probes and Services refer to. */
+export const PORT_NAME_MAX = 15;
+export const PORT_NAME_HELP = `a port name: at most ${PORT_NAME_MAX} lowercase letters, digits and '-', with at least one letter, no "--" and no '-' at either end`;
+
+export function isPortName(value: string): boolean {
+    return value.length <= PORT_NAME_MAX && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) && /[a-z]/.test(value) && !value.includes("--");
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isImageReference, isPinnedImage } from "./image";
-import { DNS_1035_HELP, DNS_LABEL_HELP, DNS_SUBDOMAIN_HELP, isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, LABEL_KEY_HELP, LABEL_VALUE_HELP } from "./names";
+import { DNS_1035_HELP, DNS_LABEL_HELP, DNS_SUBDOMAIN_HELP, isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, isPortName, LABEL_KEY_HELP, LABEL_VALUE_HELP, PORT_NAME_HELP } from "./names";
 import { parseQuantity, QUANTITY_HELP } from "./quantity";
 
 // Schemas of Kubernetes primitives, shared by every component's args and so by the stack config. Their messages quote
@@ -31,6 +31,16 @@ export const intIn = (min: number, max: number) => z.number().refine((v) => Numb
 }).meta({ type: `integer, ${min} to ${max}` });
 
 export const port = intIn(1, 65535);
+
+/** A container or Service port name (IANA_SVC_NAME), as the API server checks it. */
+export const portName = z.string().refine(isPortName, {
+    error: (iss) => `${show(iss.input)} is not a valid port name; allowed: ${PORT_NAME_HELP}`,
+}).meta({ type: "port name" });
+
+/** A port as probes and Services refer to one: by number, or by the name of a container port. */
+export const portOrName = z.union([port, portName], {
+    error: (iss) => `${show(iss.input)} is not a port; allowed: a number from 1 to 65535, or ${PORT_NAME_HELP} (naming a port of the container)`,
+});
 
 /** A quantity as stack config writes it (YAML reads `cpu: 1` as a number), carried on as the string manifests hold. */
 export const quantity = z.union([z.string(), z.number()]).refine((v) => !/^[+-]/.test(String(v)) && parseQuantity(v) !== undefined, {

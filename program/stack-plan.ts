@@ -1,7 +1,7 @@
 import { AppNamespaceArgs } from "../components/specs/app-namespace";
 import { PersistentStorageArgs } from "../components/specs/persistent-storage";
-import { DEFAULT_PORT } from "../components/specs/pod-template";
-import { DEFAULT_SERVICE_PORT, serviceDnsName } from "../components/specs/service";
+import { primaryServicePort } from "../components/specs/ports";
+import { serviceDnsName } from "../components/specs/service";
 import { DEFAULT_STATEFUL_REPLICAS, StatefulAppArgs, statefulAppServiceName } from "../components/specs/stateful-app";
 import { DEFAULT_REPLICAS, StatelessAppArgs } from "../components/specs/stateless-app";
 import { persistentStorageArgs, statefulAppArgs, statelessAppArgs } from "../config/app-args";
@@ -52,7 +52,7 @@ function appOutput(app: PlannedApp, namespace: string): AppOutput {
         return {
             kind: "stateless",
             serviceName: app.name,
-            servicePort: args.service?.port ?? DEFAULT_SERVICE_PORT,
+            servicePort: primaryServicePort(args, { args: args.service }),
             dnsName: serviceDnsName(app.name, namespace),
             ...(args.autoscaling ? {} : { replicas: args.replicas ?? DEFAULT_REPLICAS }),
         };
@@ -61,7 +61,7 @@ function appOutput(app: PlannedApp, namespace: string): AppOutput {
     return {
         kind: "stateful",
         serviceName,
-        servicePort: app.args.clientService ? app.args.clientService.port ?? DEFAULT_SERVICE_PORT : app.args.port ?? DEFAULT_PORT,
+        servicePort: primaryServicePort(app.args, app.args.clientService ? { args: app.args.clientService } : { headless: true }),
         dnsName: serviceDnsName(serviceName, namespace),
         ...(app.args.autoscaling ? {} : { replicas: app.args.replicas ?? DEFAULT_STATEFUL_REPLICAS }),
     };

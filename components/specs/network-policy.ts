@@ -3,6 +3,7 @@ import { z } from "zod";
 import { dnsLabel, labelMap, serviceName, show } from "../../kube/schemas";
 import { KubeObject } from "./kube-object";
 import { selectorLabels } from "./labels";
+import type { AppPort } from "./ports";
 
 /** Where cluster DNS runs, by the labels every distribution (kubeadm, kind, EKS, GKE, AKS) gives CoreDNS or kube-dns. */
 export const CLUSTER_DNS = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, port: 53 } as const;
@@ -66,7 +67,7 @@ export type NetworkPeer = z.infer<typeof peerSchema>;
 
 export const networkPolicySchema = z.strictObject({
     ingressFrom: z.array(peerSchema).meta({
-        description: "Who may reach the app's port: apps of the namespace, namespaces (an ingress controller's, `monitoring`), networks. `[]`: nothing may.",
+        description: "Who may reach the app's ports (and its sidecars'): apps of the namespace, namespaces (an ingress controller's, `monitoring`), networks. `[]`: nothing may.",
     }),
     egressTo: z.array(peerSchema).optional().meta({
         description: "When given, the only places the app may connect to, besides cluster DNS (always allowed).",
@@ -96,11 +97,11 @@ function peer(p: NetworkPeer): Record<string, unknown> {
 }
 
 /**
- * The app's NetworkPolicy, named like it: ingress only from the peers given and only to its port; with `egressTo`,
+ * The app's NetworkPolicy, named like it: ingress only from the peers given and only to its pod's ports; with `egressTo`,
  * egress only to those peers and to cluster DNS (without which no name resolves). Needs a CNI that enforces
  * NetworkPolicy (kind's kindnet does since kind 0.24).
  */
-export function networkPolicyObject(app: string, namespace: string, labels: Record<string, string>, port: number, args: NetworkPolicyArgs): KubeObject {
+export function networkPolicyObject(app: string, namespace: string, labels: Record<string, string>, ports: readonly AppPort[], args: NetworkPolicyArgs): KubeObject {
     const dns = clusterDnsEgress();
     return {
         apiVersion: "networking.k8s.io/v1",
@@ -110,7 +111,7 @@ export function networkPolicyObject(app: string, namespace: string, labels: Reco
             podSelector: { matchLabels: selectorLabels(app) },
             policyTypes: args.egressTo ? ["Ingress", "Egress"] : ["Ingress"],
             // No peers: no ingress rule at all, which denies every connection.
-            ingress: args.ingressFrom.length === 0 ? [] : [{ from: args.ingressFrom.map(peer), ports: [{ protocol: "TCP", port }] }],
+            ingress: args.ingressFrom.length === 0 ? [] : [{ from: args.ingressFrom.map(peer), ports: ports.map((p) => ({ protocol: p.protocol, port: p.containerPort })) }],
             ...(args.egressTo ? { egress: [dns, ...(args.egressTo.length > 0 ? [{ to: args.egressTo.map(peer) }] : [])] } : {}),
         },
     };

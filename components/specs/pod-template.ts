@@ -10,11 +10,12 @@ import { DEFAULT_SECRET_FILES_FS_GROUP, SECRET_FILES_VOLUME, secretFileMounts } 
 import { networkPolicySchema } from "./network-policy";
 import { automountToken, serviceAccountSchema } from "./service-account";
 import { LIVENESS_PROBE_DEFAULTS, probe, PROBE_DEFAULTS, probeSchema, READINESS_PROBE_DEFAULTS, STARTUP_PROBE_DEFAULTS } from "./probe";
+import { appPorts, containerPorts, DEFAULT_PORT, portsSchema, primaryPort, probePortArgs } from "./ports";
+
+export { CONTAINER_PORT_NAME, DEFAULT_PORT } from "./ports";
 
 /** How long `pulumi up` waits for an app's pods when `readyTimeoutSeconds` is not set: the Kubernetes provider's default. */
 export const DEFAULT_READY_TIMEOUT_SECONDS = 600;
-export const DEFAULT_PORT = 8080;
-export const CONTAINER_PORT_NAME = "http";
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 export const DEFAULT_METRICS_PATH = "/metrics";
 export const DEFAULT_SPREAD_ACROSS_NODES = true;
@@ -48,12 +49,12 @@ const volumeSchema = z.strictObject({
 
 // Kubernetes 1.32+ (RelaxedEnvironmentVariableValidation, on by default) accepts any printable ASCII but "=".
 const ENV_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
-const envName = z.string().refine((name) => ENV_NAME.test(name), {
+export const envName = z.string().refine((name) => ENV_NAME.test(name), {
     error: (iss) => `${show(iss.input)} is not a valid environment variable name; allowed: printable ASCII characters other than "="`,
 });
 
 /** A reference to a key of an existing Kubernetes Secret. */
-const secretKeyRefSchema = z.strictObject({
+export const secretKeyRefSchema = z.strictObject({
     secretName: dnsLabel.meta({ description: "Name of the Secret, in the app's namespace." }),
     key: z.string().min(1).meta({ description: "Key inside the Secret." }),
 });
@@ -67,7 +68,11 @@ const probeDefault = (d: { initialDelaySeconds: number; failureThreshold: number
  */
 export const workloadShape = {
     image: pinnedImage(EXAMPLE_IMAGE).meta({ description: 'Container image, pinned by a tag other than `latest` or by a `@sha256:` digest.' }),
-    port: port.optional().meta({ description: "Port the container listens on.", default: code(DEFAULT_PORT) }),
+    port: port.optional().meta({ description: 'Port the container listens on, named "http"; the Service port in front of it is `service.port`.', default: `${code(DEFAULT_PORT)} when \`ports\` is not given` }),
+    ports: portsSchema.optional().meta({
+        description: "Named ports of the container (e.g. a metrics or admin port), each mapped by name by the app's Services and admitted by its network policy; beside `port` they come after its \"http\" port, and without `port` they are the only ones (the first is then the one probes and scraping default to).",
+        default: "none",
+    }),
     command: z.array(z.string()).optional().meta({ description: "Entrypoint override.", default: "the image's ENTRYPOINT" }),
     args: z.array(z.string()).optional().meta({ description: "Arguments override.", default: "the image's CMD" }),
     resources: resourcesSchema.meta({ description: "CPU and memory requests and limits; both are required, so no pod runs unbounded." }),
@@ -189,7 +194,7 @@ export type ResourceArgs = z.infer<typeof resourcesSchema>;
 export type VolumeArgs = z.infer<typeof volumeSchema>;
 export type SecretKeyRef = z.infer<typeof secretKeyRefSchema>;
 
-function env(args: WorkloadArgs): Array<Record<string, unknown>> | undefined {
+export function containerEnv(args: Pick<WorkloadArgs, "env" | "secretEnv">): Array<Record<string, unknown>> | undefined {
     const plain = Object.entries(args.env ?? {}).map(([name, value]) => ({ name, value }));
     const secret = Object.entries(args.secretEnv ?? {}).map(([name, ref]) => ({
         name,
@@ -246,9 +251,10 @@ export function podTemplate(
     name: string,
     labels: Record<string, string>,
     args: WorkloadArgs & { secretFilePaths?: readonly string[]; pullSecretFromCredentials?: boolean },
-    options: { multiReplica: boolean; extraMounts?: Array<Record<string, unknown>>; preStopSeconds?: number },
+    options: { multiReplica: boolean; extraMounts?: Array<Record<string, unknown>>; preStopSeconds?: number; initContainers?: Array<Record<string, unknown>> },
 ): Record<string, unknown> {
-    const port = args.port ?? DEFAULT_PORT;
+    const ports = appPorts(args);
+    const port = primaryPort(args).containerPort;
     const scheduling = args.scheduling ?? {};
     const pause = options.preStopSeconds ?? 0;
     const { volumes: podVolumes, mounts } = volumes(args);
@@ -262,16 +268,16 @@ export function podTemplate(
         image: args.image,
         command: args.command,
         args: args.args,
-        ports: [{ name: CONTAINER_PORT_NAME, containerPort: port, protocol: "TCP" }],
-        env: env(args),
+        ports: containerPorts(ports),
+        env: containerEnv(args),
         envFrom: envFrom(args),
         resources: {
             requests: { cpu: args.resources.requests.cpu, memory: args.resources.requests.memory },
             limits: { cpu: args.resources.limits.cpu, memory: args.resources.limits.memory },
         },
-        readinessProbe: probe(args.readinessProbe ?? {}, port, READINESS_PROBE_DEFAULTS),
-        livenessProbe: probe(args.livenessProbe ?? {}, port, LIVENESS_PROBE_DEFAULTS),
-        startupProbe: args.startupProbe && probe(args.startupProbe, port, STARTUP_PROBE_DEFAULTS),
+        readinessProbe: probe(probePortArgs(args.readinessProbe ?? {}, ports), port, READINESS_PROBE_DEFAULTS),
+        livenessProbe: probe(probePortArgs(args.livenessProbe ?? {}, ports), port, LIVENESS_PROBE_DEFAULTS),
+        startupProbe: args.startupProbe && probe(probePortArgs(args.startupProbe, ports), port, STARTUP_PROBE_DEFAULTS),
         securityContext: containerSecurityContext(args.security),
         volumeMounts: allMounts.length > 0 ? allMounts : undefined,
         lifecycle: pause > 0 ? { preStop: { sleep: { seconds: pause } } } : undefined,
@@ -286,6 +292,7 @@ export function podTemplate(
             securityContext: podSecurityContext(secretFiles && args.security?.fsGroup === undefined ? { ...args.security, fsGroup: DEFAULT_SECRET_FILES_FS_GROUP } : args.security),
             // The grace period counts from the deletion, preStop pause included: the app keeps its own time after it.
             terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS + pause,
+            initContainers: options.initContainers,
             containers: [container],
             volumes: podVolumes.length > 0 ? podVolumes : undefined,
             nodeSelector: scheduling.nodeSelector,

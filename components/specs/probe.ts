@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, code, intIn, port } from "../../kube/schemas";
+import { absolutePath, code, intIn, portOrName } from "../../kube/schemas";
 
 /** What every probe gets unless its args say otherwise. */
 export const PROBE_DEFAULTS = { type: "tcp", path: "/", periodSeconds: 10, timeoutSeconds: 2 } as const;
@@ -11,7 +11,7 @@ export const probeSchema = z.strictObject({
         default: code(PROBE_DEFAULTS.type),
     }),
     path: absolutePath.optional().meta({ description: "Path of the HTTP GET, for `type: http`.", default: code(PROBE_DEFAULTS.path) }),
-    port: port.optional().meta({ description: "Port to check, for `http`, `tcp` and `grpc`.", default: "the app's container port" }),
+    port: portOrName.optional().meta({ description: "Port to check, for `http`, `tcp` and `grpc`: a number, or the name of a port of the container.", default: "the container's first port" }),
     service: z.string().min(1).optional().meta({ description: "Service name the gRPC health check asks about, for `type: grpc`.", default: 'the server as a whole ("")' }),
     command: z.array(z.string()).min(1).optional().meta({ description: "Command to run, for `type: exec` (required there)." }),
     initialDelaySeconds: intIn(0, 3600).optional().meta({ description: "Seconds after the container starts before the first check.", default: "per probe, see `readinessProbe`, `livenessProbe`, `startupProbe`" }),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { code, intIn, port } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 import { selectorLabels } from "./labels";
+import type { AppPort } from "./ports";
 
 export const DEFAULT_SERVICE_TYPE = "ClusterIP";
 export const DEFAULT_SERVICE_PORT = 80;
@@ -12,9 +13,9 @@ export const serviceSchema = z.strictObject({
         description: "ClusterIP (inside the cluster only), NodePort (also on every node's IP) or LoadBalancer (a cloud load balancer).",
         default: code(DEFAULT_SERVICE_TYPE),
     }),
-    port: port.optional().meta({ description: "Port clients connect to; traffic goes to the container port.", default: code(DEFAULT_SERVICE_PORT) }),
+    port: port.optional().meta({ description: "Port clients connect to; traffic goes to the container's \"http\" port (`port`). Each of `ports` has its own.", default: code(DEFAULT_SERVICE_PORT) }),
     nodePort: intIn(30000, 32767).optional().meta({
-        description: "Fixed node port for NodePort/LoadBalancer, e.g. to match a kind port mapping.",
+        description: "Fixed node port of the \"http\" port for NodePort/LoadBalancer, e.g. to match a kind port mapping.",
         default: "assigned by Kubernetes",
     }),
 }).meta({ title: "Service" });
@@ -26,17 +27,19 @@ export function serviceDnsName(service: string, namespace: string): string {
     return `${service}.${namespace}.svc.cluster.local`;
 }
 
-/** A Service named `name` in front of the pods of `app`. */
+/**
+ * A Service named `name` in front of the pods of `app`, a port for each of theirs: the "http" port of `port` by number
+ * (as before named ports), the others by name.
+ */
 export function service(
     name: string,
     app: string,
     namespace: string,
     labels: Record<string, string>,
-    targetPort: number,
+    ports: readonly AppPort[],
     args: ServiceArgs = {},
     options: { headless?: boolean } = {},
 ): KubeObject {
-    const port = args.port ?? (options.headless ? targetPort : DEFAULT_SERVICE_PORT);
     return {
         apiVersion: "v1",
         kind: "Service",
@@ -48,7 +51,9 @@ export function service(
             // Peers of a stateful app must find each other before they are ready (e.g. to form a quorum).
             publishNotReadyAddresses: options.headless ? true : undefined,
             selector: selectorLabels(app),
-            ports: [compact({ name: "http", port, targetPort, protocol: "TCP", nodePort: args.nodePort })],
+            ports: ports.map((p) => (p.servicePort === undefined
+                ? compact({ name: p.name, port: args.port ?? (options.headless ? p.containerPort : DEFAULT_SERVICE_PORT), targetPort: p.containerPort, protocol: p.protocol, nodePort: args.nodePort })
+                : compact({ name: p.name, port: p.servicePort, targetPort: p.name, protocol: p.protocol, appProtocol: p.appProtocol }))),
         }),
     };
 }

@@ -4,7 +4,9 @@ import { autoscalingSchema, horizontalPodAutoscaler, mostReplicas, previousRepli
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
-import { componentSetShape, DEFAULT_PORT, podTemplate, workloadProblems, workloadShape } from "./pod-template";
+import { componentSetShape, podTemplate, workloadProblems, workloadShape } from "./pod-template";
+import { declaredSidecarPorts, initContainerProblems, initContainers, initContainersShape, sidecarPorts } from "./init-containers";
+import { appPortProblems, appPorts } from "./ports";
 import { service, serviceSchema } from "./service";
 import { configFilesObject, fileContents } from "./config-files";
 import { networkPolicyObject } from "./network-policy";
@@ -28,6 +30,7 @@ const retention = z.enum(["Retain", "Delete"]);
 /** The fields of a stateful app that a stack config entry also writes (config/stack-config.ts adds `name` and `type`). */
 export const statefulAppShape = {
     ...workloadShape,
+    ...initContainersShape,
     replicas: intIn(0, 1000).optional().meta({
         description: "Number of pods, each with its own volume and stable name (`<name>-0`, `<name>-1`, ...); not with `autoscaling`.",
         default: code(DEFAULT_STATEFUL_REPLICAS),
@@ -73,7 +76,10 @@ type StatefulAppShape = z.infer<z.ZodObject<typeof statefulAppShape>>;
 
 /** What the API server refuses across a stateful app's fields: the workload's checks, with the data volume built in. */
 export function statefulAppProblems(app: StatefulAppShape & { secretConfig?: Record<string, string> }, ctx: z.RefinementCtx): void {
-    workloadProblems(app, ctx, [{ name: DATA_VOLUME, mountPath: app.storage.mountPath ?? DEFAULT_DATA_MOUNT_PATH, owner: "storage" }]);
+    const data = { name: DATA_VOLUME, mountPath: app.storage.mountPath ?? DEFAULT_DATA_MOUNT_PATH };
+    workloadProblems(app, ctx, [{ ...data, owner: "storage" }]);
+    appPortProblems(app, declaredSidecarPorts(app), [{ headless: true }, ...(app.clientService ? [{ field: "clientService", args: app.clientService }] : [])], ctx);
+    initContainerProblems(app, ctx, [data]);
     replicasOrAutoscaling(app, ctx);
     minAvailableWithin(app.disruption, mostReplicas(app, DEFAULT_STATEFUL_REPLICAS), ctx);
 }
@@ -113,7 +119,7 @@ export function statefulAppServiceName(name: string, args: Pick<StatefulAppArgs,
 export function statefulAppObjects(name: string, args: StatefulAppArgs): StatefulAppObjects {
     const labels = appLabels(name, "database", args.labels);
     const replicas = mostReplicas(args, DEFAULT_STATEFUL_REPLICAS);
-    const port = args.port ?? DEFAULT_PORT;
+    const ports = [...appPorts(args), ...sidecarPorts(args)];
     const storage = args.storage;
     const dataMount = { name: DATA_VOLUME, mountPath: storage.mountPath ?? DEFAULT_DATA_MOUNT_PATH };
     const statefulSet: KubeObject = {
@@ -133,7 +139,7 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
                 whenDeleted: args.claimRetention?.whenDeleted ?? DEFAULT_CLAIM_RETENTION.whenDeleted,
                 whenScaled: args.claimRetention?.whenScaled ?? DEFAULT_CLAIM_RETENTION.whenScaled,
             },
-            template: podTemplate(name, labels, args, { multiReplica: replicas > 1, extraMounts: [dataMount] }),
+            template: podTemplate(name, labels, args, { multiReplica: replicas > 1, extraMounts: [dataMount], initContainers: initContainers(name, args, [dataMount]) }),
             volumeClaimTemplates: [{
                 metadata: { name: DATA_VOLUME, labels: selectorLabels(name) },
                 spec: compact({
@@ -147,10 +153,10 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
     return {
         ...identityObjects(name, args.namespace, labels, args.serviceAccount),
         configFiles: args.configFiles && configFilesObject(name, args.namespace, labels, fileContents(args.configFiles)),
-        networkPolicy: args.networkPolicy && networkPolicyObject(name, args.namespace, labels, port, args.networkPolicy),
+        networkPolicy: args.networkPolicy && networkPolicyObject(name, args.namespace, labels, ports, args.networkPolicy),
         statefulSet,
-        headlessService: service(headlessServiceName(name), name, args.namespace, labels, port, {}, { headless: true }),
-        clientService: args.clientService && service(name, name, args.namespace, labels, port, args.clientService),
+        headlessService: service(headlessServiceName(name), name, args.namespace, labels, ports, {}, { headless: true }),
+        clientService: args.clientService && service(name, name, args.namespace, labels, ports, args.clientService),
         autoscaler: args.autoscaling
             && horizontalPodAutoscaler(name, args.namespace, labels, { apiVersion: "apps/v1", kind: "StatefulSet" }, args.autoscaling),
         disruptionBudget: replicas > 1 ? podDisruptionBudget(name, args.namespace, labels, args.disruption) : undefined,

@@ -4,7 +4,9 @@ import { autoscalingSchema, horizontalPodAutoscaler, mostReplicas, previousRepli
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
-import { componentSetShape, DEFAULT_PORT, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, podTemplate, workloadProblems, workloadShape } from "./pod-template";
+import { componentSetShape, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, podTemplate, workloadProblems, workloadShape } from "./pod-template";
+import { declaredSidecarPorts, initContainerProblems, initContainers, initContainersShape, sidecarPorts } from "./init-containers";
+import { appPortProblems, appPorts } from "./ports";
 import { configFilesObject, fileContents } from "./config-files";
 import { networkPolicyObject } from "./network-policy";
 import { identityObjects, type IdentityObjects } from "./service-account";
@@ -46,6 +48,7 @@ const rolloutSchema = z.strictObject({
 /** The fields of a stateless app that a stack config entry also writes (config/stack-config.ts adds `name` and `type`). */
 export const statelessAppShape = {
     ...workloadShape,
+    ...initContainersShape,
     replicas: intIn(0, 1000).optional().meta({ description: "Fixed number of pods; not with `autoscaling` (the autoscaler then owns the count).", default: code(DEFAULT_REPLICAS) }),
     autoscaling: autoscalingSchema.optional().meta({ description: "Horizontal pod autoscaling; when set, the Deployment leaves `spec.replicas` to the autoscaler." }),
     rollout: rolloutSchema.optional().meta({ description: "Rolling update settings; the defaults never take capacity below the desired count." }),
@@ -69,6 +72,8 @@ const isZero = (value: number | string): boolean => value === 0 || value === "0%
  */
 export function statelessAppProblems(app: StatelessAppShape & { secretConfig?: Record<string, string> }, ctx: z.RefinementCtx): void {
     workloadProblems(app, ctx);
+    appPortProblems(app, declaredSidecarPorts(app), [{ field: "service", args: app.service }], ctx);
+    initContainerProblems(app, ctx);
     replicasOrAutoscaling(app, ctx);
     const surge = app.rollout?.maxSurge ?? DEFAULT_ROLLOUT.maxSurge;
     const unavailable = app.rollout?.maxUnavailable ?? DEFAULT_ROLLOUT.maxUnavailable;
@@ -132,6 +137,7 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
     const labels = appLabels(name, "web", args.labels);
     const multiReplica = maxReplicas(args) > 1;
     const rollout = args.rollout ?? {};
+    const ports = [...appPorts(args), ...sidecarPorts(args)];
     const deployment: KubeObject = {
         apiVersion: "apps/v1",
         kind: "Deployment",
@@ -151,15 +157,15 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
             minReadySeconds: rollout.minReadySeconds ?? DEFAULT_ROLLOUT.minReadySeconds,
             progressDeadlineSeconds: rollout.progressDeadlineSeconds ?? DEFAULT_ROLLOUT.progressDeadlineSeconds,
             revisionHistoryLimit: rollout.revisionHistoryLimit ?? DEFAULT_ROLLOUT.revisionHistoryLimit,
-            template: podTemplate(name, labels, args, { multiReplica, preStopSeconds: args.preStopSeconds ?? DEFAULT_PRE_STOP_SECONDS }),
+            template: podTemplate(name, labels, args, { multiReplica, preStopSeconds: args.preStopSeconds ?? DEFAULT_PRE_STOP_SECONDS, initContainers: initContainers(name, args) }),
         }),
     };
     return {
         ...identityObjects(name, args.namespace, labels, args.serviceAccount),
         configFiles: args.configFiles && configFilesObject(name, args.namespace, labels, fileContents(args.configFiles)),
-        networkPolicy: args.networkPolicy && networkPolicyObject(name, args.namespace, labels, args.port ?? DEFAULT_PORT, args.networkPolicy),
+        networkPolicy: args.networkPolicy && networkPolicyObject(name, args.namespace, labels, ports, args.networkPolicy),
         deployment,
-        service: service(name, name, args.namespace, labels, args.port ?? DEFAULT_PORT, args.service),
+        service: service(name, name, args.namespace, labels, ports, args.service),
         autoscaler: args.autoscaling
             && horizontalPodAutoscaler(name, args.namespace, labels, { apiVersion: "apps/v1", kind: "Deployment" }, args.autoscaling),
         disruptionBudget: multiReplica ? podDisruptionBudget(name, args.namespace, labels, args.disruption) : undefined,

@@ -60,7 +60,7 @@ export const secretKeyRefSchema = z.strictObject({
 });
 
 const probeDefault = (d: { initialDelaySeconds: number; failureThreshold: number }) =>
-    `a TCP check on \`port\`, after ${d.initialDelaySeconds}s, every ${PROBE_DEFAULTS.periodSeconds}s, ${d.failureThreshold} failures`;
+    `a TCP check on the first port (\`port\`), after ${d.initialDelaySeconds}s, every ${PROBE_DEFAULTS.periodSeconds}s, ${d.failureThreshold} failures`;
 
 /**
  * Everything about the pods that a stateless and a stateful app share, as the fields of each app's args schema. The
@@ -96,7 +96,7 @@ export const workloadShape = {
     scheduling: schedulingSchema.optional().meta({ description: "Scheduling constraints.", default: "spread across nodes, nothing else" }),
     prometheus: z.strictObject({
         path: absolutePath.optional().meta({ description: "Path of the metrics endpoint.", default: code(DEFAULT_METRICS_PATH) }),
-        port: port.optional().meta({ description: "Port of the metrics endpoint.", default: "the container port" }),
+        port: port.optional().meta({ description: "Port of the metrics endpoint.", default: "the container's first port (`port`)" }),
     }).optional().meta({ description: "Prometheus scrape annotations (`prometheus.io/scrape`, `/path`, `/port`) on the pods.", default: "none (not scraped)" }),
     terminationGracePeriodSeconds: intIn(0, 3600).optional().meta({
         description: "Seconds a pod gets to shut down after SIGTERM.",

@@ -70,9 +70,9 @@ function readContainers(podSpec: Fields): Container[] {
     ].filter((c): c is Container => c !== undefined);
 }
 
-/** How a message names a container: `container "app"` or `init container "migrate"`. */
+/** How a message names a container: `container "app"`, `init container "migrate"` or `sidecar "proxy"`. */
 export function describeContainer(container: Container): string {
-    return `${container.init ? "init container" : "container"} "${container.name}"`;
+    return `${container.sidecar ? "sidecar" : container.init ? "init container" : "container"} "${container.name}"`;
 }
 
 /**

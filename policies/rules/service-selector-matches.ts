@@ -4,17 +4,24 @@ import { defineStackRule, type Finding } from "../rule";
 import type { Workload } from "../stack-index";
 import { containersOf } from "../workload";
 
-// The port names declared by a selection of workloads, per selection: Services that share a selector share the answer.
-const declaredNames = new WeakMap<readonly Workload[], ReadonlySet<unknown>>();
+// The named ports (`name/protocol`) declared by a selection of workloads, per selection: Services that share a
+// selector share the answer.
+const declaredNames = new WeakMap<readonly Workload[], ReadonlySet<string>>();
+const protocolOf = (port: unknown): string => asString(fieldAt(port, "protocol")) ?? "TCP";
 
-/** Whether some container of the workloads declares a port of that name. */
-function declaresPort(workloads: readonly Workload[], name: string): boolean {
+/**
+ * Whether some container of the workloads declares a port of that name and protocol. Kubernetes resolves a name among
+ * the containers and the sidecars (init containers with `restartPolicy: Always`), never other init containers, which
+ * have exited by the time the pod serves.
+ */
+function declaresPort(workloads: readonly Workload[], name: string, protocol: string): boolean {
     let names = declaredNames.get(workloads);
     if (names === undefined) {
-        names = new Set(workloads.flatMap((w) => containersOf(w.template.spec).flatMap((c) => asList(c.fields.ports).map((port) => fieldAt(port, "name")))));
+        names = new Set(workloads.flatMap((w) => containersOf(w.template.spec).filter((c) => !c.init || c.sidecar)
+            .flatMap((c) => asList(c.fields.ports).map((port) => `${String(fieldAt(port, "name"))}/${protocolOf(port)}`))));
         declaredNames.set(workloads, names);
     }
-    return names.has(name);
+    return names.has(`${name}/${protocol}`);
 }
 
 function portProblems(service: KubeObject, selected: readonly Workload[]): string[] {
@@ -25,9 +32,11 @@ function portProblems(service: KubeObject, selected: readonly Workload[]): strin
         const targetPort = asNumber(fields.targetPort) ?? asString(fields.targetPort) ?? asNumber(fields.port);
         // A numeric targetPort reaches the pod whether or not a container declares it (declaring ports is informational);
         // only a named one must resolve to a declared port.
-        if (typeof targetPort !== "string" || declaresPort(selected, targetPort)) continue;
+        const protocol = protocolOf(fields);
+        if (typeof targetPort !== "string" || declaresPort(selected, targetPort, protocol)) continue;
         const label = asString(fields.name) !== undefined ? `port "${asString(fields.name)}"` : `port ${String(fields.port)}`;
-        problems.push(`${label} targets ${JSON.stringify(targetPort)}, but no selected pod declares a container port of that name`);
+        const what = protocol === "TCP" ? "of that name" : `of that name and protocol ${protocol}`;
+        problems.push(`${label} targets ${JSON.stringify(targetPort)}, but no selected pod declares a container port ${what} (in a container or sidecar)`);
     }
     return problems;
 }
@@ -35,7 +44,7 @@ function portProblems(service: KubeObject, selected: readonly Workload[]): strin
 export const serviceSelectorMatches = defineStackRule({
     name: "service-selector-matches",
     description:
-        "A Service's selector matches the pod template labels of a workload in its namespace, and each named targetPort is a port name those pods declare; otherwise the Service routes nowhere. A numeric targetPort needs no declaration (Kubernetes routes to it anyway). Services without a selector are not checked.",
+        "A Service's selector matches the pod template labels of a workload in its namespace, and each named targetPort is a port name (with the Service port's protocol) those pods declare in a container or sidecar, as Kubernetes resolves it; otherwise the Service routes nowhere. A numeric targetPort needs no declaration (Kubernetes routes to it anyway). Services without a selector are not checked.",
     remediation: "Make spec.selector a subset of the workload's pod template labels and point a named targetPort at a declared container port name (or use the port number).",
     defaultLevel: "mandatory",
     parameters: {},

@@ -192,7 +192,7 @@ describe("hpa-target-has-requests", () => {
         const sidecar = withFields(container("mesh"), { restartPolicy: "Always", resources: undefined });
         expect(messagesOf("hpa-target-has-requests", withFields(web, { "spec.template.spec.initContainers": [init] }), hpa())).toEqual([]);
         expect(messagesOf("hpa-target-has-requests", withFields(web, { "spec.template.spec.initContainers": [sidecar] }), hpa())).toEqual([
-            'scales Deployment "web" on cpu utilization, but init container "mesh" sets no cpu request (nor a limit, which would become one)',
+            'scales Deployment "web" on cpu utilization, but sidecar "mesh" sets no cpu request (nor a limit, which would become one)',
         ]);
     });
 

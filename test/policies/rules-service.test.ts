@@ -38,7 +38,19 @@ describe("service-selector-matches", () => {
 
     it("fires for a named targetPort no selected container declares", () => {
         const named = withFields(service(), { "spec.ports": [{ name: "metrics", port: 9100, targetPort: "metrics" }] });
-        expect(messagesOf("service-selector-matches", deployment(), named)).toEqual(['port "metrics" targets "metrics", but no selected pod declares a container port of that name']);
+        expect(messagesOf("service-selector-matches", deployment(), named)).toEqual(['port "metrics" targets "metrics", but no selected pod declares a container port of that name (in a container or sidecar)']);
+    });
+
+    it("resolves a named targetPort in sidecars, not in init containers that have exited, and only with its protocol", () => {
+        const named = withFields(service(), { "spec.ports": [{ name: "metrics", port: 9100, targetPort: "metrics" }] });
+        const port = { name: "metrics", containerPort: 9100 };
+        const sidecar = withFields(deployment(), { "spec.template.spec.initContainers": [{ name: "exporter", image: "e:1", restartPolicy: "Always", ports: [port] }] });
+        const init = withFields(deployment(), { "spec.template.spec.initContainers": [{ name: "setup", image: "e:1", ports: [port] }] });
+        const udp = withFields(deployment(), { "spec.template.spec.containers.0.ports": [{ ...port, protocol: "UDP" }] });
+        expect(messagesOf("service-selector-matches", sidecar, named)).toEqual([]);
+        expect(messagesOf("service-selector-matches", init, named)).toEqual(['port "metrics" targets "metrics", but no selected pod declares a container port of that name (in a container or sidecar)']);
+        expect(messagesOf("service-selector-matches", udp, named)).toHaveLength(1);
+        expect(messagesOf("service-selector-matches", udp, withFields(named, { "spec.ports.0.protocol": "UDP" }))).toEqual([]);
     });
 
     it("says the pods may come from an operator when a custom resource in the namespace could create them", () => {

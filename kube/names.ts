@@ -52,3 +52,11 @@ export const PORT_NAME_HELP = `a port name: at most ${PORT_NAME_MAX} lowercase l
 export function isPortName(value: string): boolean {
     return value.length <= PORT_NAME_MAX && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) && /[a-z]/.test(value) && !value.includes("--");
 }
+
+/** A key of a ConfigMap or Secret (IsConfigMapKey), as a secretKeyRef names one. */
+export const CONFIG_KEY_MAX = 253;
+export const CONFIG_KEY_HELP = `a key of at most ${CONFIG_KEY_MAX} letters, digits, '-', '_' and '.', neither "." nor ".." nor starting with ".."`;
+
+export function isConfigKey(value: string): boolean {
+    return value.length <= CONFIG_KEY_MAX && /^[-._a-zA-Z0-9]+$/.test(value) && value !== "." && !value.startsWith("..");
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isImageReference, isPinnedImage } from "./image";
-import { DNS_1035_HELP, DNS_LABEL_HELP, DNS_SUBDOMAIN_HELP, isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, isPortName, LABEL_KEY_HELP, LABEL_VALUE_HELP, PORT_NAME_HELP } from "./names";
+import { CONFIG_KEY_HELP, DNS_1035_HELP, DNS_LABEL_HELP, DNS_SUBDOMAIN_HELP, isConfigKey, isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, isPortName, LABEL_KEY_HELP, LABEL_VALUE_HELP, PORT_NAME_HELP } from "./names";
 import { parseQuantity, QUANTITY_HELP } from "./quantity";
 
 // Schemas of Kubernetes primitives, shared by every component's args and so by the stack config. Their messages quote
@@ -36,6 +36,11 @@ export const port = intIn(1, 65535);
 export const portName = z.string().refine(isPortName, {
     error: (iss) => `${show(iss.input)} is not a valid port name; allowed: ${PORT_NAME_HELP}`,
 }).meta({ type: "port name" });
+
+/** A key of a ConfigMap or Secret. */
+export const configKey = z.string().refine(isConfigKey, {
+    error: (iss) => `${show(iss.input)} is not a valid key; allowed: ${CONFIG_KEY_HELP}`,
+}).meta({ type: "ConfigMap or Secret key" });
 
 /** A port as probes and Services refer to one: by number, or by the name of a container port. */
 export const portOrName = z.union([port, portName], {

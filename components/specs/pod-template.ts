@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, code, cpuAndMemory, dnsLabel, dnsSubdomain, intIn, labelMap, limitsNotBelowRequests, pinnedImage, port, show } from "../../kube/schemas";
+import { absolutePath, code, configKey, cpuAndMemory, dnsLabel, dnsSubdomain, intIn, labelMap, limitsNotBelowRequests, pinnedImage, port, show } from "../../kube/schemas";
 import { affinitySchema, tolerationSchema } from "./affinity";
 import { compact } from "./kube-object";
 import { selectorLabels } from "./labels";
@@ -56,7 +56,7 @@ export const envName = z.string().refine((name) => ENV_NAME.test(name), {
 /** A reference to a key of an existing Kubernetes Secret. */
 export const secretKeyRefSchema = z.strictObject({
     secretName: dnsLabel.meta({ description: "Name of the Secret, in the app's namespace." }),
-    key: z.string().min(1).meta({ description: "Key inside the Secret." }),
+    key: configKey.meta({ description: "Key inside the Secret." }),
 });
 
 const probeDefault = (d: { initialDelaySeconds: number; failureThreshold: number }) =>

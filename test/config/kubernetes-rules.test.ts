@@ -42,6 +42,8 @@ describe("what the API server refuses", () => {
             /^kube-appstack:apps\[0\]\.volumes\[0\]\.mountPath: "\/tmp" is already used by security\.tmpVolume/],
         ["a volume named like the stateful data volume", [db({ volumes: [{ name: "data", mountPath: "/x" }] })], {},
             /^kube-appstack:apps\[0\]\.volumes\[0\]\.name: "data" is already used by storage/],
+        ["a secretKeyRef key a Secret cannot have (found by the conformance test)", [web({ secretEnv: { A: { secretName: "s", key: "a/b" } } })], {},
+            /^kube-appstack:apps\[0\]\.secretEnv\.A\.key: "a\/b" is not a valid key; allowed: a key of at most 253 letters, digits, '-', '_' and '\.'/],
         ["an env name with =", [web({ env: { "A=B": "1" } })], {},
             /^kube-appstack:apps\[0\]\.env\["A=B"\]: "A=B" is not a valid environment variable name/],
         ["an env var also set by secretConfig", [web({ env: { TOKEN: "x" }, secretConfig: { TOKEN: "token" } })], {},

@@ -39,6 +39,9 @@ const LEAVES: Record<string, () => fc.Arbitrary<unknown>> = {
     "map of annotation key to value": () => fc.dictionary(labelKeys, fc.string({ maxLength: 12 }), { maxKeys: 3 }),
     "API version": () => fc.constantFrom("v1", "apps/v1", "networking.k8s.io/v1", "example.com/v1beta1"),
     kind: () => fc.constantFrom("Ingress", "Service", "Deployment", "Queue"),
+    "ConfigMap or Secret key": () => fc.stringMatching(/^[A-Za-z0-9_][-._A-Za-z0-9]{0,7}$/),
+    "port name": () => fc.stringMatching(/^[a-z]([a-z0-9-]{0,6}[a-z0-9])?$/).filter((name) => !name.includes("--")),
+    "app protocol": () => fc.constantFrom("http", "grpc", "kubernetes.io/h2c", "kubernetes.io/ws", "example.com/custom"),
     "resource name": () => fc.constantFrom("requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "pods", "count/deployments.apps"),
 };
 

@@ -42,6 +42,43 @@ function fitProbeFields(probe: Config): void {
     if (type === "exec") delete probe.port;
 }
 
+const PROBES = ["readinessProbe", "livenessProbe", "startupProbe"] as const;
+
+/**
+ * Ports, init containers and sidecars with the pod-wide rules met: names and port numbers unique in the pod and its
+ * Services, probes on a TCP port the container declares, mounts of volumes the app has, at paths of their own.
+ */
+function fitPodShape(app: Config): void {
+    (app.ports ?? []).forEach((p: Config, k: number) => Object.assign(p, { name: `p${k}`, port: 10000 + k }, p.containerPort === undefined ? {} : { containerPort: 20000 + k }));
+    if (app.port === undefined && app.ports) {
+        // Without `port` the first of `ports` is what the default probes check, over TCP; the Service args have no port.
+        app.ports[0].protocol = "TCP";
+        for (const service of [app.service, app.clientService]) if (service) delete service.port;
+    }
+    const appTcp = [...(app.port !== undefined || !app.ports ? ["http"] : []), ...(app.ports ?? []).filter((p: Config) => (p.protocol ?? "TCP") === "TCP").map((p: Config) => p.name)];
+    for (const field of PROBES) if (typeof app[field]?.port === "string") app[field].port = appTcp[0];
+    const volumes = [...(app.volumes ?? []).map((v: Config) => v.name), ...(app.type === "stateful" ? ["data"] : [])];
+    const containers = [...(app.sidecars ?? []).map((c: Config, k: number) => ({ c, name: `s${k}` })), ...(app.initContainers ?? []).map((c: Config, k: number) => ({ c, name: `i${k}` }))];
+    for (const { c, name } of containers) {
+        c.name = name;
+        if (c.resources) c.resources.limits = { ...c.resources.requests };
+        if (c.secretEnv) c.secretEnv = Object.fromEntries(Object.entries(c.secretEnv).map(([k, v]) => [`SECRET_${k}`, v]));
+        if (!app.configFiles) delete c.configFiles;
+        c.volumeMounts = volumes.length === 0 ? undefined : c.volumeMounts?.map((m: Config, k: number) => ({ ...m, volume: volumes[k % volumes.length], mountPath: `/m${k}` }));
+        if (c.volumeMounts === undefined) delete c.volumeMounts;
+        (c.ports ?? []).forEach((p: Config, k: number) => Object.assign(p, { name: `${name}p${k}`, port: 30000 + 10 * Number(name.slice(1)) + k }, p.containerPort === undefined ? {} : { containerPort: 40000 + 10 * Number(name.slice(1)) + k }));
+        if (c.ports) c.ports[0].protocol = "TCP";
+        for (const field of PROBES) {
+            const probe = c[field];
+            if (!probe) continue;
+            if (c.ports) probe.port = c.ports[0].name;
+            else if ((probe.type ?? "tcp") !== "exec") probe.type = "exec";
+            if (probe.type === "exec" && !probe.command) probe.command = ["true"];
+            fitProbeFields(probe);
+        }
+    }
+}
+
 /**
  * The drawn config with its cross-field rules met (limits at the requests, unique names, one storage source...), so
  * most draws reach the API server: each of those rules has unit tests of its own (test/config/kubernetes-rules.test.ts).
@@ -69,6 +106,7 @@ function repaired(config: Config): Config {
         // Files come inline (a drawn path names no file of the project), each at a path of its own.
         if (app.configFiles) app.configFiles = Object.fromEntries(Object.keys(app.configFiles).map((_, k) => [`/etc/cf${k}`, { content: "x" }]));
         for (const probe of [app.readinessProbe, app.livenessProbe, app.startupProbe]) if (probe) fitProbeFields(probe);
+        fitPodShape(app);
         if (app.type === "stateless" && app.terminationGracePeriodSeconds !== undefined && app.terminationGracePeriodSeconds <= (app.preStopSeconds ?? 5)) app.preStopSeconds = 0;
         for (const metric of app.autoscaling?.metrics ?? []) {
             if (metric.type === "Pods") continue;

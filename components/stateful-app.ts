@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { appContainerNameProblems } from "./specs/init-containers";
 import { assertValidArgs, DEFAULT_PROTECT, protectSchema, registryCredentialsSchema, secretFilesSchema, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareIdentity, declareObjects } from "./kube-resource";
@@ -36,7 +37,8 @@ export class StatefulApp extends pulumi.ComponentResource {
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatefulAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        assertValidArgs(COMPONENT, name, statefulAppComponentArgsSchema, args, statefulAppName);
+        // The app container is named like the component, which its args do not know.
+        assertValidArgs(COMPONENT, name, statefulAppComponentArgsSchema.superRefine((a, ctx) => appContainerNameProblems(name, a, ctx)), args, statefulAppName);
         super("kube-appstack:index:StatefulApp", name, {}, opts);
         const files = withSecretFiles(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
         const registry = withRegistryCredentials(name, files.specArgs, childOptions(this, opts));

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { serviceName } from "../kube/schemas";
+import { appContainerNameProblems } from "./specs/init-containers";
 import { assertValidArgs, registryCredentialsSchema, secretFilesSchema, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareIdentity, declareObjects } from "./kube-resource";
@@ -34,7 +35,8 @@ export class StatelessApp extends pulumi.ComponentResource {
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatelessAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        assertValidArgs(COMPONENT, name, statelessAppComponentArgsSchema, args, serviceName);
+        // The app container is named like the component, which its args do not know.
+        assertValidArgs(COMPONENT, name, statelessAppComponentArgsSchema.superRefine((a, ctx) => appContainerNameProblems(name, a, ctx)), args, serviceName);
         super("kube-appstack:index:StatelessApp", name, {}, opts);
         const files = withSecretFiles(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
         const registry = withRegistryCredentials(name, files.specArgs, childOptions(this, opts));

@@ -146,13 +146,23 @@ export function initContainers(name: string, app: AppArgs, builtIn: readonly App
     return all.length > 0 ? all : undefined;
 }
 
+/** An init container or sidecar named like the app container, which is named like the app: the API server refuses the pod. */
+export function appContainerNameProblems(appName: string, app: PodShapeArgs, ctx: z.RefinementCtx): void {
+    for (const field of ["sidecars", "initContainers"] as const) {
+        (app[field] ?? []).forEach((c, i) => {
+            if (c.name === appName) ctx.addIssue({ code: "custom", path: [field, i, "name"], message: `${show(c.name)} is already the name of the app container; allowed: a name unique among the pod's containers` });
+        });
+    }
+}
+
 /**
  * What the API server refuses, or what could not work, in the init containers and sidecars: a container name twice in
- * the pod (`appName` is the app container's, when known), a mount of a volume the app does not have or at a path taken,
+ * the pod (the app container's included, when `name` is known), a mount of a volume the app does not have or at a path taken,
  * config files the app does not have, a variable twice, a sidecar probe on a port it does not have.
  */
 export function initContainerProblems(app: AppArgs & { name?: string }, ctx: z.RefinementCtx, builtIn: readonly AppVolume[] = []): void {
-    const names = new Map<string, string>(app.name === undefined ? [] : [[app.name, "the app container"]]);
+    if (app.name !== undefined) appContainerNameProblems(app.name, app, ctx);
+    const names = new Map<string, string>();
     const volumes = appVolumes(app, builtIn).map((v) => v.name);
     const entries = [
         ...(app.sidecars ?? []).map((c, i) => ({ c, at: ["sidecars", i] as Array<string | number> })),

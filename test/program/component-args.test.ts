@@ -45,6 +45,23 @@ describe("components check their args like the stack config", () => {
         expect(registered).toContain("kubernetes:core/v1:ConfigMap/cfg-config-files");
     });
 
+    it("StatefulApp checks its init containers, sidecars and ports, the container named like the app included", () => {
+        const before = registered.length;
+        expect(() => new StatefulApp("db", {
+            namespace: "apps", image: "redis:7.4.1", resources, storage: { size: "1Gi" },
+            ports: [{ name: "redis_", port: 6379 }],
+            sidecars: [{ name: "db", image: "oliver006/redis_exporter:v1.67.0" }],
+        })).toThrow([
+            'StatefulApp "db" has invalid args:',
+            `  - args.ports[0].name: "redis_" is not a valid port name; allowed: a port name: at most 15 lowercase letters, digits and '-', with at least one letter, no "--" and no '-' at either end`,
+        ].join("\n"));
+        expect(() => new StatefulApp("db", {
+            namespace: "apps", image: "redis:7.4.1", resources, storage: { size: "1Gi" },
+            sidecars: [{ name: "db", image: "oliver006/redis_exporter:v1.67.0" }],
+        })).toThrow('StatefulApp "db" has invalid args:\n  - args.sidecars[0].name: "db" is already the name of the app container; allowed: a name unique among the pod\'s containers');
+        expect(registered.length).toBe(before);
+    });
+
     it("StatefulApp requires storage and rejects unknown args", () => {
         expect(() => new StatefulApp("db", { namespace: "apps", image: "redis:7.4.1", resources, replica: 3 } as never))
             .toThrow(/args\.storage: required, but missing\n {2}- args\.replica: unknown key \(did you mean "replicas"\?\)/);

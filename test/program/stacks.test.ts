@@ -71,6 +71,14 @@ describe.each(["staging", "prod"])("stack %s under mocks", (stack) => {
         expect(obj(r.get(T.service, "cache-headless")).spec.clusterIP).toBe("None");
     });
 
+    it("scrapes the cache through its redis_exporter sidecar's named port, mapped by the headless Service", async () => {
+        const r = await run(stack);
+        const template = obj(r.get(T.statefulSet, "cache")).spec.template;
+        expect(template.spec.initContainers.map((c: { name: string; restartPolicy?: string }) => [c.name, c.restartPolicy])).toEqual([["exporter", "Always"]]);
+        expect(template.metadata.annotations["prometheus.io/port"]).toBe("9121");
+        expect(obj(r.get(T.service, "cache-headless")).spec.ports.map((p: { name: string }) => p.name)).toEqual(["http", "metrics"]);
+    });
+
     it("protects every stateful resource (StatefulSet, PV, PVC) and nothing else", async () => {
         const r = await run(stack);
         const protectedOnes = r.registrations.filter((x) => x.protect).map((x) => `${x.type}/${x.name}`).sort();

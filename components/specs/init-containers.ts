@@ -5,7 +5,7 @@ import { compact } from "./kube-object";
 import { configFileMounts, fileContents } from "./config-files";
 import { containerEnv, envName, resourcesSchema, secretKeyRefSchema, TMP_VOLUME, type WorkloadArgs } from "./pod-template";
 import { containerSecurityContext, wantsTmpVolume } from "./pod-security";
-import { containerPorts, type DeclaredPort, namedPorts, portsSchema, probePortArgs, probePortProblems } from "./ports";
+import { containerPorts, type DeclaredPort, declaredPorts, namedPorts, portsSchema, probePortArgs, probePortProblems } from "./ports";
 import { LIVENESS_PROBE_DEFAULTS, probe, probeSchema, READINESS_PROBE_DEFAULTS, STARTUP_PROBE_DEFAULTS } from "./probe";
 
 /**
@@ -72,7 +72,7 @@ export interface AppVolume {
 
 /** The sidecars' ports with where each was declared, for the pod-wide port checks. */
 export function declaredSidecarPorts(app: PodShapeArgs): DeclaredPort[] {
-    return (app.sidecars ?? []).flatMap((s, j) => namedPorts(s.ports).map((p, k) => ({ ...p, path: ["sidecars", j, "ports", k], where: `sidecars[${j}].ports[${k}]` })));
+    return (app.sidecars ?? []).flatMap((s, j) => declaredPorts(s.ports, ["sidecars", j, "ports"]));
 }
 
 /** The sidecars' ports, after the app container's in its Services and network policy. */

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { isLabelKey } from "../../kube/names";
+import { formatPath } from "../../kube/schema-problems";
 import { code, port, portName, show } from "../../kube/schemas";
 import { PROBE_DEFAULTS, type ProbeArgs } from "./probe";
-import { DEFAULT_SERVICE_PORT, type ServiceArgs } from "./service";
 
+/** The Service port of the "http" port when the Service args give none (every other port carries its own). */
+export const DEFAULT_SERVICE_PORT = 80;
 /** The container port when neither `port` nor `ports` is given. */
 export const DEFAULT_PORT = 8080;
 /** The name of the port that `port` declares (and of the only port, without `ports`). */
@@ -122,24 +124,35 @@ export function probePortProblems(probes: Probes, ports: readonly AppPort[], at:
     }
 }
 
-/** A port as declared somewhere in an app's args, with where it was declared. */
+/** A port as declared somewhere in an app's args: where each of its fields is, and how a message names it. */
 export interface DeclaredPort extends AppPort {
-    path: Path;
-    /** How a message names where it was declared. */
+    paths: { name: Path; containerPort: Path; servicePort?: Path };
     where: string;
 }
 
-/** The app container's ports with where each was declared. */
+/** The entries of a `ports` list at `at`, as declared. */
+export function declaredPorts(ports: readonly NamedPortArgs[] | undefined, at: Path): DeclaredPort[] {
+    return namedPorts(ports).map((p, i) => ({
+        ...p,
+        paths: { name: [...at, i, "name"], containerPort: [...at, i, ports?.[i].containerPort === undefined ? "port" : "containerPort"], servicePort: [...at, i, "port"] },
+        where: formatPath([...at, i], ""),
+    }));
+}
+
+/** The app container's ports as declared: the "http" port of `port` (its Service port is the Service's), then `ports`. */
 export function declaredAppPorts(args: PortArgs): DeclaredPort[] {
-    const http = args.port !== undefined || args.ports === undefined ? [{ ...appPorts({ port: args.port })[0], path: ["port"], where: "`port`" }] : [];
-    return [...http, ...namedPorts(args.ports).map((p, i) => ({ ...p, path: ["ports", i], where: `ports[${i}]` }))];
+    const http = args.port !== undefined || args.ports === undefined
+        ? [{ ...appPorts({ port: args.port })[0], paths: { name: ["port"], containerPort: ["port"] }, where: "`port`" }]
+        : [];
+    return [...http, ...declaredPorts(args.ports, ["ports"])];
 }
 
 /** A Service of the app, for the checks below. */
 export interface AppService {
     /** The key of its args (`service`, `clientService`), absent for the headless Service. */
     field?: string;
-    args?: ServiceArgs;
+    /** The Service's args (the `service` or `clientService` key). */
+    args?: { port?: number; nodePort?: number };
     headless?: boolean;
 }
 
@@ -154,12 +167,12 @@ export function portProblems(args: PortArgs, pod: readonly DeclaredPort[], servi
     for (const p of pod) {
         const firstName = names.get(p.name);
         if (firstName !== undefined) {
-            ctx.addIssue({ code: "custom", path: [...p.path, ...(p.where === "`port`" ? [] : ["name"])], message: `${show(p.name)} is already the name of ${firstName}; allowed: a port name unique within the pod` });
+            ctx.addIssue({ code: "custom", path: p.paths.name, message: `${show(p.name)} is already the name of ${firstName}; allowed: a port name unique within the pod` });
         } else names.set(p.name, p.where);
         const key = `${p.containerPort}/${p.protocol}`;
         const firstBound = bound.get(key);
         if (firstBound !== undefined) {
-            ctx.addIssue({ code: "custom", path: p.where === "`port`" ? p.path : [...p.path, p.servicePort === p.containerPort ? "port" : "containerPort"], message: `${p.containerPort} (${p.protocol}) is already the container port of ${firstBound}; allowed: each port and protocol once in the pod (its containers share one network)` });
+            ctx.addIssue({ code: "custom", path: p.paths.containerPort, message: `${p.containerPort} (${p.protocol}) is already the container port of ${firstBound}; allowed: each port and protocol once in the pod (its containers share one network)` });
         } else bound.set(key, p.where);
     }
     const hasHttp = args.port !== undefined || args.ports === undefined;
@@ -178,7 +191,8 @@ export function portProblems(args: PortArgs, pod: readonly DeclaredPort[], servi
             const key = `${servicePort}/${p.protocol}`;
             const first = taken.get(key);
             if (first !== undefined) {
-                const path = p.servicePort === undefined ? (service.field && !service.headless ? [service.field, "port"] : p.path) : [...p.path, "port"];
+                // The http port's Service port is the Service's own `port`, or on the headless Service its container port.
+                const path = p.paths.servicePort ?? (service.field === undefined ? p.paths.containerPort : [service.field, "port"]);
                 ctx.addIssue({ code: "custom", path, message: `${servicePort} (${p.protocol}) is already the port of ${first} on ${label}; allowed: each port and protocol once per Service` });
             } else taken.set(key, p.where);
         }

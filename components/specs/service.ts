@@ -2,10 +2,11 @@ import { z } from "zod";
 import { code, intIn, port } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 import { selectorLabels } from "./labels";
-import type { AppPort } from "./ports";
+import { type AppPort, DEFAULT_SERVICE_PORT } from "./ports";
+
+export { DEFAULT_SERVICE_PORT } from "./ports";
 
 export const DEFAULT_SERVICE_TYPE = "ClusterIP";
-export const DEFAULT_SERVICE_PORT = 80;
 
 /** How the app is reached inside (and optionally outside) the cluster. */
 export const serviceSchema = z.strictObject({

@@ -175,6 +175,8 @@ describe("init containers and sidecars", () => {
             'kube-appstack:apps[0].sidecars[0].ports[0].name: "http" is already the name of `port`'],
         ["a sidecar port on the app's container port", [entry({ port: 9000, sidecars: [{ name: "x", image: "busybox:1.37.0", ports: [{ name: "x", port: 9000 }] }] })],
             "kube-appstack:apps[0].sidecars[0].ports[0].port: 9000 (TCP) is already the container port of `port`"],
+        ["two sidecars on one port", [entry({ sidecars: [{ name: "a", image: "busybox:1.37.0", ports: [{ name: "a", port: 81 }] }, { name: "b", image: "busybox:1.37.0", ports: [{ name: "b", port: 82, containerPort: 81 }] }] })],
+            "kube-appstack:apps[0].sidecars[1].ports[0].containerPort: 81 (TCP) is already the container port of sidecars[0].ports[0]"],
         ["a sidecar probe naming a port of the app container", [entry({ sidecars: [{ name: "x", image: "busybox:1.37.0", livenessProbe: { type: "tcp", port: "http" } }] })],
             'kube-appstack:apps[0].sidecars[0].livenessProbe.port: "http" names no port of the container; allowed: a port number'],
         ["a sidecar TCP probe without a port to check", [entry({ sidecars: [{ name: "x", image: "busybox:1.37.0", readinessProbe: {} }] })],

@@ -5,6 +5,7 @@ import { statefulAppObjects, StatefulAppArgs } from "../../components/specs/stat
 import { statelessAppObjects, StatelessAppArgs } from "../../components/specs/stateless-app";
 import { StackConfigError } from "../../config/load-stack-config";
 import { validateStackConfig } from "../../config/validate-stack";
+import { stackPlan } from "../../program/stack-plan";
 import { validateAgainstOpenApi } from "../support/openapi";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -75,6 +76,14 @@ describe("named ports", () => {
         expect(pod(o).containers[0].ports).toEqual([{ name: "http", containerPort: 9000, protocol: "TCP" }]);
         expect((o.service as any).spec.ports).toEqual([{ name: "http", port: 8080, targetPort: 9000, protocol: "TCP" }]);
         expect(pod(o).initContainers).toBeUndefined();
+    });
+
+    it("give the stack output the Service port of the first port", () => {
+        const config = validateStackConfig("test", { cluster: { kubeconfig: { context: "c" } }, namespace: { name: "apps" }, apps: [
+            entry({ ports: [{ name: "grpc", port: 9090 }] }), dbEntry({ ports: [{ name: "redis", port: 6380, containerPort: 6379 }] }), entry({ name: "plain" }),
+        ] }, []);
+        const outputs = stackPlan(config).appOutputs;
+        expect([outputs.web.servicePort, outputs.db.servicePort, outputs.plain.servicePort]).toEqual([9090, 6380, 80]);
     });
 
     const cases: Array<[string, unknown[], string]> = [

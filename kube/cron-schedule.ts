@@ -66,7 +66,19 @@ export function cronScheduleProblem(schedule: string): string | undefined {
 
 /** One part of a zone name, as the API server allows it (it guards the path into the zone database). */
 const ZONE_PART = /^[A-Za-z._+0-9-]{1,14}$/;
-const KNOWN_ZONES = new Set(["UTC", "Etc/UTC", ...Intl.supportedValuesOf("timeZone")]);
+
+/**
+ * Whether the zone database knows `zone` by this very name: ICU's (Node's) stands in for Go's, which the API server
+ * reads. ICU takes any letter case and Go's file lookup does not, so a name that differs from ICU's only in case is not.
+ */
+function knownZone(zone: string): boolean {
+    try {
+        const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+        return resolved === zone || resolved.toLowerCase() !== zone.toLowerCase();
+    } catch {
+        return false;
+    }
+}
 
 export const TIME_ZONE_HELP = 'an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC"';
 
@@ -74,7 +86,7 @@ export const TIME_ZONE_HELP = 'an IANA time zone name such as "Europe/Berlin", "
 export function timeZoneProblem(timeZone: string): string | undefined {
     if (timeZone.toLowerCase() === "local") return "is the node's local time, which differs from node to node";
     const partsValid = timeZone.split("/").every((part) => ZONE_PART.test(part) && part !== "." && part !== ".." && !part.startsWith("-"));
-    return partsValid && KNOWN_ZONES.has(timeZone) ? undefined : "is no IANA time zone";
+    return partsValid && knownZone(timeZone) ? undefined : "is no IANA time zone";
 }
 
 export const cronSchedule = z.string().superRefine((schedule, ctx) => {

@@ -2,12 +2,10 @@
 // `date` and `kubectl`, and only the grants of the backup Role (create, list and delete volumesnapshots; get and list
 // persistentvolumeclaims): no `kubectl wait` or `--wait`, which would watch.
 
-/** Labels on every snapshot the Job takes: pruning selects by them, so it never touches a snapshot made otherwise. */
-export const SNAPSHOT_APP_LABEL = "backup.kube-appstack.io/app";
-export const SNAPSHOT_CLAIM_LABEL = "backup.kube-appstack.io/claim";
+import { BACKUP_APP_LABEL, BACKUP_CLAIM_LABEL } from "../../kube/backup-labels";
 
 export interface SnapshotScriptArgs {
-    /** The app (or storage entry) whose claims are snapshotted; the value of SNAPSHOT_APP_LABEL. */
+    /** The app whose claims are snapshotted: the value of BACKUP_APP_LABEL, by which (with the claim's) pruning selects. */
     app: string;
     /** Claims to snapshot, in order; one that does not exist (a replica never scaled up to) is skipped. */
     claims: readonly string[];
@@ -25,7 +23,7 @@ const quote = (value: string | number): string => `'${String(value).replace(/'/g
  * or failing never push a good one out, and with fewer ready ones than `retain` nothing is deleted.
  */
 export function snapshotScript(args: SnapshotScriptArgs): string {
-    const selector = (claim: string) => `${SNAPSHOT_APP_LABEL}=$app,${SNAPSHOT_CLAIM_LABEL}=${claim}`;
+    const selector = (claim: string) => `${BACKUP_APP_LABEL}=$app,${BACKUP_CLAIM_LABEL}=${claim}`;
     return [
         "set -eu",
         `app=${quote(args.app)}`,
@@ -43,8 +41,8 @@ export function snapshotScript(args: SnapshotScriptArgs): string {
         "metadata:",
         "  name: $claim-$stamp",
         "  labels:",
-        `    ${SNAPSHOT_APP_LABEL}: $app`,
-        `    ${SNAPSHOT_CLAIM_LABEL}: $claim`,
+        `    ${BACKUP_APP_LABEL}: $app`,
+        `    ${BACKUP_CLAIM_LABEL}: $claim`,
         "spec:",
         ...(args.volumeSnapshotClassName === undefined ? [] : [`  volumeSnapshotClassName: ${args.volumeSnapshotClassName}`]),
         "  source:",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BACKUP_APP_LABEL } from "../../kube/backup-labels";
 import { cronSchedule, timeZone } from "../../kube/cron-schedule";
 import { code, dnsSubdomain, intIn, pinnedImage, show } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
@@ -98,7 +99,8 @@ export function volumeBackupObjects(owner: string, namespace: string, extraLabel
         backupCronJob: {
             apiVersion: "batch/v1",
             kind: "CronJob",
-            metadata: { name, namespace, labels: backupLabels },
+            // The owner's name, by which a policy finds the backup of a StatefulSet (statefulset-backed-up).
+            metadata: { name, namespace, labels: { ...backupLabels, [BACKUP_APP_LABEL]: owner } },
             spec: compact({
                 schedule: args.schedule ?? DEFAULT_BACKUP_SCHEDULE,
                 timeZone: args.timeZone,

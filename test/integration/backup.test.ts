@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { tool } from "../../scripts/local-cluster/cluster";
-import { SNAPSHOT_APP_LABEL, SNAPSHOT_CLAIM_LABEL, snapshotScript } from "../../components/specs/snapshot-script";
+import { snapshotScript } from "../../components/specs/snapshot-script";
+import { BACKUP_APP_LABEL, BACKUP_CLAIM_LABEL } from "../../kube/backup-labels";
 import { cacheApp, KubeJson, kubectl, LiveStack, localStackConfig, requireLocalCluster, waitFor } from "./live-stack";
 
 const NAMESPACE = "it-backup";
@@ -55,7 +56,7 @@ function runAsJob(script: string, kubeconfig: string): string {
 }
 
 function snapshots(claim: string): KubeJson[] {
-    return stack.list("volumesnapshots", `${SNAPSHOT_APP_LABEL}=cache,${SNAPSHOT_CLAIM_LABEL}=${claim}`)
+    return stack.list("volumesnapshots", `${BACKUP_APP_LABEL}=cache,${BACKUP_CLAIM_LABEL}=${claim}`)
         .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 }
 

@@ -1,7 +1,7 @@
 // Backup of a stateful app's claims: a CronJob that snapshots each replica's claim with the least privilege and the
 // restricted pod profile, and claims restored from a named snapshot.
 import { describe, expect, it } from "vitest";
-import { SNAPSHOT_APP_LABEL, SNAPSHOT_CLAIM_LABEL } from "../../components/specs/snapshot-script";
+import { BACKUP_APP_LABEL, BACKUP_CLAIM_LABEL } from "../../kube/backup-labels";
 import { statefulAppClaims, statefulAppObjects, StatefulAppArgs } from "../../components/specs/stateful-app";
 import { BACKUP_RULES, BACKUP_USER, DEFAULT_BACKUP_IMAGE, DEFAULT_BACKUP_RETAIN, DEFAULT_BACKUP_SCHEDULE } from "../../components/specs/volume-backup";
 import { hasDigest } from "../../kube/image";
@@ -78,9 +78,9 @@ describe("a stateful app's backup", () => {
 
     it("labels each snapshot with the app and claim it prunes by, and names the class only when given", () => {
         const text = script(statefulAppObjects("db", db({ backup: { volumeSnapshotClassName: "csi-snapclass" } })));
-        expect(text).toContain(`${SNAPSHOT_APP_LABEL}: $app`);
-        expect(text).toContain(`${SNAPSHOT_CLAIM_LABEL}: $claim`);
-        expect(text).toContain(`-l "${SNAPSHOT_APP_LABEL}=$app,${SNAPSHOT_CLAIM_LABEL}=$claim"`);
+        expect(text).toContain(`${BACKUP_APP_LABEL}: $app`);
+        expect(text).toContain(`${BACKUP_CLAIM_LABEL}: $claim`);
+        expect(text).toContain(`-l "${BACKUP_APP_LABEL}=$app,${BACKUP_CLAIM_LABEL}=$claim"`);
         expect(text).toContain("volumeSnapshotClassName: csi-snapclass");
         expect(script(statefulAppObjects("db", db({ backup: {} })))).not.toContain("volumeSnapshotClassName");
         // Deleting waits for nothing: a wait would watch, which the Role does not grant.

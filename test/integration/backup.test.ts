@@ -176,7 +176,7 @@ describe("restoring a stateful app from a snapshot on the live control plane", (
         await stack.up();
         const dataSource = { apiGroup: "snapshot.storage.k8s.io", kind: "VolumeSnapshot", name: SNAPSHOT };
         expect(stack.get("statefulset", "cache-restored").spec.volumeClaimTemplates[0].spec.dataSource).toEqual(dataSource);
-        const claim = await waitFor("the restored app's claim", 60_000, () => {
+        const claim = await waitFor<KubeJson>("the restored app's claim", 60_000, () => {
             try {
                 return stack.get("persistentvolumeclaim", "data-cache-restored-0");
             } catch {

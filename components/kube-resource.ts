@@ -19,6 +19,7 @@ const CLASSES: Record<string, KubeResourceClass> = {
     "v1/ServiceAccount": k8s.core.v1.ServiceAccount,
     "apps/v1/Deployment": k8s.apps.v1.Deployment,
     "apps/v1/StatefulSet": k8s.apps.v1.StatefulSet,
+    "batch/v1/CronJob": k8s.batch.v1.CronJob,
     "autoscaling/v2/HorizontalPodAutoscaler": k8s.autoscaling.v2.HorizontalPodAutoscaler,
     "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
     "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,

@@ -11,6 +11,8 @@ import { withSecretFiles } from "./secret-files";
 import { withRegistryCredentials } from "./registry-credentials";
 import { serviceDnsName } from "./specs/service";
 import { statefulAppArgsSchema, statefulAppName, statefulAppObjects, statefulAppServiceName } from "./specs/stateful-app";
+import { backupOwnerName } from "./specs/volume-backup";
+import { declareVolumeBackup, type VolumeBackupResources } from "./volume-backup";
 
 const COMPONENT = "StatefulApp";
 
@@ -33,12 +35,14 @@ export class StatefulApp extends pulumi.ComponentResource {
     public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
     public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
+    /** The scheduled snapshots of the claims (with `backup`). */
+    public readonly backup?: VolumeBackupResources;
     /** In-cluster DNS name clients use: the client Service when there is one, else the headless Service. */
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatefulAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
         // The app container is named like the component, which its args do not know.
-        assertValidArgs(COMPONENT, name, statefulAppComponentArgsSchema.superRefine((a, ctx) => appContainerNameProblems(name, a, ctx)), args, statefulAppName);
+        assertValidArgs(COMPONENT, name, statefulAppComponentArgsSchema.superRefine((a, ctx) => appContainerNameProblems(name, a, ctx)), args, args?.backup ? backupOwnerName(statefulAppName) : statefulAppName);
         super("kube-appstack:index:StatefulApp", name, {}, opts);
         const files = withSecretFiles(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
         const registry = withRegistryCredentials(name, files.specArgs, childOptions(this, opts));
@@ -72,6 +76,7 @@ export class StatefulApp extends pulumi.ComponentResource {
         this.autoscaler = rest.autoscaler as k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
         this.disruptionBudget = rest.disruptionBudget as k8s.policy.v1.PodDisruptionBudget | undefined;
         this.networkPolicy = rest.networkPolicy as k8s.networking.v1.NetworkPolicy | undefined;
+        this.backup = declareVolumeBackup(objects, this, opts);
         this.serviceDnsName = serviceDnsName(statefulAppServiceName(name, args), args.namespace);
         this.registerOutputs({ serviceDnsName: this.serviceDnsName });
     }

@@ -5,6 +5,7 @@ import { oneStorageSource, persistentStorageShape } from "../components/specs/pe
 import { registryServer, registryUsername, uniqueServers } from "../components/specs/registry-credentials";
 import { MAX_STATEFUL_NAME, statefulAppName, statefulAppProblems, statefulAppShape } from "../components/specs/stateful-app";
 import { statelessAppProblems, statelessAppShape } from "../components/specs/stateless-app";
+import { backupNameProblems } from "../components/specs/volume-backup";
 import { absolutePath, code, dnsLabel, serviceName, show } from "../kube/schemas";
 
 // The structured stack configuration (`kube-appstack:*` keys of Pulumi.<stack>.yaml), composed from the components'
@@ -52,7 +53,7 @@ export const statefulAppConfigSchema = z.strictObject({
     secretConfig,
     secretFiles,
     registryCredentials,
-}).superRefine(statefulAppProblems);
+}).superRefine(statefulAppProblems).superRefine(backupNameProblems);
 
 const app = z.discriminatedUnion("type", [statelessAppConfigSchema, statefulAppConfigSchema], {
     error: (iss) => (iss.code === "invalid_union"

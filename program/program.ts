@@ -8,6 +8,7 @@ import { previousAppOutputs } from "./previous-outputs";
 import { readRawConfig, secretConfigPaths } from "./raw-config";
 import { secretEnvNames } from "../config/secret-paths";
 import { PlannedApp, stackPlan } from "./stack-plan";
+import { restoreChangeProblems } from "./restore-changes";
 
 function secretValues(app: PlannedApp): Record<string, pulumi.Output<string>> | undefined {
     const config = new pulumi.Config(CONFIG_NAMESPACE);
@@ -51,6 +52,8 @@ async function declareStack(): Promise<Record<string, unknown>> {
     // Rendered manifests have no live Deployment whose replica count could be lost.
     const previous = config.cluster.renderYamlToDirectory !== undefined ? {} : await previousAppOutputs(stack);
     const plan = stackPlan(config, previous, secretEnvNames(secrets));
+    const restoreChanges = restoreChangeProblems(plan, previous);
+    if (restoreChanges.length > 0) throw new StackConfigError(stack, restoreChanges);
 
     const cluster = clusterConnection(stack, config.cluster);
     const { provider } = cluster;

@@ -15,6 +15,8 @@ export interface AppOutput {
     dnsName: string;
     /** The fixed replica count, or absent when an autoscaler owns it. */
     replicas?: number;
+    /** The snapshot a stateful app's claims start from (`storage.restoreFrom`), which must not change while it lives. */
+    restoredFrom?: string;
 }
 
 /** Env vars whose values are secret: by config key (`secretConfig`), or set in place as a secret (`secretEnv`). */
@@ -64,6 +66,7 @@ function appOutput(app: PlannedApp, namespace: string): AppOutput {
         servicePort: primaryServicePort(app.args, app.args.clientService ? { args: app.args.clientService } : { headless: true }),
         dnsName: serviceDnsName(serviceName, namespace),
         ...(app.args.autoscaling ? {} : { replicas: app.args.replicas ?? DEFAULT_STATEFUL_REPLICAS }),
+        ...(app.args.storage.restoreFrom ? { restoredFrom: app.args.storage.restoreFrom.snapshot } : {}),
     };
 }
 

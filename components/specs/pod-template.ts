@@ -111,7 +111,9 @@ export const workloadShape = {
         description: "The pods' identity: every app gets its own ServiceAccount of its name; this adds RBAC rules, a token, annotations.",
         default: "a ServiceAccount with no rules and no token in the pods",
     }),
-    imagePullSecrets: z.array(dnsSubdomain).min(1).optional().meta({
+    imagePullSecrets: z.array(dnsSubdomain).min(1).refine((names) => new Set(names).size === names.length, {
+        error: (iss) => `${show(iss.input)} names a Secret twice; allowed: each Secret once (server-side apply refuses duplicate entries)`,
+    }).optional().meta({
         description: "Existing `kubernetes.io/dockerconfigjson` Secrets in the app's namespace that the kubelet uses to pull a private image.",
         default: "none (public images, or credentials on the nodes)",
     }),

@@ -11,6 +11,8 @@ import { service, serviceSchema } from "./service";
 import { configFilesObject, fileContents } from "./config-files";
 import { networkPolicyObject } from "./network-policy";
 import { identityObjects, type IdentityObjects } from "./service-account";
+import { restoreFromSchema, snapshotDataSource } from "./snapshot-restore";
+import { backupSchema, volumeBackupObjects, type VolumeBackupObjects } from "./volume-backup";
 
 export const DEFAULT_STATEFUL_REPLICAS = 1;
 /** Every pod takes part in a rollout. */
@@ -43,6 +45,10 @@ export const statefulAppShape = {
         mountPath: absolutePath.optional().meta({ description: "Where the volume is mounted in the container.", default: code(DEFAULT_DATA_MOUNT_PATH) }),
         storageClassName: dnsSubdomain.optional().meta({ description: "StorageClass of the claims.", default: "the cluster's default StorageClass" }),
         accessModes: accessModes.optional().meta({ description: "Access modes of the claims.", default: code(DEFAULT_CLAIM_ACCESS_MODES) }),
+        restoreFrom: restoreFromSchema.optional().meta({
+            description: "Claims created from now on start as a copy of this CSI VolumeSnapshot (`dataSource`), every replica's from the same one; claims that exist keep their data. Set it on a new app (or after deleting the claims), and keep it for the app's life: a StatefulSet's claim templates cannot change (see docs/configuration.md, Restoring a snapshot).",
+            default: "empty volumes",
+        }),
     }).meta({ description: "The volume each replica gets from the StatefulSet's volumeClaimTemplates." }),
     updatePartition: intIn(0, 1000).optional().meta({
         description: "Only pods with an ordinal >= partition are updated by a rollout: set it to stage (canary) an update.",
@@ -60,6 +66,10 @@ export const statefulAppShape = {
     disruption: disruptionSchema.optional().meta({
         description: "The PodDisruptionBudget, created when the app can run 2 or more pods.",
         default: `maxUnavailable ${DEFAULT_MAX_UNAVAILABLE_PODS}`,
+    }),
+    backup: backupSchema.optional().meta({
+        description: "Scheduled CSI VolumeSnapshots of every replica's claim (up to `replicas`, or `autoscaling.maxReplicas`), taken and pruned by a CronJob `<name>-backup` with its own ServiceAccount and Role; the claims' StorageClass must be a CSI driver's with snapshot support.",
+        default: "no backup",
     }),
 };
 
@@ -94,7 +104,7 @@ export const statefulAppArgsSchema = z.strictObject({
 
 export type StatefulAppArgs = z.infer<typeof statefulAppArgsSchema>;
 
-export interface StatefulAppObjects extends IdentityObjects {
+export interface StatefulAppObjects extends IdentityObjects, Partial<VolumeBackupObjects> {
     /** The ConfigMap of `configFiles`. */
     configFiles?: KubeObject;
     networkPolicy?: KubeObject;
@@ -114,6 +124,11 @@ export function headlessServiceName(name: string): string {
 /** The Service clients use: the client Service when there is one, else the headless Service. */
 export function statefulAppServiceName(name: string, args: Pick<StatefulAppArgs, "clientService">): string {
     return args.clientService ? name : headlessServiceName(name);
+}
+
+/** The claims the StatefulSet controller makes, `<template>-<name>-<ordinal>`, for every pod the app can run. */
+export function statefulAppClaims(name: string, args: Pick<StatefulAppArgs, "replicas" | "autoscaling">): string[] {
+    return Array.from({ length: mostReplicas(args, DEFAULT_STATEFUL_REPLICAS) }, (_, i) => `${DATA_VOLUME}-${name}-${i}`);
 }
 
 export function statefulAppObjects(name: string, args: StatefulAppArgs): StatefulAppObjects {
@@ -146,6 +161,7 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
                     accessModes: storage.accessModes ?? [...DEFAULT_CLAIM_ACCESS_MODES],
                     storageClassName: storage.storageClassName,
                     resources: { requests: { storage: storage.size } },
+                    dataSource: storage.restoreFrom && snapshotDataSource(storage.restoreFrom),
                 }),
             }],
         },
@@ -161,5 +177,6 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
             && horizontalPodAutoscaler(name, args.namespace, labels, { apiVersion: "apps/v1", kind: "StatefulSet" }, args.autoscaling),
         disruptionBudget: replicas > 1 ? podDisruptionBudget(name, args.namespace, labels, args.disruption) : undefined,
         replicasHandover: replicasHandover("StatefulSet", name, args.namespace, args.autoscaling, args.previousReplicas),
+        ...(args.backup && volumeBackupObjects(name, args.namespace, args.labels, statefulAppClaims(name, args), args.backup)),
     };
 }

@@ -26,6 +26,7 @@ import { rollingUpdateSafe } from "./rolling-update-safe";
 import { runAsNonRoot } from "./run-as-non-root";
 import { selectorMatchesTemplate } from "./selector-matches-template";
 import { serviceSelectorMatches } from "./service-selector-matches";
+import { statefulsetBackedUp } from "./statefulset-backed-up";
 import { statefulsetPvcRetained } from "./statefulset-pvc-retained";
 import { storageClassReclaimRetain } from "./storage-class-reclaim-retain";
 
@@ -57,5 +58,6 @@ export const rules: readonly Rule[] = [
     pvReclaimRetain,
     storageClassReclaimRetain,
     statefulsetPvcRetained,
+    statefulsetBackedUp,
     protectStatefulResources,
 ];

@@ -74,6 +74,8 @@ describe("what the API server refuses", () => {
         ["an app named like a metrics-server object in its namespace", [web({ name: "metrics-server" })], {
             cluster: { kind: { name: "dev" } }, namespace: { name: "kube-system", podSecurity: "privileged" },
         }, /^kube-appstack:apps\[0\]\.name: makes ServiceAccount kube-system\/metrics-server and Deployment kube-system\/metrics-server and Service kube-system\/metrics-server, which cluster\.metricsServer makes too/],
+        ["one pull Secret named twice", [web({ imagePullSecrets: ["y", "y"] })], {},
+            /^kube-appstack:apps\[0\]\.imagePullSecrets: \["y","y"\] names a Secret twice; allowed: each Secret once/],
         ["an RBAC rule with a wildcard verb", [web({ serviceAccount: { rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["*"] }] } })], {},
             /^kube-appstack:apps\[0\]\.serviceAccount\.rules\[0\]\.verbs\[0\]: Invalid option: expected one of "get"\|"list"\|"watch".*; given: "\*"$/],
         ["an RBAC rule on every resource", [web({ serviceAccount: { rules: [{ apiGroups: [""], resources: ["*"], verbs: ["get"] }] } })], {},

@@ -86,6 +86,7 @@ describe("kube-appstack check --format json", () => {
             "advisory no-default-service-account StatefulSet shop/cache",
             "mandatory statefulset-pvc-retained StatefulSet shop/cache",
             "advisory pdb-required StatefulSet shop/cache",
+            "advisory statefulset-backed-up StatefulSet shop/cache",
         ]);
     });
 
@@ -169,11 +170,11 @@ describe("kube-appstack check (text)", () => {
             "      fix: Make spec.selector a subset of the workload's pod template labels and point a named targetPort at a declared container port name (or use the port number).",
         ]);
         expect(lines.filter((line) => line.includes("fix: Set resources.limits")).length).toBe(1);
-        expect(stdout.trimEnd().split("\n").at(-1)).toBe("Checked 7 object(s) in 1 file(s): 7 mandatory and 28 advisory violation(s).");
+        expect(stdout.trimEnd().split("\n").at(-1)).toBe("Checked 7 object(s) in 1 file(s): 7 mandatory and 29 advisory violation(s).");
     });
 
     it("says so when there is nothing to fix", async () => {
-        expect((await run("check", fixture("compliant"))).stdout).toBe("Checked 8 object(s) in 2 file(s): no violations.\n");
+        expect((await run("check", fixture("compliant"))).stdout).toBe("Checked 9 object(s) in 2 file(s): no violations.\n");
     });
 });
 

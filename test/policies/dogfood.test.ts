@@ -61,6 +61,7 @@ describe("a deliberately unsafe stack", () => {
             "read-only-root-filesystem Deployment/web",
             "rolling-update-safe Deployment/web",
             "run-as-non-root Deployment/web",
+            "statefulset-backed-up StatefulSet/db",
             "statefulset-pvc-retained StatefulSet/db",
         ]);
         expect(found.every((f) => f.level === "mandatory")).toBe(true);

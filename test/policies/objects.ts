@@ -117,10 +117,11 @@ export function persistentVolume(name = "data"): KubeObject {
     };
 }
 
-/** A stack that satisfies every rule: an autoscaled Deployment behind a Service, a StatefulSet, a PV, and their PDBs. */
+/** A stack that satisfies every rule: an autoscaled Deployment behind a Service, a StatefulSet with its backup, a PV, and their PDBs. */
 export function compliantStack(): KubeObject[] {
     const web = withFields(deployment(), { "spec.replicas": undefined });
-    return [web, service(), pdb(), hpa(), statefulSet(), service("db"), pdb("db"), persistentVolume()];
+    const backup = withFields(workloadOfKind("CronJob", "db-backup"), { "metadata.labels": { "backup.kube-appstack.io/app": "db" } });
+    return [web, service(), pdb(), hpa(), statefulSet(), service("db"), pdb("db"), backup, persistentVolume()];
 }
 
 /**

@@ -72,15 +72,15 @@ describe("the shipped configs", () => {
         expect(prod.get("image-tag-pinned")?.params).toEqual({ mutableTags: ["latest", "main", "master", "stable"] });
     });
 
-    it("keep dev mostly advisory, without the protect requirement", () => {
+    it("keep dev mostly advisory, without the protect and backup requirements (kind and KWOK have no snapshot controller)", () => {
         const dev = loadPolicyConfig(path.join(CONFIG_DIR, "dev.json"));
         const levelOf = (level: string) => [...dev].filter(([, s]) => s.level === level).map(([name]) => name).sort();
         expect(levelOf("mandatory")).toEqual([
             "hpa-bounds-valid", "hpa-target-has-requests", "limits-not-below-requests", "no-host-namespaces", "selector-matches-template",
             "service-selector-matches",
         ]);
-        expect(levelOf("disabled")).toEqual(["protect-stateful-resources"]);
-        expect(levelOf("advisory")).toHaveLength(rules.length - 7);
+        expect(levelOf("disabled")).toEqual(["protect-stateful-resources", "statefulset-backed-up"]);
+        expect(levelOf("advisory")).toHaveLength(rules.length - 8);
     });
 
     it("make staging mandatory except the protect requirement, as docs/policies.md says", () => {

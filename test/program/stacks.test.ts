@@ -39,6 +39,7 @@ describe.each(["staging", "prod"])("stack %s under mocks", (stack) => {
             "PersistentVolume/apps-shared-data", "PersistentVolumeClaim/shared-data", "NetworkPolicy/cache",
             "PodDisruptionBudget/cache", "PodDisruptionBudget/web", "ResourceQuota/quota",
             "Service/cache-headless", "Service/web", "ServiceAccount/cache", "ServiceAccount/web", "StatefulSet/cache",
+            "CronJob/cache-backup", "Role/cache-backup", "RoleBinding/cache-backup", "ServiceAccount/cache-backup",
         ].sort());
         for (const k of kube) {
             expect(k.provider, `${k.type} ${k.name}`).toBe(providerRef);

@@ -16,6 +16,9 @@ export function drawnStackConfigs(namespace: string): fc.Arbitrary<Config> {
     "apps[].secretConfig": ABSENT,
     "apps[].secretFiles": ABSENT,
     "apps[].registryCredentials": ABSENT,
+    // Schedules and zones have grammars of their own (test/config/backup-config.test.ts); these span their forms.
+    "apps[].backup.schedule": fc.constantFrom("30 2 * * *", "*/15 * * * *", "0 9-17/2 * * mon-fri", "0 0 1,15 JAN-jun ?", "5/10 * * * 0", "@daily", "@hourly"),
+    "apps[].backup.timeZone": fc.constantFrom("UTC", "Etc/UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Asia/Kolkata"),
 }).map((drawn) => repaired(drawn as Config));
 }
 

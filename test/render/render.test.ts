@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { main } from "../support/built-cli";
 import { objectFile, renderStack, writeManifests } from "../../cli/render";
-import { APPLY_ANNOTATIONS } from "../../components/kube-resource";
+import { applyAnnotations } from "../../components/kube-resource";
 import { KubeObject } from "../../components/specs/kube-object";
 import { SECRET_PLACEHOLDER } from "../../program/stack-objects";
 import { REPO, runProgram, SECRET_SIG, stackConfigFile } from "../support/run-program";
@@ -14,7 +14,7 @@ const key = (o: KubeObject) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace
 
 /** The object without the annotations only the Kubernetes provider reads (the renderer writes manifests for other tools). */
 function withoutApplyAnnotations(object: KubeObject): KubeObject {
-    const annotations = Object.fromEntries(Object.entries(object.metadata.annotations ?? {}).filter(([k]) => !(k in APPLY_ANNOTATIONS)));
+    const annotations = Object.fromEntries(Object.entries(object.metadata.annotations ?? {}).filter(([k]) => !(k in applyAnnotations(object))));
     const { annotations: _all, ...metadata } = object.metadata;
     return { ...object, metadata: Object.keys(annotations).length > 0 ? { ...metadata, annotations } : metadata };
 }
@@ -28,7 +28,7 @@ async function declared(stack: string, config: Record<string, unknown>, secretKe
             const inputs = JSON.parse(r.wire, (_k, v) => (v && typeof v === "object" && Object.values(v).includes(SECRET_SIG)
                 ? Object.fromEntries(Object.keys(v.value).map((n) => [n, SECRET_PLACEHOLDER]))
                 : v)) as KubeObject;
-            expect(inputs.metadata.annotations, key(inputs)).toMatchObject(APPLY_ANNOTATIONS);
+            expect(inputs.metadata.annotations, key(inputs)).toMatchObject(applyAnnotations(inputs));
             return withoutApplyAnnotations(inputs);
         });
     return new Map(objects.map((o) => [key(o), o]));

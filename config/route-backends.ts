@@ -1,6 +1,6 @@
 import { DEFAULT_SERVICE_PORT } from "../components/specs/service";
 import { StatelessAppArgs } from "../components/specs/stateless-app";
-import { suggestion } from "../kube/schema-problems";
+import { formatPath, suggestion } from "../kube/schema-problems";
 import { CONFIG_NAMESPACE } from "./load-stack-config";
 import { StackConfig } from "./stack-config";
 
@@ -13,7 +13,7 @@ export function routeBackendProblems(config: StackConfig): string[] {
     return config.apps.flatMap((app, i) => (app.type !== "stateless" ? [] : Object.keys(app.route?.weights ?? {}).flatMap((name) => {
         if (stateless.includes(name)) return [];
         const what = config.apps.some((a) => a.name === name) ? "is a stateful app, which has no Service a route may split traffic to" : `is no app of this stack${suggestion(name, stateless)}`;
-        return [`${CONFIG_NAMESPACE}:apps[${i}].route.weights[${JSON.stringify(name)}]: ${JSON.stringify(name)} ${what}; allowed: ${stateless.map((n) => JSON.stringify(n)).join(", ")} (stateless apps)`];
+        return [`${formatPath(["apps", i, "route", "weights", name], `${CONFIG_NAMESPACE}:`)}: ${JSON.stringify(name)} ${what}; allowed: ${stateless.map((n) => JSON.stringify(n)).join(", ")} (stateless apps)`];
     })));
 }
 

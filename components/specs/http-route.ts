@@ -111,8 +111,10 @@ export function httpRouteObject(app: string, namespace: string, labels: Record<s
     const missing = missingBackendPorts(app, args);
     if (missing.length > 0) throw new Error(`internal error: the route of ${app} names ${missing.join(", ")} without a port`);
     const portOf = (name: string) => (name === app ? servicePort : args.backendPorts![name]);
+    // This app first, then the others by name: config maps reach the program with their keys in no order of the file's.
+    const named = Object.keys(args.weights ?? {}).sort((a, b) => (a === app ? -1 : b === app ? 1 : a < b ? -1 : a > b ? 1 : 0));
     const backendRefs = args.weights
-        ? Object.entries(args.weights).map(([name, weight]) => ({ name, port: portOf(name), weight }))
+        ? named.map((name) => ({ name, port: portOf(name), weight: args.weights![name] }))
         : [{ name: app, port: servicePort }];
     const matches = (args.matches ?? [{}]).map((m) => compact({
         path: { type: m.path?.type ?? DEFAULT_ROUTE_PATH.type, value: m.path?.value ?? DEFAULT_ROUTE_PATH.value },

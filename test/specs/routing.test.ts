@@ -105,9 +105,10 @@ describe("an app's HTTPRoute", () => {
     });
 
     it("splits traffic by weight between the app and other apps' Services, each on its own port", () => {
-        const route = httpRouteObject("web", "apps", labels, 80, { gateway: { name: "public" }, weights: { web: 90, "web-canary": 10 }, backendPorts: { "web-canary": 8080 } });
+        const route = httpRouteObject("web", "apps", labels, 80, { gateway: { name: "public" }, weights: { "web-canary": 10, b: 5, web: 85 }, backendPorts: { "web-canary": 8080, b: 81 } });
+        // This app first, then the others by name, whatever order the config's map had.
         expect((route.spec as { rules: unknown[] }).rules[0]).toMatchObject({
-            backendRefs: [{ name: "web", port: 80, weight: 90 }, { name: "web-canary", port: 8080, weight: 10 }],
+            backendRefs: [{ name: "web", port: 80, weight: 85 }, { name: "b", port: 81, weight: 5 }, { name: "web-canary", port: 8080, weight: 10 }],
         });
         // Blue-green: the route of `web` may send everything to another app.
         const cutover = httpRouteObject("web", "apps", labels, 80, { gateway: { name: "public" }, weights: { "web-green": 1 }, backendPorts: { "web-green": 80 } });

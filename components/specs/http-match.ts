@@ -27,6 +27,9 @@ export const hostname = z.string().refine(isHostname, {
     error: (iss) => `${show(iss.input)} is not a host name; allowed: ${HOSTNAME_HELP}`,
 }).meta({ type: "host name" });
 
+/** A refusal of an empty list that says what the key is for: `atLeastOne("host name")`. */
+export const atLeastOne = (what: string) => ({ error: () => `is empty; allowed: at least one ${what}, or leave the key out for the default` });
+
 /** Host names, each once (a repeat would only make a second, identical rule). */
 export const hostnames = z.array(hostname).superRefine((names, ctx) => {
     names.forEach((name, i) => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { code, dnsLabel, dnsSubdomain, intIn, port, serviceName, show } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
-import { hostnames, ROUTE_PATH_MAX, routePathProblem } from "./http-match";
+import { atLeastOne, hostnames, ROUTE_PATH_MAX, routePathProblem } from "./http-match";
 
 // The Gateway API's limits (HTTPRoute CRD, standard channel v1): what its schema and CEL rules refuse is refused here.
 export const MAX_ROUTE_HOSTNAMES = 16;
@@ -38,7 +38,9 @@ const headerMatch = z.strictObject({
     name: z.string().refine((name) => name.length <= HEADER_NAME_MAX && HEADER_NAME.test(name), {
         error: (iss) => `${show(iss.input)} is not a header name; allowed: 1 to ${HEADER_NAME_MAX} letters, digits and !#$%&'*+-.^_\`|~`,
     }).meta({ type: "HTTP header name", description: "The header's name (matched without regard to case)." }),
-    value: z.string().min(1).max(HEADER_VALUE_MAX, { error: () => `is too long; allowed: 1 to ${HEADER_VALUE_MAX} characters` }).meta({ description: "The value, or the regular expression." }),
+    value: z.string().refine((value) => value.length >= 1 && value.length <= HEADER_VALUE_MAX, {
+        error: (iss) => `${show(iss.input)} is ${String(iss.input).length} characters long; allowed: 1 to ${HEADER_VALUE_MAX}`,
+    }).meta({ description: "The value, or the regular expression." }),
     type: z.enum(["Exact", "RegularExpression"]).optional().meta({ description: "How the value matches.", default: code(DEFAULT_HEADER_MATCH_TYPE) }),
 }).meta({ title: "Header match" });
 
@@ -60,11 +62,11 @@ export const httpRouteShape = {
         namespace: dnsLabel.optional().meta({ description: "The Gateway's namespace (its listener must allow routes from the app's).", default: "the app's namespace" }),
         sectionName: dnsSubdomain.optional().meta({ description: "One listener of the Gateway, by name.", default: "every listener that allows the route" }),
     }).meta({ title: "Gateway reference", description: "The Gateway that serves the route (`parentRefs`)." }),
-    hostnames: hostnames.min(1).max(MAX_ROUTE_HOSTNAMES, atMost(MAX_ROUTE_HOSTNAMES, "host names")).optional().meta({
+    hostnames: hostnames.min(1, atLeastOne("host name")).max(MAX_ROUTE_HOSTNAMES, atMost(MAX_ROUTE_HOSTNAMES, "host names")).optional().meta({
         description: 'Host names the route serves (`"*.example.com"` for every name one level below); they must fit the listener\'s.',
         default: "the listener's host names",
     }),
-    matches: z.array(routeMatch).min(1).max(MAX_ROUTE_MATCHES, atMost(MAX_ROUTE_MATCHES, "matches")).optional().meta({
+    matches: z.array(routeMatch).min(1, atLeastOne("match")).max(MAX_ROUTE_MATCHES, atMost(MAX_ROUTE_MATCHES, "matches")).optional().meta({
         description: "Requests routed: any one match suffices; within a match, path, headers and method must all fit.",
         default: `every path under \`${DEFAULT_ROUTE_PATH.value}\``,
     }),

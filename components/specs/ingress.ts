@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { annotationMap, code, dnsSubdomain } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
-import { hostnames, ingressPathProblem } from "./http-match";
+import { atLeastOne, hostnames, ingressPathProblem } from "./http-match";
 
 export const INGRESS_PATH_TYPES = ["Prefix", "Exact"] as const;
 export const DEFAULT_INGRESS_PATH = { path: "/", pathType: "Prefix" } as const;
@@ -34,8 +34,8 @@ export const ingressSchema = z.strictObject({
         description: "The IngressClass whose controller serves the Ingress (`spec.ingressClassName`), e.g. `nginx`.",
         default: "the cluster's default IngressClass",
     }),
-    hosts: hostnames.min(1).optional().meta({ description: 'Host names the app is served on (`"*.example.com"` for every name one level below).', default: "every host" }),
-    paths: z.array(ingressPath).min(1).optional().meta({ description: "Paths routed to the app's Service, on every host.", default: `\`${DEFAULT_INGRESS_PATH.path}\` (${DEFAULT_INGRESS_PATH.pathType})` }),
+    hosts: hostnames.min(1, atLeastOne("host name")).optional().meta({ description: 'Host names the app is served on (`"*.example.com"` for every name one level below).', default: "every host" }),
+    paths: z.array(ingressPath).min(1, atLeastOne("path")).optional().meta({ description: "Paths routed to the app's Service, on every host.", default: `\`${DEFAULT_INGRESS_PATH.path}\` (${DEFAULT_INGRESS_PATH.pathType})` }),
     tls: tlsSchema.optional().meta({ description: "HTTPS for every host: from an existing Secret or from cert-manager.", default: "plain HTTP" }),
     annotations: annotationMap.optional().meta({ description: "Annotations for the ingress controller (e.g. `nginx.ingress.kubernetes.io/proxy-body-size`)." }),
 }).superRefine((ingress, ctx) => {

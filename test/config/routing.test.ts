@@ -51,6 +51,7 @@ describe("an app's ingress in a stack config", () => {
         ["the issuer as an annotation", { annotations: { "cert-manager.io/cluster-issuer": "x" } },
             'kube-appstack:apps[0].ingress.annotations["cert-manager.io/cluster-issuer"]: is set by the stack from tls.clusterIssuer; allowed: tls.clusterIssuer instead'],
         ["an invalid class", { className: "Nginx" }, 'kube-appstack:apps[0].ingress.className: "Nginx" is not a valid name'],
+        ["no hosts in the list", { hosts: [] }, "kube-appstack:apps[0].ingress.hosts: is empty; allowed: at least one host name, or leave the key out for the default"],
     ];
     it.each(cases)("refuses %s", (_what, ingress, message) => {
         const found = problems([app("web", { ingress })]);
@@ -81,6 +82,8 @@ describe("an app's route in a stack config", () => {
         ["a relative prefix", { gateway, matches: [{ path: { value: "api" } }] }, 'kube-appstack:apps[0].route.matches[0].path.value: "api" is not an absolute path; allowed: a path starting with "/"'],
         ["a fragment in an exact path", { gateway, matches: [{ path: { type: "Exact", value: "/a#b" } }] }, 'kube-appstack:apps[0].route.matches[0].path.value: "/a#b" contains "#"; allowed: a path without a fragment'],
         ["a space in a path", { gateway, matches: [{ path: { value: "/a b" } }] }, 'kube-appstack:apps[0].route.matches[0].path.value: "/a b" has characters a URL path cannot hold'],
+        ["an empty header value", { gateway, matches: [{ headers: [{ name: "X-A", value: "" }] }] }, 'kube-appstack:apps[0].route.matches[0].headers[0].value: "" is 0 characters long; allowed: 1 to 4096'],
+        ["no matches in the list", { gateway, matches: [] }, "kube-appstack:apps[0].route.matches: is empty; allowed: at least one match, or leave the key out for the default"],
         ["an empty regular expression", { gateway, matches: [{ path: { type: "RegularExpression", value: "" } }] }, 'kube-appstack:apps[0].route.matches[0].path.value: "" is 0 characters long; allowed: 1 to 1024'],
         ["a header matched twice, in another case", { gateway, matches: [{ headers: [{ name: "X-A", value: "1" }, { name: "x-a", value: "2" }] }] },
             'kube-appstack:apps[0].route.matches[0].headers[1].name: "x-a" is matched twice; allowed: each header once (names are case-insensitive)'],

@@ -82,6 +82,22 @@ describe("kube-appstack render", () => {
         expect(program.get(key(secret!))).toEqual(secret);
     });
 
+    it("renders an Ingress and a weighted HTTPRoute as the program declares them, whatever the order of the weights", async () => {
+        const dir = projectDir();
+        const staging = stackConfigFile("staging");
+        const [web] = staging["kube-appstack:apps"] as Array<Record<string, unknown>>;
+        const route = { gateway: { name: "public" }, hostnames: ["www.example.com"], weights: { "web-canary": 1, web: 9 } };
+        const canary = { ...web, name: "web-canary", route: undefined, service: { port: 8080 }, ingress: { hosts: ["canary.example.com"], tls: { clusterIssuer: "letsencrypt" } } };
+        const config = { ...staging, "kube-appstack:apps": [{ ...web, route }, canary] };
+        fs.writeFileSync(path.join(dir, "Pulumi.fork.yaml"), stringify({ config }));
+        const rendered = renderStack(dir, "fork");
+        const program = await declared("fork", { ...config, "kube-appstack:apps": [{ ...web, route: { ...route, weights: { web: 9, "web-canary": 1 } } }, canary] });
+        const routing = rendered.filter((o) => ["Ingress", "HTTPRoute"].includes(o.kind));
+        expect(routing.map(key)).toEqual(["gateway.networking.k8s.io/v1/HTTPRoute/apps/web", "networking.k8s.io/v1/Ingress/apps/web-canary"]);
+        for (const object of routing) expect(object, key(object)).toEqual(program.get(key(object)));
+        expect(rendered.map(key).sort()).toEqual([...program.keys()].sort());
+    });
+
     it("reads config values the way Pulumi passes them: `pulumi config set` writes scalars as strings", async () => {
         const dir = projectDir();
         fs.writeFileSync(path.join(dir, "Pulumi.cli.yaml"), stringify({ config: { ...stackConfigFile("prod"), "kube-appstack:protectData": "false" } }));

@@ -23,6 +23,9 @@ const CLASSES: Record<string, KubeResourceClass> = {
     "autoscaling/v2/HorizontalPodAutoscaler": k8s.autoscaling.v2.HorizontalPodAutoscaler,
     "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
     "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
+    "networking.k8s.io/v1/Ingress": k8s.networking.v1.Ingress,
+    // The SDK has no class for the Gateway API: a custom resource of the CRDs the cluster must have installed.
+    "gateway.networking.k8s.io/v1/HTTPRoute": k8s.apiextensions.CustomResource,
     "rbac.authorization.k8s.io/v1/ClusterRole": k8s.rbac.v1.ClusterRole,
     "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
     "rbac.authorization.k8s.io/v1/Role": k8s.rbac.v1.Role,
@@ -40,9 +43,21 @@ const CLASSES: Record<string, KubeResourceClass> = {
  */
 export const APPLY_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/patchForce": "true" };
 
-/** The object as the provider receives it: with APPLY_ANNOTATIONS. */
+/**
+ * Kinds the provider would otherwise wait for until a controller outside the stack reports on them: an Ingress until
+ * its controller publishes an address, which some controllers never do and clusters without one (kind, the local
+ * control plane) cannot, so `pulumi up` would fail after 10 minutes with the app itself long ready.
+ */
+const SKIP_AWAIT_KINDS: ReadonlySet<string> = new Set(["networking.k8s.io/v1/Ingress"]);
+
+/** The provider's annotations for one object: APPLY_ANNOTATIONS, and `pulumi.com/skipAwait` for SKIP_AWAIT_KINDS. */
+export function applyAnnotations(object: KubeObject): Readonly<Record<string, string>> {
+    return SKIP_AWAIT_KINDS.has(`${object.apiVersion}/${object.kind}`) ? { ...APPLY_ANNOTATIONS, "pulumi.com/skipAwait": "true" } : APPLY_ANNOTATIONS;
+}
+
+/** The object as the provider receives it: with its applyAnnotations. */
 export function withApplyAnnotations(object: KubeObject): KubeObject {
-    return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...APPLY_ANNOTATIONS } } };
+    return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...applyAnnotations(object) } } };
 }
 
 /**

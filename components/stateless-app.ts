@@ -3,13 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { serviceName } from "../kube/schemas";
 import { appContainerNameProblems } from "./specs/init-containers";
-import { assertValidArgs, registryCredentialsSchema, secretFilesSchema, secretValuesSchema } from "./component-args";
+import { assertValidArgs, InvalidArgsError, registryCredentialsSchema, secretFilesSchema, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
 import { declareIdentity, declareObjects } from "./kube-resource";
 import { withConfigFileContents } from "./read-config-files";
 import { withSecretValues } from "./secret-env";
 import { withSecretFiles } from "./secret-files";
 import { withRegistryCredentials } from "./registry-credentials";
+import { missingBackendPorts } from "./specs/http-route";
 import { serviceDnsName } from "./specs/service";
 import { statelessAppArgsSchema, statelessAppObjects } from "./specs/stateless-app";
 
@@ -31,12 +32,19 @@ export class StatelessApp extends pulumi.ComponentResource {
     public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
     public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
+    public readonly ingress?: k8s.networking.v1.Ingress;
+    public readonly httpRoute?: k8s.apiextensions.CustomResource;
     /** In-cluster DNS name of the Service. */
     public readonly serviceDnsName: string;
 
     constructor(name: string, args: StatelessAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
         // The app container is named like the component, which its args do not know.
         assertValidArgs(COMPONENT, name, statelessAppComponentArgsSchema.superRefine((a, ctx) => appContainerNameProblems(name, a, ctx)), args, serviceName);
+        // Only the app's name tells which apps of `route.weights` are others, whose Service ports the route needs.
+        const missing = missingBackendPorts(name, args.route);
+        if (missing.length > 0) {
+            throw new InvalidArgsError(`${COMPONENT} "${name}" has invalid args:\n  - args.route.backendPorts: no port for ${missing.map((m) => JSON.stringify(m)).join(", ")}; allowed: the Service port of each app in route.weights other than "${name}"`);
+        }
         super("kube-appstack:index:StatelessApp", name, {}, opts);
         const files = withSecretFiles(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
         const registry = withRegistryCredentials(name, files.specArgs, childOptions(this, opts));
@@ -60,7 +68,10 @@ export class StatelessApp extends pulumi.ComponentResource {
         const wait = readyWaitOptions(args.readyTimeoutSeconds);
         const { deployment } = declareObjects({ deployment: objects.deployment }, { ...childOptions(this, opts, waitFor), ...wait });
         const rest = declareObjects(
-            { service: objects.service, autoscaler: objects.autoscaler, disruptionBudget: objects.disruptionBudget, networkPolicy: objects.networkPolicy },
+            {
+                service: objects.service, autoscaler: objects.autoscaler, disruptionBudget: objects.disruptionBudget, networkPolicy: objects.networkPolicy,
+                ingress: objects.ingress, httpRoute: objects.httpRoute,
+            },
             { ...childOptions(this, opts), ...wait },
         );
         this.deployment = deployment as k8s.apps.v1.Deployment;
@@ -68,6 +79,8 @@ export class StatelessApp extends pulumi.ComponentResource {
         this.autoscaler = rest.autoscaler as k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
         this.disruptionBudget = rest.disruptionBudget as k8s.policy.v1.PodDisruptionBudget | undefined;
         this.networkPolicy = rest.networkPolicy as k8s.networking.v1.NetworkPolicy | undefined;
+        this.ingress = rest.ingress as k8s.networking.v1.Ingress | undefined;
+        this.httpRoute = rest.httpRoute as k8s.apiextensions.CustomResource | undefined;
         this.serviceDnsName = serviceDnsName(name, args.namespace);
         // Plain values known at construction: no Output to track per app.
         this.registerOutputs({ serviceName: objects.service.metadata.name, serviceDnsName: this.serviceDnsName });

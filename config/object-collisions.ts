@@ -49,8 +49,9 @@ function objectsOf(config: StackConfig): Made[] {
         const entry = `apps[${i}]`;
         // Only the objects' identities matter here, not the config files' text, which is read after validation.
         const app = configured.configFiles ? { ...configured, configFiles: Object.fromEntries(Object.keys(configured.configFiles).map((p) => [p, { content: "" }])) } : configured;
+        // Nor the ports of the apps a route splits traffic to, which routeBackendProblems checks.
         const objects = app.type === "stateless"
-            ? Object.values(statelessAppObjects(app.name, statelessAppArgs(app, namespace)))
+            ? Object.values(statelessAppObjects(app.name, { ...statelessAppArgs(app, namespace), route: app.route && { ...app.route, weights: undefined } }))
             : Object.values(statefulAppObjects(app.name, statefulAppArgs(app, namespace)));
         const secret = [
             ...(Object.keys(app.secretConfig ?? {}).length > 0 ? [{ id: identity("Secret", namespace, secretEnvName(app.name)), entry, nodePorts: [] }] : []),

@@ -3,6 +3,7 @@ import { readConfigFiles } from "../components/read-config-files";
 import { formatPath, suggestion } from "../kube/schema-problems";
 import { CONFIG_NAMESPACE, parseStackConfig } from "./load-stack-config";
 import { objectCollisionProblems } from "./object-collisions";
+import { routeBackendProblems } from "./route-backends";
 import { ConfigPath } from "./secret-paths";
 import { defaultKindClusterName, StackConfig } from "./stack-config";
 
@@ -57,7 +58,7 @@ export function validateStackConfig(
         (app.configFiles ? readConfigFiles(app.configFiles, projectDir, `${CONFIG_NAMESPACE}:apps[${i}].`) : undefined));
     const parsed = parseStackConfig(
         stack, raw,
-        [secretConfigProblems(configKeys), objectCollisionProblems, networkPeerProblems, kindHostPaths, kindDefaultName(stack), (config) => configFiles(config).flatMap((read) => read?.problems ?? [])],
+        [secretConfigProblems(configKeys), objectCollisionProblems, networkPeerProblems, routeBackendProblems, kindHostPaths, kindDefaultName(stack), (config) => configFiles(config).flatMap((read) => read?.problems ?? [])],
         secretPaths,
     );
     // The files are read here, once they are known to be readable: the plan and every builder after it take their text.

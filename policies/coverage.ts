@@ -11,7 +11,7 @@ import { suggestion } from "../kube/schema-problems";
 /** The kinds a rule reads besides the workloads (whose pod templates the container rules read). */
 const CHECKED: ReadonlyArray<[group: string, kind: string]> = [
     ["", "Service"], ["autoscaling", "HorizontalPodAutoscaler"], ["policy", "PodDisruptionBudget"], ["", "PersistentVolume"],
-    ["", "PersistentVolumeClaim"], ["storage.k8s.io", "StorageClass"],
+    ["", "PersistentVolumeClaim"], ["storage.k8s.io", "StorageClass"], ["networking.k8s.io", "Ingress"],
 ];
 
 /** The built-in kinds of the groups Kubernetes itself serves, to tell a misspelled kind from a custom resource. */

@@ -5,6 +5,7 @@ import { serviceDnsName } from "../components/specs/service";
 import { DEFAULT_STATEFUL_REPLICAS, StatefulAppArgs, statefulAppServiceName } from "../components/specs/stateful-app";
 import { DEFAULT_REPLICAS, StatelessAppArgs } from "../components/specs/stateless-app";
 import { persistentStorageArgs, statefulAppArgs, statelessAppArgs } from "../config/app-args";
+import { withBackendPorts } from "../config/route-backends";
 import { DEFAULT_PROTECT_DATA, StackConfig } from "../config/stack-config";
 
 /** What the stack exports about each app, and reads back on its next update to plan transitions. */
@@ -91,7 +92,7 @@ export function stackPlan(config: StackConfig, previous: Record<string, AppOutpu
         // An app switched from a fixed count to autoscaling hands its last count over (see previousReplicas).
         const previousReplicas = app.autoscaling && before?.kind === app.type ? before.replicas : undefined;
         if (app.type === "stateful") return { type: "stateful", name: app.name, args: statefulAppArgs(app, namespace, previousReplicas), ...secrets };
-        return { type: "stateless", name: app.name, args: statelessAppArgs(app, namespace, previousReplicas), ...secrets };
+        return { type: "stateless", name: app.name, args: withBackendPorts(statelessAppArgs(app, namespace, previousReplicas), config), ...secrets };
     });
     return {
         namespace: { name: namespace, args: namespaceArgs },

@@ -6,9 +6,11 @@ import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
 import { componentSetShape, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, podTemplate, workloadProblems, workloadShape } from "./pod-template";
 import { declaredSidecarPorts, initContainerProblems, initContainers, initContainersShape, sidecarPorts } from "./init-containers";
-import { appPortProblems, appPorts } from "./ports";
+import { appPortProblems, appPorts, primaryServicePort } from "./ports";
 import { configFilesObject, fileContents } from "./config-files";
 import { networkPolicyObject } from "./network-policy";
+import { httpRouteConfigSchema, httpRouteObject, httpRouteSchema, ingressOrRoute } from "./http-route";
+import { ingressObject, ingressSchema } from "./ingress";
 import { identityObjects, type IdentityObjects } from "./service-account";
 import { service, serviceSchema, DEFAULT_SERVICE_PORT, DEFAULT_SERVICE_TYPE } from "./service";
 
@@ -61,6 +63,8 @@ export const statelessAppShape = {
         description: "The PodDisruptionBudget, created whenever the app can run 2 or more pods.",
         default: `maxUnavailable ${DEFAULT_MAX_UNAVAILABLE_PODS}`,
     }),
+    ingress: ingressSchema.optional().meta({ description: "An Ingress (networking.k8s.io/v1) to the app's Service, with TLS from a Secret or cert-manager; not with `route`." }),
+    route: httpRouteConfigSchema.optional().meta({ description: "A Gateway API HTTPRoute (gateway.networking.k8s.io/v1) from a Gateway to the app's Service, optionally split with other apps (canaries); not with `ingress`." }),
 };
 
 const isZero = (value: number | string): boolean => value === 0 || value === "0%";
@@ -75,6 +79,7 @@ export function statelessAppProblems(app: StatelessAppShape & { secretConfig?: R
     appPortProblems(app, declaredSidecarPorts(app), [{ field: "service", args: app.service }], ctx);
     initContainerProblems(app, ctx);
     replicasOrAutoscaling(app, ctx);
+    ingressOrRoute(app, ctx);
     const surge = app.rollout?.maxSurge ?? DEFAULT_ROLLOUT.maxSurge;
     const unavailable = app.rollout?.maxUnavailable ?? DEFAULT_ROLLOUT.maxUnavailable;
     if (isZero(surge) && isZero(unavailable)) {
@@ -112,6 +117,7 @@ export const statelessAppArgsSchema = z.strictObject({
     ...componentSetShape,
     namespace: dnsLabel.meta({ description: "Namespace of every object." }),
     previousReplicas: previousReplicasSchema,
+    route: httpRouteSchema.optional().meta(statelessAppShape.route.meta()!),
 }).superRefine(statelessAppProblems);
 
 export type StatelessAppArgs = z.infer<typeof statelessAppArgsSchema>;
@@ -124,6 +130,8 @@ export interface StatelessAppObjects extends IdentityObjects {
     service: KubeObject;
     autoscaler?: KubeObject;
     disruptionBudget?: KubeObject;
+    ingress?: KubeObject;
+    httpRoute?: KubeObject;
     /** Partial Deployment applied by its own field manager before the Deployment drops `spec.replicas`. */
     replicasHandover?: KubeObject;
 }
@@ -138,6 +146,7 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
     const multiReplica = maxReplicas(args) > 1;
     const rollout = args.rollout ?? {};
     const ports = [...appPorts(args), ...sidecarPorts(args)];
+    const servicePort = primaryServicePort(args, { args: args.service });
     const deployment: KubeObject = {
         apiVersion: "apps/v1",
         kind: "Deployment",
@@ -169,6 +178,8 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
         autoscaler: args.autoscaling
             && horizontalPodAutoscaler(name, args.namespace, labels, { apiVersion: "apps/v1", kind: "Deployment" }, args.autoscaling),
         disruptionBudget: multiReplica ? podDisruptionBudget(name, args.namespace, labels, args.disruption) : undefined,
+        ingress: args.ingress && ingressObject(name, args.namespace, labels, servicePort, args.ingress),
+        httpRoute: args.route && httpRouteObject(name, args.namespace, labels, servicePort, args.route),
         replicasHandover: replicasHandover("Deployment", name, args.namespace, args.autoscaling, args.previousReplicas),
     };
 }

@@ -6,6 +6,7 @@ import { hpaReplicasUnset } from "./hpa-replicas-unset";
 import { hpaTargetExists } from "./hpa-target-exists";
 import { hpaTargetHasRequests } from "./hpa-target-has-requests";
 import { imageTagPinned } from "./image-tag-pinned";
+import { ingressTlsRequired } from "./ingress-tls-required";
 import { limitsNotBelowRequests } from "./limits-not-below-requests";
 import { livenessProbeRequired } from "./liveness-probe-required";
 import { minReplicas } from "./min-replicas";
@@ -46,6 +47,7 @@ export const rules: readonly Rule[] = [
     hpaBoundsValid,
     hpaTargetExists,
     serviceSelectorMatches,
+    ingressTlsRequired,
     selectorMatchesTemplate,
     runAsNonRoot,
     noPrivilegeEscalation,

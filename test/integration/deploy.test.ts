@@ -30,7 +30,7 @@ describe("the local stack on the local cluster", () => {
         expect(result.output).toContain("kube-appstack@v"); // the policy pack ran
         const expected = renderStack(stack.project.dir, stack.name);
         expect(expected.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-            "Deployment/web", "HorizontalPodAutoscaler/web", "LimitRange/default-resources", "Namespace/it-deploy",
+            "Deployment/web", "HorizontalPodAutoscaler/web", "Ingress/web", "LimitRange/default-resources", "Namespace/it-deploy",
             "PersistentVolume/it-deploy-shared-data", "PersistentVolumeClaim/shared-data", "PodDisruptionBudget/web",
             "Service/cache-headless", "Service/web", "ServiceAccount/cache", "ServiceAccount/web", "StatefulSet/cache",
         ]);

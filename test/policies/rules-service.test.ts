@@ -79,3 +79,40 @@ describe("service-selector-matches", () => {
         expect(violationsOf("service-selector-matches", external, manualEndpoints)).toEqual([]);
     });
 });
+
+describe("ingress-tls-required", () => {
+    const ingress = (hosts: Array<string | undefined>, tls?: Array<{ hosts?: string[]; secretName?: string }>) => ({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name: "web", namespace: "shop" },
+        spec: {
+            rules: hosts.map((host) => ({ ...(host === undefined ? {} : { host }), http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } })),
+            ...(tls === undefined ? {} : { tls }),
+        },
+    });
+
+    it("fires for hosts no TLS entry covers, naming each once", () => {
+        expect(violationsOf("ingress-tls-required", ingress(["www.example.com", "api.example.com", "www.example.com"]))).toEqual([{
+            policy: "ingress-tls-required", level: "advisory", kind: "Ingress", namespace: "shop", name: "web",
+            message: 'serves "www.example.com", "api.example.com" in plain HTTP: no spec.tls entry covers them',
+        }]);
+        // A wildcard covers one label below it only, and a TLS entry without hosts covers none.
+        expect(messagesOf("ingress-tls-required", ingress(["a.b.example.com", "example.com"], [{ hosts: ["*.example.com"], secretName: "wild" }, { secretName: "default" }]))).toEqual([
+            'serves "a.b.example.com", "example.com" in plain HTTP: no spec.tls entry covers them',
+        ]);
+        expect(messagesOf("ingress-tls-required", ingress(["www.example.com", "shop.example.com"], [{ hosts: ["www.example.com"], secretName: "www" }]))).toEqual([
+            'serves "shop.example.com" in plain HTTP: no spec.tls entry covers it',
+        ]);
+    });
+
+    it("accepts hosts covered by name or by a wildcard, and rules without a host", () => {
+        expect(messagesOf("ingress-tls-required", ingress(["www.example.com", "api.example.com"], [{ hosts: ["www.example.com"], secretName: "a" }, { hosts: ["*.example.com"] }]))).toEqual([]);
+        expect(messagesOf("ingress-tls-required", ingress(["*.example.com"], [{ hosts: ["*.example.com"], secretName: "wild" }]))).toEqual([]);
+        expect(messagesOf("ingress-tls-required", ingress([undefined]))).toEqual([]);
+    });
+
+    it("can be waived on the object, with a reason", () => {
+        const waived = withFields(ingress(["www.example.com"]), { "metadata.annotations": { "ignore.kube-appstack.io/ingress-tls-required": "TLS ends at the cloud load balancer" } });
+        expect(messagesOf("ingress-tls-required", waived)).toEqual([]);
+    });
+});

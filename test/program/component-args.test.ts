@@ -62,6 +62,14 @@ describe("components check their args like the stack config", () => {
         expect(registered.length).toBe(before);
     });
 
+    it("StatelessApp refuses a route split to an app whose Service port it was not given, and registers nothing", () => {
+        const before = registered.length;
+        const route = { gateway: { name: "public" }, weights: { web: 9, canary: 1, blue: 1 } };
+        expect(() => new StatelessApp("web", { namespace: "apps", image: "nginx:1.27.3", resources, route: { ...route, backendPorts: { blue: 8080 } } }))
+            .toThrow('StatelessApp "web" has invalid args:\n  - args.route.backendPorts: no port for "canary"; allowed: the Service port of each app in route.weights other than "web"');
+        expect(registered.length).toBe(before);
+    });
+
     it("StatefulApp requires storage and rejects unknown args", () => {
         expect(() => new StatefulApp("db", { namespace: "apps", image: "redis:7.4.1", resources, replica: 3 } as never))
             .toThrow(/args\.storage: required, but missing\n {2}- args\.replica: unknown key \(did you mean "replicas"\?\)/);

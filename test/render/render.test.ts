@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { main } from "../support/built-cli";
 import { objectFile, renderStack, writeManifests } from "../../cli/render";
-import { APPLY_ANNOTATIONS } from "../../components/kube-resource";
+import { applyAnnotations } from "../../components/kube-resource";
 import { KubeObject } from "../../components/specs/kube-object";
 import { SECRET_PLACEHOLDER } from "../../program/stack-objects";
 import { REPO, runProgram, SECRET_SIG, stackConfigFile } from "../support/run-program";
@@ -14,7 +14,7 @@ const key = (o: KubeObject) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace
 
 /** The object without the annotations only the Kubernetes provider reads (the renderer writes manifests for other tools). */
 function withoutApplyAnnotations(object: KubeObject): KubeObject {
-    const annotations = Object.fromEntries(Object.entries(object.metadata.annotations ?? {}).filter(([k]) => !(k in APPLY_ANNOTATIONS)));
+    const annotations = Object.fromEntries(Object.entries(object.metadata.annotations ?? {}).filter(([k]) => !(k in applyAnnotations(object))));
     const { annotations: _all, ...metadata } = object.metadata;
     return { ...object, metadata: Object.keys(annotations).length > 0 ? { ...metadata, annotations } : metadata };
 }
@@ -28,7 +28,7 @@ async function declared(stack: string, config: Record<string, unknown>, secretKe
             const inputs = JSON.parse(r.wire, (_k, v) => (v && typeof v === "object" && Object.values(v).includes(SECRET_SIG)
                 ? Object.fromEntries(Object.keys(v.value).map((n) => [n, SECRET_PLACEHOLDER]))
                 : v)) as KubeObject;
-            expect(inputs.metadata.annotations, key(inputs)).toMatchObject(APPLY_ANNOTATIONS);
+            expect(inputs.metadata.annotations, key(inputs)).toMatchObject(applyAnnotations(inputs));
             return withoutApplyAnnotations(inputs);
         });
     return new Map(objects.map((o) => [key(o), o]));
@@ -82,6 +82,22 @@ describe("kube-appstack render", () => {
         expect(program.get(key(secret!))).toEqual(secret);
     });
 
+    it("renders an Ingress and a weighted HTTPRoute as the program declares them, whatever the order of the weights", async () => {
+        const dir = projectDir();
+        const staging = stackConfigFile("staging");
+        const [web] = staging["kube-appstack:apps"] as Array<Record<string, unknown>>;
+        const route = { gateway: { name: "public" }, hostnames: ["www.example.com"], weights: { "web-canary": 1, web: 9 } };
+        const canary = { ...web, name: "web-canary", route: undefined, service: { port: 8080 }, ingress: { hosts: ["canary.example.com"], tls: { clusterIssuer: "letsencrypt" } } };
+        const config = { ...staging, "kube-appstack:apps": [{ ...web, route }, canary] };
+        fs.writeFileSync(path.join(dir, "Pulumi.fork.yaml"), stringify({ config }));
+        const rendered = renderStack(dir, "fork");
+        const program = await declared("fork", { ...config, "kube-appstack:apps": [{ ...web, route: { ...route, weights: { web: 9, "web-canary": 1 } } }, canary] });
+        const routing = rendered.filter((o) => ["Ingress", "HTTPRoute"].includes(o.kind));
+        expect(routing.map(key)).toEqual(["gateway.networking.k8s.io/v1/HTTPRoute/apps/web", "networking.k8s.io/v1/Ingress/apps/web-canary"]);
+        for (const object of routing) expect(object, key(object)).toEqual(program.get(key(object)));
+        expect(rendered.map(key).sort()).toEqual([...program.keys()].sort());
+    });
+
     it("reads config values the way Pulumi passes them: `pulumi config set` writes scalars as strings", async () => {
         const dir = projectDir();
         fs.writeFileSync(path.join(dir, "Pulumi.cli.yaml"), stringify({ config: { ...stackConfigFile("prod"), "kube-appstack:protectData": "false" } }));
@@ -94,7 +110,7 @@ describe("kube-appstack render", () => {
         const out = path.join(tempDir(), "out");
         const first = await capture(["render", "--stack", "prod", "--out", out, "--project-dir", REPO]);
         expect(first.code).toBe(0);
-        expect(first.stderr).toMatch(/^rendered 21 objects of stack "prod" to /);
+        expect(first.stderr).toMatch(/^rendered 23 objects of stack "prod" to /);
         const deployment = parseAllDocuments(fs.readFileSync(path.join(out, "apps", "deployment-web.yaml"), "utf8"))[0].toJS();
         expect(deployment.kind).toBe("Deployment");
         expect(fs.existsSync(path.join(out, "cluster", "persistentvolume-apps-shared-data.yaml"))).toBe(true);

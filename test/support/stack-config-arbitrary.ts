@@ -116,6 +116,14 @@ function repaired(config: Config): Config {
             if (metric.value !== undefined && metric.averageValue !== undefined) delete metric.averageValue;
             else if (metric.value === undefined && metric.averageValue === undefined) metric.value = "1";
         }
+        if (app.ingress && app.route) delete app[i % 2 === 0 ? "ingress" : "route"];
+        if (app.ingress?.tls && !app.ingress.hosts) app.ingress.hosts = ["www.example.com"];
+        if (app.route?.weights) {
+            // Weights name stateless apps of the stack (this one is), at least one of them with a share.
+            const stateless = config.apps.flatMap((a: Config, k: number) => (a.type === "stateless" ? [`app${k}`] : []));
+            app.route.weights = Object.fromEntries(Object.values(app.route.weights as Record<string, number>).map((w, k) => [stateless[k % stateless.length], w]));
+            if (Object.values(app.route.weights).every((w) => w === 0)) app.route.weights[`app${i}`] = 1;
+        }
         for (const peer of [...(app.networkPolicy?.ingressFrom ?? []), ...(app.networkPolicy?.egressTo ?? [])]) {
             if ("app" in peer) peer.app = "app0";
             if ("cidr" in peer) Object.assign(peer, peer.cidr.includes(":") ? { cidr: "fd00::/8", except: peer.except && ["fd00:1::/32"] } : { cidr: "10.0.0.0/8", except: peer.except && ["10.1.0.0/16"] });

@@ -1,0 +1,25 @@
+import { primaryServicePort } from "../components/specs/ports";
+import { StatelessAppArgs } from "../components/specs/stateless-app";
+import { formatPath, suggestion } from "../kube/schema-problems";
+import { CONFIG_NAMESPACE } from "./load-stack-config";
+import { StackConfig } from "./stack-config";
+
+// A route's `weights` name other apps of the stack: each must be a stateless app, whose Service (named like it) the
+// HTTPRoute sends its share to, on that Service's port.
+
+/** Every `route.weights` entry names a stateless app of the stack: a typo or a stateful app would get no traffic. */
+export function routeBackendProblems(config: StackConfig): string[] {
+    const stateless = config.apps.filter((app) => app.type === "stateless").map((app) => app.name);
+    return config.apps.flatMap((app, i) => (app.type !== "stateless" ? [] : Object.keys(app.route?.weights ?? {}).flatMap((name) => {
+        if (stateless.includes(name)) return [];
+        const what = config.apps.some((a) => a.name === name) ? "is a stateful app, which has no Service a route may split traffic to" : `is no app of this stack${suggestion(name, stateless)}`;
+        return [`${formatPath(["apps", i, "route", "weights", name], `${CONFIG_NAMESPACE}:`)}: ${JSON.stringify(name)} ${what}; allowed: ${stateless.map((n) => JSON.stringify(n)).join(", ")} (stateless apps)`];
+    })));
+}
+
+/** The app's args with the Service port of every other app its route's weights name. */
+export function withBackendPorts(args: StatelessAppArgs, config: StackConfig): StatelessAppArgs {
+    if (args.route?.weights === undefined) return args;
+    const ports = Object.fromEntries(config.apps.flatMap((app) => (app.type === "stateless" && app.name in args.route!.weights! ? [[app.name, primaryServicePort(app, { args: app.service })]] : [])));
+    return { ...args, route: { ...args.route, backendPorts: ports } };
+}

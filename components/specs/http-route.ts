@@ -2,6 +2,7 @@ import { z } from "zod";
 import { code, dnsLabel, dnsSubdomain, intIn, port, serviceName, show } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
 import { atLeastOne, hostnames, ROUTE_PATH_MAX, routePathProblem } from "./http-match";
+import { type PortArgs, primaryPort } from "./ports";
 
 // The Gateway API's limits (HTTPRoute CRD, standard channel v1): what its schema and CEL rules refuse is refused here.
 export const MAX_ROUTE_HOSTNAMES = 16;
@@ -99,9 +100,15 @@ export function missingBackendPorts(app: string, route: HttpRouteArgs | undefine
 }
 
 /** An app has an Ingress or an HTTPRoute, not both: two front doors with their own hosts and TLS drift apart. */
-export function ingressOrRoute(app: { ingress?: unknown; route?: unknown }, ctx: z.RefinementCtx): void {
+export function ingressOrRoute(app: PortArgs & { ingress?: unknown; route?: unknown }, ctx: z.RefinementCtx): void {
     if (app.ingress !== undefined && app.route !== undefined) {
         ctx.addIssue({ code: "custom", path: ["route"], message: "is set beside ingress; allowed: one of ingress (an Ingress) or route (a Gateway API HTTPRoute)" });
+    }
+    // Both send HTTP to the app's first port, which the API server would take over UDP too: no request would arrive.
+    const first = primaryPort(app);
+    const routed = app.route !== undefined ? "route" : app.ingress !== undefined ? "ingress" : undefined;
+    if (routed !== undefined && first.protocol !== "TCP") {
+        ctx.addIssue({ code: "custom", path: [routed], message: `sends HTTP to the app's first port ${JSON.stringify(first.name)}, which is ${first.protocol}; allowed: a first port over TCP (list it first in ports)` });
     }
 }
 

@@ -109,6 +109,19 @@ describe("an app's route in a stack config", () => {
         ]);
     });
 
+    it("refuses routing HTTP to a first port over UDP, and takes it once a TCP port comes first", () => {
+        const udp = { name: "syslog", port: 514, protocol: "UDP" };
+        // Its probes are exec probes, so the default probes' own complaint about the UDP port stays out of the way.
+        const probes = { readinessProbe: { type: "exec", command: ["true"] }, livenessProbe: { type: "exec", command: ["true"] } };
+        expect(problems([app("web", { ports: [udp], ingress: {}, ...probes })])).toEqual([
+            'kube-appstack:apps[0].ingress: sends HTTP to the app\'s first port "syslog", which is UDP; allowed: a first port over TCP (list it first in ports)',
+        ]);
+        expect(problems([app("web", { ports: [udp], route: { gateway }, ...probes })])).toEqual([
+            'kube-appstack:apps[0].route: sends HTTP to the app\'s first port "syslog", which is UDP; allowed: a first port over TCP (list it first in ports)',
+        ]);
+        expect(problems([app("web", { ports: [{ name: "web", port: 8080 }, udp], route: { gateway } })])).toEqual([]);
+    });
+
     it("sends a canary's share to its Service port, from the canary's own config", () => {
         const config = validateStackConfig("test", raw([app("web", { route: { gateway, weights: { web: 3, "web-canary": 1 } } }), app("web-canary", { service: { port: 8080 } })]), []);
         const route = stackObjects(stackPlan(config), config.cluster).find((o) => o.kind === "HTTPRoute");

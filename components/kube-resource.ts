@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubeObject } from "./specs/kube-object";
+import type { MonitoringObjects } from "./specs/monitoring";
 import type { IdentityObjects } from "./specs/service-account";
 
 // Every kind our spec builders produce, mapped to its typed @pulumi/kubernetes class, so that a plain object becomes the
@@ -31,6 +32,9 @@ const CLASSES: Record<string, KubeResourceClass> = {
     "rbac.authorization.k8s.io/v1/Role": k8s.rbac.v1.Role,
     "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
     "apiregistration.k8s.io/v1/APIService": k8s.apiregistration.v1.APIService,
+    // The Prometheus Operator's kinds have no typed class: a CustomResource is what the SDK offers for them.
+    "monitoring.coreos.com/v1/ServiceMonitor": k8s.apiextensions.CustomResource,
+    "monitoring.coreos.com/v1/PrometheusRule": k8s.apiextensions.CustomResource,
 };
 
 /**
@@ -92,5 +96,15 @@ export function declareIdentity(objects: IdentityObjects, opts: pulumi.CustomRes
         role: declared.role as k8s.rbac.v1.Role | undefined,
         roleBinding: declared.roleBinding as k8s.rbac.v1.RoleBinding | undefined,
         all: Object.values(declared),
+    };
+}
+
+/** An app's ServiceMonitor, PrometheusRule and dashboard ConfigMap, when it has them (components/specs/monitoring.ts). */
+export function declareMonitoring(objects: MonitoringObjects, opts: pulumi.CustomResourceOptions) {
+    const declared = declareObjects({ serviceMonitor: objects.serviceMonitor, prometheusRule: objects.prometheusRule, dashboard: objects.dashboard }, opts);
+    return {
+        serviceMonitor: declared.serviceMonitor as k8s.apiextensions.CustomResource | undefined,
+        prometheusRule: declared.prometheusRule as k8s.apiextensions.CustomResource | undefined,
+        dashboard: declared.dashboard as k8s.core.v1.ConfigMap | undefined,
     };
 }

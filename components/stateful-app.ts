@@ -4,7 +4,7 @@ import { z } from "zod";
 import { appContainerNameProblems } from "./specs/init-containers";
 import { assertValidArgs, DEFAULT_PROTECT, protectSchema, registryCredentialsSchema, secretFilesSchema, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
-import { declareIdentity, declareObjects } from "./kube-resource";
+import { declareIdentity, declareMonitoring, declareObjects } from "./kube-resource";
 import { withConfigFileContents } from "./read-config-files";
 import { withSecretValues } from "./secret-env";
 import { withSecretFiles } from "./secret-files";
@@ -37,6 +37,10 @@ export class StatefulApp extends pulumi.ComponentResource {
     public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
     /** The scheduled snapshots of the claims (with `backup`). */
     public readonly backup?: VolumeBackupResources;
+    /** With `monitoring.prometheusOperator`: the ServiceMonitor, the PrometheusRule and the Grafana dashboard ConfigMap. */
+    public readonly serviceMonitor?: k8s.apiextensions.CustomResource;
+    public readonly prometheusRule?: k8s.apiextensions.CustomResource;
+    public readonly dashboard?: k8s.core.v1.ConfigMap;
     /** In-cluster DNS name clients use: the client Service when there is one, else the headless Service. */
     public readonly serviceDnsName: string;
 
@@ -77,6 +81,8 @@ export class StatefulApp extends pulumi.ComponentResource {
         this.disruptionBudget = rest.disruptionBudget as k8s.policy.v1.PodDisruptionBudget | undefined;
         this.networkPolicy = rest.networkPolicy as k8s.networking.v1.NetworkPolicy | undefined;
         this.backup = declareVolumeBackup(objects, this, opts);
+        // Scraping and alerting wait for nothing: they describe the app, and report on it whatever its state.
+        ({ serviceMonitor: this.serviceMonitor, prometheusRule: this.prometheusRule, dashboard: this.dashboard } = declareMonitoring(objects, childOptions(this, opts)));
         this.serviceDnsName = serviceDnsName(statefulAppServiceName(name, args), args.namespace);
         this.registerOutputs({ serviceDnsName: this.serviceDnsName });
     }

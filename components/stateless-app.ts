@@ -5,7 +5,7 @@ import { serviceName } from "../kube/schemas";
 import { appContainerNameProblems } from "./specs/init-containers";
 import { assertValidArgs, InvalidArgsError, registryCredentialsSchema, secretFilesSchema, secretValuesSchema } from "./component-args";
 import { childOptions, readyWaitOptions } from "./child-options";
-import { declareIdentity, declareObjects } from "./kube-resource";
+import { declareIdentity, declareMonitoring, declareObjects } from "./kube-resource";
 import { withConfigFileContents } from "./read-config-files";
 import { withSecretValues } from "./secret-env";
 import { withSecretFiles } from "./secret-files";
@@ -34,6 +34,10 @@ export class StatelessApp extends pulumi.ComponentResource {
     public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
     public readonly ingress?: k8s.networking.v1.Ingress;
     public readonly httpRoute?: k8s.apiextensions.CustomResource;
+    /** With `monitoring.prometheusOperator`: the ServiceMonitor, the PrometheusRule and the Grafana dashboard ConfigMap. */
+    public readonly serviceMonitor?: k8s.apiextensions.CustomResource;
+    public readonly prometheusRule?: k8s.apiextensions.CustomResource;
+    public readonly dashboard?: k8s.core.v1.ConfigMap;
     /** In-cluster DNS name of the Service. */
     public readonly serviceDnsName: string;
 
@@ -81,6 +85,8 @@ export class StatelessApp extends pulumi.ComponentResource {
         this.networkPolicy = rest.networkPolicy as k8s.networking.v1.NetworkPolicy | undefined;
         this.ingress = rest.ingress as k8s.networking.v1.Ingress | undefined;
         this.httpRoute = rest.httpRoute as k8s.apiextensions.CustomResource | undefined;
+        // Scraping and alerting wait for nothing: they describe the app, and report on it whatever its state.
+        ({ serviceMonitor: this.serviceMonitor, prometheusRule: this.prometheusRule, dashboard: this.dashboard } = declareMonitoring(objects, childOptions(this, opts)));
         this.serviceDnsName = serviceDnsName(name, args.namespace);
         // Plain values known at construction: no Output to track per app.
         this.registerOutputs({ serviceName: objects.service.metadata.name, serviceDnsName: this.serviceDnsName });

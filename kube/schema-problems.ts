@@ -79,11 +79,16 @@ function allowedKeysAt(schema: z.ZodType, path: Path, data: unknown): string[] {
     }
 }
 
+/** Keys that a release renamed, by their former name: a config written before it is told where the key went. */
+const RENAMED_KEYS: Readonly<Record<string, string>> = { prometheus: "monitoring" };
+
 export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown, root: string): string[] {
     if (issue.code === "unrecognized_keys") {
         const allowed = allowedKeysAt(schema, issue.path, data);
-        return issue.keys.map((key) =>
-            `${formatPath([...issue.path, key], root)}: unknown key${suggestion(key, allowed)}; allowed keys here: ${allowed.join(", ")}`);
+        return issue.keys.map((key) => {
+            const renamed = RENAMED_KEYS[key] !== undefined && allowed.includes(RENAMED_KEYS[key]) ? ` (renamed: ${RENAMED_KEYS[key]})` : "";
+            return `${formatPath([...issue.path, key], root)}: unknown key${renamed || suggestion(key, allowed)}; allowed keys here: ${allowed.join(", ")}`;
+        });
     }
     // A map key that fails its own schema: that schema's message says what is wrong with it.
     if (issue.code === "invalid_key" && issue.issues.length > 0) return [`${formatPath(issue.path, root)}: ${issue.issues[0].message}`];

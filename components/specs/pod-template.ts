@@ -7,6 +7,7 @@ import { containerSecurityContext, podSecurityContext, RESTRICTED_SECURITY, secu
 import { CONFIG_FILES_VOLUME, configFileMounts, configFilesSchema, fileContents } from "./config-files";
 import { registrySecretName } from "./registry-credentials";
 import { DEFAULT_SECRET_FILES_FS_GROUP, SECRET_FILES_VOLUME, secretFileMounts } from "./secret-files";
+import { monitoringSchema, scrapeAnnotations } from "./monitoring";
 import { networkPolicySchema } from "./network-policy";
 import { automountToken, serviceAccountSchema } from "./service-account";
 import { LIVENESS_PROBE_DEFAULTS, probe, PROBE_DEFAULTS, probeSchema, READINESS_PROBE_DEFAULTS, STARTUP_PROBE_DEFAULTS } from "./probe";
@@ -17,7 +18,6 @@ export { CONTAINER_PORT_NAME, DEFAULT_PORT } from "./ports";
 /** How long `pulumi up` waits for an app's pods when `readyTimeoutSeconds` is not set: the Kubernetes provider's default. */
 export const DEFAULT_READY_TIMEOUT_SECONDS = 600;
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
-export const DEFAULT_METRICS_PATH = "/metrics";
 export const DEFAULT_SPREAD_ACROSS_NODES = true;
 const EXAMPLE_IMAGE = "nginxinc/nginx-unprivileged:1.27.3-alpine";
 
@@ -94,10 +94,10 @@ export const workloadShape = {
     }),
     security: securitySchema.optional().meta({ description: "Pod and container security settings.", default: 'the "restricted" Pod Security profile' }),
     scheduling: schedulingSchema.optional().meta({ description: "Scheduling constraints.", default: "spread across nodes, nothing else" }),
-    prometheus: z.strictObject({
-        path: absolutePath.optional().meta({ description: "Path of the metrics endpoint.", default: code(DEFAULT_METRICS_PATH) }),
-        port: port.optional().meta({ description: "Port of the metrics endpoint.", default: "the container's first port (`port`)" }),
-    }).optional().meta({ description: "Prometheus scrape annotations (`prometheus.io/scrape`, `/path`, `/port`) on the pods.", default: "none (not scraped)" }),
+    monitoring: monitoringSchema.optional().meta({
+        description: "Prometheus monitoring: with `prometheusOperator`, a ServiceMonitor, a PrometheusRule of default alerts and a Grafana dashboard ConfigMap; without, scrape annotations (`prometheus.io/scrape`, `/path`, `/port`) on the pods.",
+        default: "none (not scraped)",
+    }),
     terminationGracePeriodSeconds: intIn(0, 3600).optional().meta({
         description: "Seconds a pod gets to shut down after SIGTERM.",
         default: code(DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS),
@@ -192,6 +192,11 @@ export function workloadProblems(
         }
     }
 }
+/** The PersistentVolumeClaims an app's pods mount through `volumes`. */
+export function claimNames(app: Pick<WorkloadArgs, "volumes">): string[] {
+    return (app.volumes ?? []).flatMap((v) => (v.claimName === undefined ? [] : [v.claimName]));
+}
+
 export type ResourceArgs = z.infer<typeof resourcesSchema>;
 export type VolumeArgs = z.infer<typeof volumeSchema>;
 export type SecretKeyRef = z.infer<typeof secretKeyRefSchema>;
@@ -224,15 +229,6 @@ function volumes(args: WorkloadArgs): { volumes: Array<Record<string, unknown>>;
         declared.push({ volume: { name: TMP_VOLUME.name, emptyDir: {} }, mount: { ...TMP_VOLUME } });
     }
     return { volumes: declared.map((d) => d.volume), mounts: declared.map((d) => d.mount) };
-}
-
-function prometheusAnnotations(args: WorkloadArgs, port: number): Record<string, string> | undefined {
-    if (!args.prometheus) return undefined;
-    return {
-        "prometheus.io/scrape": "true",
-        "prometheus.io/path": args.prometheus.path ?? DEFAULT_METRICS_PATH,
-        "prometheus.io/port": String(args.prometheus.port ?? port),
-    };
 }
 
 function pullSecrets(app: string, args: WorkloadArgs & { pullSecretFromCredentials?: boolean }): Array<{ name: string }> | undefined {
@@ -285,7 +281,7 @@ export function podTemplate(
         lifecycle: pause > 0 ? { preStop: { sleep: { seconds: pause } } } : undefined,
     });
     return {
-        metadata: compact({ labels, annotations: mergedAnnotations(prometheusAnnotations(args, port), files?.annotations) }),
+        metadata: compact({ labels, annotations: mergedAnnotations(scrapeAnnotations(args.monitoring, port), files?.annotations) }),
         spec: compact({
             serviceAccountName: name,
             // Apps talk to the API server only when they say so; a token mounted by default is an attack surface.

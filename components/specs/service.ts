@@ -39,12 +39,13 @@ export function service(
     labels: Record<string, string>,
     ports: readonly AppPort[],
     args: ServiceArgs = {},
-    options: { headless?: boolean } = {},
+    options: { headless?: boolean; scrapedLabels?: Record<string, string> } = {},
 ): KubeObject {
     return {
         apiVersion: "v1",
         kind: "Service",
-        metadata: { name, namespace, labels },
+        // The Service a ServiceMonitor scrapes carries the label it selects on.
+        metadata: { name, namespace, labels: options.scrapedLabels ? { ...labels, ...options.scrapedLabels } : labels },
         spec: compact({
             type: options.headless ? "ClusterIP" : args.type ?? DEFAULT_SERVICE_TYPE,
             // A headless Service gives each StatefulSet pod its own stable DNS name (pod-0.<service>...).

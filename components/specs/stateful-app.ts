@@ -4,11 +4,12 @@ import { autoscalingSchema, horizontalPodAutoscaler, mostReplicas, previousRepli
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
-import { componentSetShape, podTemplate, workloadProblems, workloadShape } from "./pod-template";
+import { claimNames, componentSetShape, podTemplate, workloadProblems, workloadShape } from "./pod-template";
 import { declaredSidecarPorts, initContainerProblems, initContainers, initContainersShape, sidecarPorts } from "./init-containers";
 import { appPortProblems, appPorts } from "./ports";
 import { service, serviceSchema } from "./service";
 import { configFilesObject, fileContents } from "./config-files";
+import { MonitoringObjects, monitoringObjects, monitoringProblems, scrapedServiceLabelsFor } from "./monitoring";
 import { networkPolicyObject } from "./network-policy";
 import { identityObjects, type IdentityObjects } from "./service-account";
 import { restoreFromSchema, snapshotDataSource } from "./snapshot-restore";
@@ -92,6 +93,8 @@ export function statefulAppProblems(app: StatefulAppShape & { secretConfig?: Rec
     initContainerProblems(app, ctx, [data]);
     replicasOrAutoscaling(app, ctx);
     minAvailableWithin(app.disruption, mostReplicas(app, DEFAULT_STATEFUL_REPLICAS), ctx);
+    // Every replica has its own claim.
+    monitoringProblems({ ...app, hasClaims: true, ports: [...appPorts(app), ...sidecarPorts(app)] }, ctx);
 }
 
 /** A stateful app: StatefulSet, headless Service, optional client Service and PodDisruptionBudget. */
@@ -104,7 +107,7 @@ export const statefulAppArgsSchema = z.strictObject({
 
 export type StatefulAppArgs = z.infer<typeof statefulAppArgsSchema>;
 
-export interface StatefulAppObjects extends IdentityObjects, Partial<VolumeBackupObjects> {
+export interface StatefulAppObjects extends IdentityObjects, Partial<VolumeBackupObjects>, MonitoringObjects {
     /** The ConfigMap of `configFiles`. */
     configFiles?: KubeObject;
     networkPolicy?: KubeObject;
@@ -171,12 +174,23 @@ export function statefulAppObjects(name: string, args: StatefulAppArgs): Statefu
         configFiles: args.configFiles && configFilesObject(name, args.namespace, labels, fileContents(args.configFiles)),
         networkPolicy: args.networkPolicy && networkPolicyObject(name, args.namespace, labels, ports, args.networkPolicy),
         statefulSet,
-        headlessService: service(headlessServiceName(name), name, args.namespace, labels, ports, {}, { headless: true }),
+        // The headless Service is scraped: it always exists and lists every pod.
+        headlessService: service(headlessServiceName(name), name, args.namespace, labels, ports, {}, { headless: true, scrapedLabels: scrapedServiceLabelsFor(args.monitoring) }),
         clientService: args.clientService && service(name, name, args.namespace, labels, ports, args.clientService),
         autoscaler: args.autoscaling
             && horizontalPodAutoscaler(name, args.namespace, labels, { apiVersion: "apps/v1", kind: "StatefulSet" }, args.autoscaling),
         disruptionBudget: replicas > 1 ? podDisruptionBudget(name, args.namespace, labels, args.disruption) : undefined,
         replicasHandover: replicasHandover("StatefulSet", name, args.namespace, args.autoscaling, args.previousReplicas),
         ...(args.backup && volumeBackupObjects(name, args.namespace, args.labels, statefulAppClaims(name, args), args.backup)),
+        ...monitoringObjects({
+            name,
+            namespace: args.namespace,
+            labels,
+            ports,
+            workload: "StatefulSet",
+            claims: claimNames(args),
+            claimTemplates: [DATA_VOLUME],
+            autoscaled: args.autoscaling !== undefined,
+        }, args.monitoring),
     };
 }

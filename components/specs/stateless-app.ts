@@ -4,10 +4,11 @@ import { autoscalingSchema, horizontalPodAutoscaler, mostReplicas, previousRepli
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
 import { DEFAULT_MAX_UNAVAILABLE_PODS, disruptionSchema, minAvailableWithin, podDisruptionBudget } from "./pod-disruption-budget";
-import { componentSetShape, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, podTemplate, workloadProblems, workloadShape } from "./pod-template";
+import { claimNames, componentSetShape, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, podTemplate, workloadProblems, workloadShape } from "./pod-template";
 import { declaredSidecarPorts, initContainerProblems, initContainers, initContainersShape, sidecarPorts } from "./init-containers";
 import { appPortProblems, appPorts, primaryServicePort } from "./ports";
 import { configFilesObject, fileContents } from "./config-files";
+import { MonitoringObjects, monitoringObjects, monitoringProblems, scrapedServiceLabelsFor } from "./monitoring";
 import { networkPolicyObject } from "./network-policy";
 import { httpRouteConfigSchema, httpRouteObject, httpRouteSchema, ingressOrRoute } from "./http-route";
 import { ingressObject, ingressSchema } from "./ingress";
@@ -80,6 +81,7 @@ export function statelessAppProblems(app: StatelessAppShape & { secretConfig?: R
     initContainerProblems(app, ctx);
     replicasOrAutoscaling(app, ctx);
     ingressOrRoute(app, ctx);
+    monitoringProblems({ ...app, hasClaims: claimNames(app).length > 0, ports: [...appPorts(app), ...sidecarPorts(app)] }, ctx);
     const surge = app.rollout?.maxSurge ?? DEFAULT_ROLLOUT.maxSurge;
     const unavailable = app.rollout?.maxUnavailable ?? DEFAULT_ROLLOUT.maxUnavailable;
     if (isZero(surge) && isZero(unavailable)) {
@@ -122,7 +124,7 @@ export const statelessAppArgsSchema = z.strictObject({
 
 export type StatelessAppArgs = z.infer<typeof statelessAppArgsSchema>;
 
-export interface StatelessAppObjects extends IdentityObjects {
+export interface StatelessAppObjects extends IdentityObjects, MonitoringObjects {
     /** The ConfigMap of `configFiles`. */
     configFiles?: KubeObject;
     networkPolicy?: KubeObject;
@@ -174,12 +176,15 @@ export function statelessAppObjects(name: string, args: StatelessAppArgs): State
         configFiles: args.configFiles && configFilesObject(name, args.namespace, labels, fileContents(args.configFiles)),
         networkPolicy: args.networkPolicy && networkPolicyObject(name, args.namespace, labels, ports, args.networkPolicy),
         deployment,
-        service: service(name, name, args.namespace, labels, ports, args.service),
+        service: service(name, name, args.namespace, labels, ports, args.service, { scrapedLabels: scrapedServiceLabelsFor(args.monitoring) }),
         autoscaler: args.autoscaling
             && horizontalPodAutoscaler(name, args.namespace, labels, { apiVersion: "apps/v1", kind: "Deployment" }, args.autoscaling),
         disruptionBudget: multiReplica ? podDisruptionBudget(name, args.namespace, labels, args.disruption) : undefined,
         ingress: args.ingress && ingressObject(name, args.namespace, labels, servicePort, args.ingress),
         httpRoute: args.route && httpRouteObject(name, args.namespace, labels, servicePort, args.route),
         replicasHandover: replicasHandover("Deployment", name, args.namespace, args.autoscaling, args.previousReplicas),
+        ...monitoringObjects({
+            name, namespace: args.namespace, labels, ports, workload: "Deployment", claims: claimNames(args), claimTemplates: [], autoscaled: args.autoscaling !== undefined,
+        }, args.monitoring),
     };
 }

@@ -43,6 +43,8 @@ describe.each(["staging", "prod"])("stack %s under mocks", (stack) => {
             "PodDisruptionBudget/cache", "PodDisruptionBudget/web", "ResourceQuota/quota",
             "Service/cache-headless", "Service/web", "ServiceAccount/cache", "ServiceAccount/web", "StatefulSet/cache",
             "CronJob/cache-backup", "Role/cache-backup", "RoleBinding/cache-backup", "ServiceAccount/cache-backup",
+            "ServiceMonitor/web", "PrometheusRule/web", "ConfigMap/web-dashboard",
+            "ServiceMonitor/cache", "PrometheusRule/cache", "ConfigMap/cache-dashboard",
         ].sort());
         for (const k of kube) {
             expect(k.provider, `${k.type} ${k.name}`).toBe(providerRef);
@@ -79,8 +81,10 @@ describe.each(["staging", "prod"])("stack %s under mocks", (stack) => {
         const r = await run(stack);
         const template = obj(r.get(T.statefulSet, "cache")).spec.template;
         expect(template.spec.initContainers.map((c: { name: string; restartPolicy?: string }) => [c.name, c.restartPolicy])).toEqual([["exporter", "Always"]]);
-        expect(template.metadata.annotations["prometheus.io/port"]).toBe("9121");
+        // The operator scrapes it (no scrape annotations then): the ServiceMonitor names the headless Service's port.
+        expect(template.metadata.annotations?.["prometheus.io/port"]).toBeUndefined();
         expect(obj(r.get(T.service, "cache-headless")).spec.ports.map((p: { name: string }) => p.name)).toEqual(["http", "metrics"]);
+        expect(obj(r.get("kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "cache")).spec.endpoints).toEqual([{ port: "metrics", path: "/metrics", interval: "30s" }]);
     });
 
     it("protects every stateful resource (StatefulSet, PV, PVC) and nothing else", async () => {

@@ -110,7 +110,7 @@ describe("kube-appstack render", () => {
         const out = path.join(tempDir(), "out");
         const first = await capture(["render", "--stack", "prod", "--out", out, "--project-dir", REPO]);
         expect(first.code).toBe(0);
-        expect(first.stderr).toMatch(/^rendered 23 objects of stack "prod" to /);
+        expect(first.stderr).toMatch(/^rendered 29 objects of stack "prod" to /);
         const deployment = parseAllDocuments(fs.readFileSync(path.join(out, "apps", "deployment-web.yaml"), "utf8"))[0].toJS();
         expect(deployment.kind).toBe("Deployment");
         expect(fs.existsSync(path.join(out, "cluster", "persistentvolume-apps-shared-data.yaml"))).toBe(true);

@@ -51,7 +51,7 @@ describe("named ports", () => {
     });
 
     it("alone replace the default port: the first is what probes, scraping and the headless Service default to", () => {
-        const o = statefulAppObjects("dns", db({ ports: [dns, metrics], prometheus: {}, livenessProbe: { type: "tcp", port: "metrics" }, readinessProbe: { type: "http", port: "metrics", path: "/ready" } }));
+        const o = statefulAppObjects("dns", db({ ports: [dns, metrics], monitoring: {}, livenessProbe: { type: "tcp", port: "metrics" }, readinessProbe: { type: "http", port: "metrics", path: "/ready" } }));
         expect(pod(o).containers[0].ports).toEqual([
             { name: "dns", containerPort: 5353, protocol: "UDP" },
             { name: "metrics", containerPort: 9090, protocol: "TCP" },

@@ -105,7 +105,7 @@ describe("statelessAppObjects", () => {
             secretEnv: { TOKEN: { secretName: "api", key: "token" } },
             envFrom: [{ configMap: "settings" }, { secret: "creds" }],
             volumes: [{ name: "shared", mountPath: "/srv", claimName: "shared-data", readOnly: true }],
-            prometheus: { port: 9090 },
+            monitoring: { port: 9090 },
         }));
         expect(container(o).env).toEqual([
             { name: "MODE", value: "prod" },

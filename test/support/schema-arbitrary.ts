@@ -44,6 +44,12 @@ const LEAVES: Record<string, () => fc.Arbitrary<unknown>> = {
     "ConfigMap or Secret key": () => fc.stringMatching(/^[A-Za-z0-9_][-._A-Za-z0-9]{0,7}$/),
     "port name": () => fc.stringMatching(/^[a-z]([a-z0-9-]{0,6}[a-z0-9])?$/).filter((name) => !name.includes("--")),
     "app protocol": () => fc.constantFrom("http", "grpc", "kubernetes.io/h2c", "kubernetes.io/ws", "example.com/custom"),
+    // Prometheus durations, zero included (a `for` takes it; an interval or window refuses it).
+    duration: () => fc.oneof(
+        { arbitrary: fc.constant("0"), weight: 1 },
+        { arbitrary: fc.tuple(fc.integer({ min: 1, max: 90 }), fc.constantFrom("ms", "s", "m", "h", "d")).map(([n, unit]) => `${n}${unit}`), weight: 10 },
+        { arbitrary: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 59 })).map(([h, m]) => `${h}h${m}m`), weight: 5 },
+    ),
     "resource name": () => fc.constantFrom("requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "pods", "count/deployments.apps"),
 };
 

@@ -1,4 +1,6 @@
 import fc from "fast-check";
+import { DEFAULT_SCRAPE_INTERVAL } from "../../components/specs/monitoring";
+import { durationMs } from "../../components/specs/prometheus-duration";
 import { stackConfigSchema } from "../../config/stack-config";
 import { arbitraryOf } from "./schema-arbitrary";
 
@@ -82,6 +84,26 @@ function fitPodShape(app: Config): void {
     }
 }
 
+const OPERATOR_ONLY = ["interval", "scrapeTimeout", "labels", "alerts", "dashboard"];
+
+/** Monitoring settings that apply: the operator's only with it, alerts only where the app has what they watch. */
+function fitMonitoring(app: Config): void {
+    const monitoring = app.monitoring;
+    if (!monitoring.prometheusOperator) for (const key of OPERATOR_ONLY) delete monitoring[key];
+    if (monitoring.scrapeTimeout !== undefined && durationMs(monitoring.scrapeTimeout) > durationMs(monitoring.interval ?? DEFAULT_SCRAPE_INTERVAL)) monitoring.scrapeTimeout = monitoring.interval ?? DEFAULT_SCRAPE_INTERVAL;
+    if (!app.autoscaling) delete monitoring.alerts?.autoscalerAtMax;
+    // Drawn stateless apps mount no claim (claimName is drawn absent).
+    if (app.type === "stateless") delete monitoring.alerts?.volumeNearlyFull;
+    // The ServiceMonitor scrapes a port the Services map: the last the pod declares (a sidecar's, when there is one).
+    if (monitoring.prometheusOperator && monitoring.port !== undefined) {
+        const declared = [
+            ...(app.port !== undefined || !app.ports ? [app.port ?? 8080] : []),
+            ...[...(app.ports ?? []), ...(app.sidecars ?? []).flatMap((c: Config) => c.ports ?? [])].map((p: Config) => p.containerPort ?? p.port),
+        ];
+        if (!declared.includes(monitoring.port)) monitoring.port = declared[declared.length - 1];
+    }
+}
+
 /**
  * The drawn config with its cross-field rules met (limits at the requests, unique names, one storage source...), so
  * most draws reach the API server: each of those rules has unit tests of its own (test/config/kubernetes-rules.test.ts).
@@ -128,6 +150,7 @@ function repaired(config: Config): Config {
             if ("app" in peer) peer.app = "app0";
             if ("cidr" in peer) Object.assign(peer, peer.cidr.includes(":") ? { cidr: "fd00::/8", except: peer.except && ["fd00:1::/32"] } : { cidr: "10.0.0.0/8", except: peer.except && ["10.1.0.0/16"] });
         }
+        if (app.monitoring) fitMonitoring(app);
     });
     (config.storage ?? []).forEach((s: Config, i: number) => {
         s.name = `s${i}`;

@@ -1,19 +1,21 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { REPO } from "./run-program";
 
 // Prometheus' own rule-file loader and PromQL parser (scripts/tools/promql-check), built from Go modules once per
-// source version into the temp directory: what we generate for Prometheus is read by the code Prometheus runs.
+// source version into .tools/bin, beside the other tools built from Go modules (about 50 s with a cold build cache):
+// what we generate for Prometheus is read by the code Prometheus runs.
 
 const SOURCE = path.join(REPO, "scripts", "tools", "promql-check");
 
 function binary(): string {
     const hash = createHash("sha256");
     for (const file of ["go.mod", "go.sum", "main.go"]) hash.update(fs.readFileSync(path.join(SOURCE, file)));
-    const out = path.join(os.tmpdir(), `kube-appstack-promql-check-${hash.digest("hex").slice(0, 16)}`);
+    const bin = process.env.TOOLS_BIN ?? path.join(REPO, ".tools", "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    const out = path.join(bin, `promql-check-${hash.digest("hex").slice(0, 16)}`);
     if (!fs.existsSync(out)) {
         const partial = `${out}.${process.pid}.partial`;
         const result = spawnSync("nice", ["-n", "19", "go", "build", "-o", partial, "."], { cwd: SOURCE, encoding: "utf8" });

@@ -23,13 +23,8 @@ function tempProject(n: number): string {
 
 /** The objects `kube-appstack render` writes for `n` app stacks. */
 async function renderedObjects(n: number) {
-    const { renderStack } = await import("../cli/render");
-    const dir = tempProject(n);
-    try {
-        return renderStack(dir, BENCH_STACK);
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const { benchStackObjects } = await import("./bench-stack");
+    return benchStackObjects(n);
 }
 
 const documents = (yaml: string) => yaml.split(/^---$/m).length;

@@ -52,9 +52,9 @@ async function declareStack(): Promise<Record<string, unknown>> {
     // Node.js process) while the last outputs are read, instead of after.
     const cluster = clusterConnection(stack, config.cluster);
     const { provider } = cluster;
-    // Only an autoscaled stateless app needs its last replica count (StatelessAppArgs.previousReplicas), and rendered
-    // manifests have no live Deployment: otherwise this stack's own outputs are not read, sparing an engine round trip.
-    const autoscaled = config.apps.some((app) => app.type === "stateless" && app.autoscaling !== undefined);
+    // Only an autoscaled app needs its last replica count (previousReplicas of StatelessApp and StatefulApp), and rendered
+    // manifests have no live workload: otherwise this stack's own outputs are not read, sparing an engine round trip.
+    const autoscaled = config.apps.some((app) => app.autoscaling !== undefined);
     const previous = autoscaled && config.cluster.renderYamlToDirectory === undefined ? await previousAppOutputs(stack) : {};
     const plan = stackPlan(config, previous, secretEnvNames(secrets));
     const ns = new AppNamespace(plan.namespace.name, plan.namespace.args, { provider, dependsOn: cluster.readyFor });

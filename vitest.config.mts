@@ -7,8 +7,8 @@ export default defineConfig({
         exclude: ["test/engine/**", "test/integration/**", "node_modules/**"],
         // Pulumi's mocks are process-global (pulumi.runtime.setMocks), so each test file gets its own process.
         pool: "forks",
-        // The CLI tests run the built command (bin-out/): built once here when stale.
-        globalSetup: ["test/support/build-cli-once.ts"],
+        // The CLI tests run the built command (bin-out/), the engine the prebuilt program (.build/): built once here when stale.
+        globalSetup: ["test/support/build-once.ts"],
         testTimeout: 30_000,
     },
 });

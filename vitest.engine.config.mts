@@ -10,7 +10,7 @@ export default defineConfig({
         // One file at a time: each spawns the CLI, Node and provider processes, and the machine has 2 cores.
         fileParallelism: false,
         pool: "forks",
-        // The CLI tests run the built command (bin-out/): built once here when stale.
-        globalSetup: ["test/support/build-cli-once.ts"],
+        // The CLI tests run the built command (bin-out/), the engine the prebuilt program (.build/): built once here when stale.
+        globalSetup: ["test/support/build-once.ts"],
     },
 });

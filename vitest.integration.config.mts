@@ -10,5 +10,7 @@ export default defineConfig({
         // One file at a time: they share one cluster, and the machine has 2 cores.
         fileParallelism: false,
         pool: "forks",
+        // Every project copy gets the prebuilt program (.build/) as it is here: built once here when stale.
+        globalSetup: ["test/support/build-once.ts"],
     },
 });

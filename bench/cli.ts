@@ -9,7 +9,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { manifestYaml } from "../cli/manifest-yaml";
 import { benchObjects, OBJECTS_PER_APP_STACK } from "./bench-stack";
-import { type GroupReport, median, table, type Target } from "./report";
+import type { GroupReport } from "./group-report";
+import { median, round } from "./stats";
+import { judged, type Target } from "./target";
+import { table } from "./text-table";
 
 const REPO = path.resolve(__dirname, "..");
 const BIN = path.join(REPO, "bin", "kube-appstack.js");
@@ -111,8 +114,6 @@ export async function runCliGroup(runs: number, log: (line: string) => void): Pr
     }
 }
 
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
-
 function medians(result: CliResult): Partial<Record<CliCaseId, number>> {
     return Object.fromEntries(Object.entries(result.ms).map(([id, list]) => [id, median(list)]));
 }
@@ -132,14 +133,11 @@ const objectsPerSecond = (result: CliResult): number | undefined => {
 /** The targets of issue 15. */
 export function cliTargets(result: CliResult): Target[] {
     const ratios = overNode(result);
-    const list: Target[] = [];
-    const add = (name: string, value: number | undefined, limit: number, kind: Target["kind"]) => {
-        if (value !== undefined) list.push({ name, value: round(value, 3), limit, kind, met: kind === "max" ? value <= limit : value >= limit });
-    };
-    add("check of one file / bare node startup", ratios.check, 2, "max");
-    add("check objects/s end to end at 50k objects", objectsPerSecond(result), 40_000, "min");
-    add("render --stack prod / bare node startup", ratios.render, 3, "max");
-    return list;
+    return [
+        ...judged("check of one file / bare node startup", ratios.check, 2),
+        ...judged("check objects/s end to end at 50k objects", objectsPerSecond(result), 40_000, "min"),
+        ...judged("render --stack prod / bare node startup", ratios.render, 3),
+    ];
 }
 
 /** The group's JSON keys, targets and table. */
@@ -157,7 +155,7 @@ export function cliReport(result: CliResult): GroupReport {
         },
         targets: cliTargets(result),
         text: [
-            "(e) the kube-appstack command: a fresh process per start, timed from spawn to exit, beside bare Node in the same run",
+            "(f) the kube-appstack command: a fresh process per start, timed from spawn to exit, beside bare Node in the same run",
             table(["command", "ms", "vs node"], ids.map((id) => [CLI_CASES[id].label, m[id]?.toFixed(0), `${ratios[id]?.toFixed(2)}x`])),
             ...(rate === undefined ? [] : [`check end to end: ${result.corpusObjects} objects in ${m.check50k?.toFixed(0)} ms, ${rate.toFixed(0)} objects/s`]),
             ...(result.loadAverage === undefined ? [] : [`load average (1 min) ${result.loadAverage.map((load) => load.toFixed(1)).join(" before, ")} after, on ${os.cpus().length} CPUs`]),

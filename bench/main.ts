@@ -3,9 +3,10 @@
  * (issue 7) and prints a table, or with --json exactly one JSON object on stdout. Progress goes to stderr.
  *
  * Groups: mocks (components vs empty components vs raw SDK), render (render vs cdk8s-plus vs yaml), check
- * (checkObjects), preview (`pulumi preview` of the dev stack, skipped with the reason when the Pulumi CLI or a plugin
- * is missing), cli (the `kube-appstack` command's starts and end-to-end check beside bare Node), and, only when asked
- * for, program (the whole program on the bench config under mocks).
+ * (checkObjects), preview (`pulumi preview` of every stack beside the floor program), up (`pulumi up` on the live local
+ * cluster beside kubectl; the engine groups are skipped with the reason when the Pulumi CLI, a plugin or the cluster is
+ * missing), cli (the `kube-appstack` command's starts and end-to-end check beside bare Node), and, only when asked for,
+ * program (the whole program on the bench config under mocks).
  */
 import { spawn } from "node:child_process";
 import * as os from "node:os";
@@ -14,8 +15,11 @@ import { parseArgs } from "node:util";
 import type { CaseId } from "./cases";
 import type { Sample } from "./child";
 import { cliReport, runCliGroup } from "./cli";
-import { previewDevStack, PreviewResult } from "./preview";
-import { APP_STACKS, CHECK_OBJECTS, formatReport, GroupReport, jsonSummary, RunInfo, Samples } from "./report";
+import { engineReport, EngineResults } from "./engine-report";
+import type { GroupReport } from "./group-report";
+import { previewStacks } from "./preview";
+import { APP_STACKS, CHECK_OBJECTS, formatReport, jsonSummary, RunInfo, Samples } from "./report";
+import { measureUp } from "./up";
 
 const GROUPS: Record<string, { cases: CaseId[]; sizes: readonly number[] }> = {
     mocks: { cases: ["components", "grouped", "raw"], sizes: APP_STACKS },
@@ -23,8 +27,8 @@ const GROUPS: Record<string, { cases: CaseId[]; sizes: readonly number[] }> = {
     check: { cases: ["check"], sizes: CHECK_OBJECTS },
     program: { cases: ["program"], sizes: APP_STACKS },
 };
-const ALL_GROUPS = [...Object.keys(GROUPS), "preview", "cli"];
-// The whole program costs what its components cost plus wiring; it runs on request, to keep `npm run bench` under 10 minutes.
+const ALL_GROUPS = [...Object.keys(GROUPS), "preview", "up", "cli"];
+// The whole program costs what its components cost plus wiring; it runs on request only.
 const DEFAULT_GROUPS = ALL_GROUPS.filter((group) => group !== "program");
 
 const USAGE = `usage: npm run bench -- [--json] [--runs <k>] [--only <group>[,<group>...]]
@@ -92,12 +96,15 @@ async function main(argv: string[]): Promise<number> {
             }
         }
     }
-    let preview: PreviewResult | undefined;
-    if (only.includes("preview")) {
-        preview = await previewDevStack(runs, log);
-        if ("skipped" in preview) log(`pulumi preview skipped: ${preview.skipped}`);
-    }
+    const engine: EngineResults = {};
+    const told = <T extends object>(group: string, result: T): T => {
+        if ("skipped" in result) log(`${group} skipped: ${String(result.skipped)}`);
+        return result;
+    };
+    if (only.includes("preview")) engine.preview = told("preview", await previewStacks(runs, log));
+    if (only.includes("up")) engine.up = told("up", await measureUp(runs, log));
     const groups: GroupReport[] = [];
+    if (engine.preview !== undefined || engine.up !== undefined) groups.push(engineReport(engine));
     if (only.includes("cli")) groups.push(cliReport(await runCliGroup(runs, log)));
     log(`benchmark done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
@@ -109,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
         cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",
         runs,
     };
-    process.stdout.write(values.json ? `${JSON.stringify(jsonSummary(samples, preview, info, groups))}\n` : formatReport(samples, preview, info, groups));
+    process.stdout.write(values.json ? `${JSON.stringify(jsonSummary(samples, info, groups))}\n` : formatReport(samples, info, groups));
     return 0;
 }
 

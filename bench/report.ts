@@ -4,7 +4,12 @@
  */
 import type { CaseId } from "./cases";
 import type { Sample } from "./child";
-import type { PreviewResult } from "./preview";
+import type { GroupReport } from "./group-report";
+import { median, round } from "./stats";
+import { judged, Target } from "./target";
+import { table } from "./text-table";
+
+export { median };
 
 export const APP_STACKS = [10, 100, 500] as const;
 export const CHECK_OBJECTS = [1000, 10000, 50000] as const;
@@ -20,24 +25,6 @@ export interface RunInfo {
     cpuModel: string;
     runs: number;
 }
-
-export interface Target {
-    name: string;
-    value: number;
-    limit: number;
-    /** "max": value must be at most limit; "min": at least. */
-    kind: "max" | "min";
-    met: boolean;
-}
-
-export function median(values: readonly number[]): number {
-    if (values.length === 0) throw new Error("median of no values");
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 /** Median of one measure of a case at a size, or undefined when that case was not run. */
 function med(samples: Samples, id: CaseId, size: number, measure: keyof Sample): number | undefined {
@@ -63,16 +50,15 @@ function ratio(samples: Samples, ours: CaseId, other: CaseId, measure: keyof Sam
 
 const sizesOf = (id: CaseId) => (id === "check" ? CHECK_OBJECTS : APP_STACKS);
 
-/** The targets of issue 7, point 4, for the cases that ran. */
+/** The targets of issue 7, point 4, and of issue 15, point 4 (our component layer over the empty-component floor), for the cases that ran. */
 export function targets(samples: Samples): Target[] {
     const list: Target[] = [];
-    const add = (name: string, value: number | undefined, limit: number, kind: Target["kind"] = "max") => {
-        if (value !== undefined) list.push({ name, value: round(value, 3), limit, kind, met: kind === "max" ? value <= limit : value >= limit });
-    };
+    const add = (name: string, value: number | undefined, limit: number, kind: Target["kind"] = "max") => list.push(...judged(name, value, limit, kind));
     for (const n of [100, 500]) {
         add(`components / raw SDK, wall time, N=${n}`, ratio(samples, "components", "raw", "ms")(n), 1.1);
         add(`components / raw SDK, peak memory, N=${n}`, ratio(samples, "components", "raw", "peakMiB")(n), 1.1);
     }
+    for (const n of [100, 500]) add(`components / empty-component floor, wall time, N=${n}`, ratio(samples, "components", "grouped", "ms")(n), 1.05);
     add("render / cdk8s-plus, wall time, N=500", ratio(samples, "render", "cdk8s", "ms")(500), 0.5);
     add("render / yaml floor, wall time, N=500", ratio(samples, "render", "yaml", "ms")(500), 3);
     const objects = med(samples, "check", 50000, "items");
@@ -89,14 +75,7 @@ export function targets(samples: Samples): Target[] {
 }
 
 /** The one JSON object of `npm run bench -- --json`. Keys of cases that did not run are left out. */
-/** A group that summarizes itself (bench/cli.ts): its JSON keys, its targets and its part of the readable report. */
-export interface GroupReport {
-    readonly keys: Record<string, unknown>;
-    readonly targets: Target[];
-    readonly text: string;
-}
-
-export function jsonSummary(samples: Samples, preview: PreviewResult | undefined, info: RunInfo, groups: readonly GroupReport[] = []): Record<string, unknown> {
+export function jsonSummary(samples: Samples, info: RunInfo, groups: readonly GroupReport[] = []): Record<string, unknown> {
     const ids = Object.keys(samples) as CaseId[];
     const each = (measure: keyof Sample, digits: number) => Object.fromEntries(ids.map((id) => [id, perSize(sizesOf(id), (n) => med(samples, id, n, measure), digits)]));
     const growth = Object.fromEntries(ids.map((id) => {
@@ -124,19 +103,10 @@ export function jsonSummary(samples: Samples, preview: PreviewResult | undefined
         median_ms: each("ms", 1),
         median_cpu_ms: each("cpuMs", 1),
         growth_large_over_small: growth,
-        ...(preview === undefined ? {} : "skipped" in preview
-            ? { pulumi_preview_s: null, pulumi_preview_skipped: preview.skipped }
-            : { pulumi_preview_s: round(median(preview.seconds), 2) }),
         ...Object.assign({}, ...groups.map((group) => group.keys)),
         targets: [...targets(samples), ...groups.flatMap((group) => group.targets)],
         run: info,
     };
-}
-
-export function table(header: string[], rows: Array<Array<string | number | undefined>>): string {
-    const cells = [header, ...rows.map((r) => r.map((c) => (c === undefined ? "-" : String(c))))];
-    const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-    return cells.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")).join("\n");
 }
 
 const fixed = (digits: number) => (v: number | undefined) => (v === undefined ? undefined : v.toFixed(digits));
@@ -144,7 +114,7 @@ const ms0 = fixed(0);
 const x2 = (v: number | undefined) => (v === undefined ? undefined : `${v.toFixed(2)}x`);
 
 /** The readable report of a run. */
-export function formatReport(samples: Samples, preview: PreviewResult | undefined, info: RunInfo, groups: readonly GroupReport[] = []): string {
+export function formatReport(samples: Samples, info: RunInfo, groups: readonly GroupReport[] = []): string {
     const m = (id: CaseId, n: number, measure: keyof Sample) => med(samples, id, n, measure);
     const growth = (ids: CaseId[]) => {
         const parts = ids.flatMap((id) => {
@@ -192,11 +162,6 @@ export function formatReport(samples: Samples, preview: PreviewResult | undefine
                 return [items ?? n, ms0(ms), items !== undefined && ms !== undefined ? Math.round(items / (ms / 1000)) : undefined, fixed(0)(m("check", n, "peakMiB"))];
             }),
         ), "");
-    }
-    if (preview !== undefined) {
-        out.push("(d) pulumi preview of the dev stack", "skipped" in preview
-            ? `skipped: ${preview.skipped}`
-            : `median ${median(preview.seconds).toFixed(1)} s over ${preview.seconds.length} runs (${preview.seconds.map((s) => s.toFixed(1)).join(", ")})`, "");
     }
     out.push(...groups.map((group) => group.text));
     const list = [...targets(samples), ...groups.flatMap((group) => group.targets)];

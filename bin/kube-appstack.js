@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the command line as plain JavaScript from bin-out/ (scripts/build-cli.js builds it during `npm ci`; a bundle
+// Runs the command line as plain JavaScript from bin-out/ (scripts/build.js builds it during `npm ci`; a bundle
 // older than its sources is rebuilt before it runs).
 "use strict";
 const { loadBundle } = require("./load-bundle.js");

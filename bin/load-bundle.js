@@ -1,8 +1,7 @@
-// Loads the command line's bundles from bin-out/ (built by scripts/build-cli.js): fresh, and fast to start.
+// Loads the command line's bundles from bin-out/ (the `cli` set of scripts/build.js): fresh, and fast to start.
 //
-// Fresh: the build records every file a bundle was made from with its modification time and size. A bundle whose
-// files changed since is rebuilt before it is loaded, so a developer who edits cli/*.ts (or anything it imports) runs
-// the new code, never a stale bundle. Checking costs one stat per source file of that bundle.
+// Fresh: a bundle whose sources changed since it was built is rebuilt before it is loaded (scripts/build.js,
+// ensureBuilt), so a developer who edits cli/*.ts (or anything it imports) runs the new code, never a stale bundle.
 //
 // Fast: V8's code cache (Node 20 has no module.enableCompileCache) holds the bytecode of the functions a run compiled,
 // so the next run does not parse and compile the same hundreds of kilobytes again. The first run after a build writes
@@ -14,52 +13,9 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 const vm = require("node:vm");
+const { codeCacheDirOf, ensureBuilt } = require("../scripts/build.js");
 
-const ROOT = path.join(__dirname, "..");
-const OUT = path.join(ROOT, "bin-out");
-/** Per bundle, every file it was built from (relative to the repository) with the modification time and size it had. */
-const STAMP = path.join(OUT, "build-inputs.json");
-const CACHE_DIR = path.join(OUT, "code-cache");
-const BUILD_SCRIPT = path.join(ROOT, "scripts", "build-cli.js");
-
-/** A file's modification time and size, null when it is gone. */
-function fingerprint(file) {
-    const stat = fs.statSync(path.join(ROOT, file), { throwIfNoEntry: false });
-    return stat === undefined ? null : [stat.mtimeMs, stat.size];
-}
-
-let stamp;
-function readStamp() {
-    try {
-        stamp ??= JSON.parse(fs.readFileSync(STAMP, "utf8"));
-    } catch {
-        stamp = {};
-    }
-    return stamp;
-}
-
-/** The files of bundle `name` that changed since it was built (a reason when it was never built). */
-function staleInputs(name) {
-    const inputs = readStamp()[name];
-    if (inputs === undefined || !fs.existsSync(path.join(OUT, `${name}.js`))) return [`bin-out/${name}.js is not built`];
-    return Object.keys(inputs).filter((file) => {
-        const now = fingerprint(file);
-        const then = inputs[file];
-        return now === null || then === null ? now !== then : now[0] !== then[0] || now[1] !== then[1];
-    });
-}
-
-/** Rebuilds every bundle, in a child process, when bundle `name` is stale; esbuild's errors go to stderr. */
-function ensureBuilt(name) {
-    if (staleInputs(name).length === 0) return;
-    try {
-        // Required here, not on every start: loading child_process costs a few milliseconds.
-        require("node:child_process").execFileSync(process.execPath, [BUILD_SCRIPT], { stdio: ["ignore", "ignore", "inherit"] });
-    } catch {
-        throw Object.assign(new Error(`kube-appstack: building bin-out/ failed (see above); fix the error or run npm ci`), { buildFailed: true });
-    }
-    stamp = undefined;
-}
+const CACHE_DIR = codeCacheDirOf("cli");
 
 const unwritten = [];
 process.once("exit", () => {
@@ -80,8 +36,7 @@ process.once("exit", () => {
  * bundle, which cli/main.ts's import("./<subcommand>") becomes, is loaded the same way.
  */
 function loadBundle(name) {
-    ensureBuilt(name);
-    const file = path.join(OUT, `${name}.js`);
+    const file = ensureBuilt("cli", name);
     const fd = fs.openSync(file, "r");
     let source;
     let version;
@@ -107,8 +62,8 @@ function loadBundle(name) {
         const bundle = /^\.\/([a-z-]+)\.js$/.exec(id);
         return bundle === null ? nodeRequire(id) : loadBundle(bundle[1]);
     };
-    script.runInThisContext().call(module.exports, module.exports, bundleRequire, module, file, OUT);
+    script.runInThisContext().call(module.exports, module.exports, bundleRequire, module, file, path.dirname(file));
     return module.exports;
 }
 
-module.exports = { loadBundle, ensureBuilt, staleInputs, fingerprint, ROOT, OUT, STAMP, CACHE_DIR };
+module.exports = { loadBundle };

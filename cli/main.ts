@@ -10,7 +10,7 @@ const processIo: Io = {
 /** Exit status for a command line that cannot be run, matching `check`'s status for unreadable input. */
 const USAGE_ERROR = 2;
 
-// Each subcommand is loaded only when it runs (and built as its own bundle, see scripts/build-cli.js): `check` never
+// Each subcommand is loaded only when it runs (and built as its own bundle, see scripts/build.js): `check` never
 // loads render's stack config schemas, nor `render` the policies.
 const COMMANDS: ReadonlyMap<string, { load: () => Promise<Command>; summary: string }> = new Map([
     ["check", { load: async () => (await import("./check")).runCheck, summary: "check Kubernetes YAML manifests against the policy pack" }],

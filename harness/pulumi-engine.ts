@@ -48,6 +48,15 @@ export function findEngine(): Engine {
     };
 }
 
+/** The engine, or why there is none: for the benchmark, which skips its engine cases with the reason instead of failing. */
+export function engineOrReason(): Engine | { skipped: string } {
+    try {
+        return findEngine();
+    } catch (error) {
+        return { skipped: (error as Error).message };
+    }
+}
+
 function isExecutable(file: string): boolean {
     try {
         fs.accessSync(file, fs.constants.X_OK);
@@ -103,6 +112,8 @@ export class EngineProject {
         const skipped = new Set(["node_modules", ".git", ".tools", "bin-out", "rendered", ".pulumi", ".kind-data", ".local-cluster"]);
         fs.cpSync(source, copy, {
             recursive: true,
+            // The prebuilt bundles in .build/ (scripts/build.js) stay fresh only while their sources keep their times.
+            preserveTimestamps: true,
             filter: (file) => !(path.dirname(file) === source && skipped.has(path.basename(file))),
         });
         fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(copy, "node_modules"), "dir");
@@ -169,6 +180,12 @@ export class EngineProject {
         for (const [key, value] of Object.entries(config)) {
             await this.pulumi(["config", "set", "--stack", stack, "--", key, value]);
         }
+    }
+
+    /** Removes a stack and its state without destroying its resources (for a caller that deletes them itself). */
+    async removeStack(stack: string): Promise<void> {
+        await this.pulumi(["stack", "rm", stack, "--yes", "--force"]);
+        this.stacks.delete(stack);
     }
 
     /** The stack's checkpoint as stored in the file backend (what an attacker with the state would read). */

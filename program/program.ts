@@ -49,14 +49,18 @@ async function declareStack(): Promise<Record<string, unknown>> {
     const raw = readRawConfig();
     const secrets = secretConfigPaths(stack, raw);
     const config = validateStackConfig(stack, raw, Object.keys(pulumi.runtime.allConfig()), process.cwd(), secrets);
-    // Rendered manifests have no live Deployment whose replica count could be lost.
-    const previous = config.cluster.renderYamlToDirectory !== undefined ? {} : await previousAppOutputs(stack);
+    // The cluster connection comes first: the engine starts its provider (on kind, the cluster's dynamic provider: a
+    // Node.js process) while the last outputs are read, instead of after.
+    const cluster = clusterConnection(stack, config.cluster);
+    const { provider } = cluster;
+    // Only an autoscaled app needs its last replica count (previousReplicas of StatelessApp and StatefulApp), and only a
+    // stateful app its last restoredFrom (a changed storage.restoreFrom is refused); rendered manifests have no live
+    // workload. Otherwise this stack's own outputs are not read, sparing an engine round trip.
+    const needsPrevious = config.apps.some((app) => app.autoscaling !== undefined || app.type === "stateful");
+    const previous = needsPrevious && config.cluster.renderYamlToDirectory === undefined ? await previousAppOutputs(stack) : {};
     const plan = stackPlan(config, previous, secretEnvNames(secrets));
     const restoreChanges = restoreChangeProblems(plan, previous);
     if (restoreChanges.length > 0) throw new StackConfigError(stack, restoreChanges);
-
-    const cluster = clusterConnection(stack, config.cluster);
-    const { provider } = cluster;
     const ns = new AppNamespace(plan.namespace.name, plan.namespace.args, { provider, dependsOn: cluster.readyFor });
     const storage = new Map(plan.storage.map((s) => [s.name, new PersistentStorage(s.name, { ...s.args, protect: plan.protect }, { provider, dependsOn: [ns] })]));
     for (const app of plan.apps) {

@@ -3,13 +3,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 import { benchObjects, benchStackPlan, OBJECTS_PER_APP_STACK, writeBenchStackFile } from "../../bench/bench-stack";
 import { cliReport } from "../../bench/cli";
 import { cdk8sPlusYaml } from "../../bench/cdk8s-plus-stack";
 import type { Sample } from "../../bench/child";
 import { declareComponents, declareRaw, rawObjects, settled, useMocks } from "../../bench/mocks-cases";
+import { engineReport, engineSummary, engineTargets, formatEngineReport } from "../../bench/engine-report";
 import { jsonSummary, median, RunInfo, Samples, targets } from "../../bench/report";
+import { appName, OBJECTS_PER_APP, upStackConfig } from "../../bench/up-stack";
 import { renderStack } from "../../cli/render";
 
 const REPO = path.resolve(__dirname, "../..");
@@ -65,6 +67,27 @@ describe("benchmark workload", () => {
         }
     });
 
+    it("deploys N stateless apps in the up cases, and the change edits one Deployment's pod template only", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-bench-up-"));
+        try {
+            fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+            const render = (revision: number) => {
+                const cluster = { kubeconfig: path.join(dir, "kubeconfig"), context: "bench" };
+                fs.writeFileSync(path.join(dir, "Pulumi.up.yaml"), stringify({ config: upStackConfig(3, "bench-up", cluster, revision) }));
+                return renderStack(dir, "up");
+            };
+            const [before, after] = [render(1), render(2)];
+            const apps = before.filter((o) => o.metadata.namespace === "bench-up" && o.metadata.name.startsWith("app-"));
+            expect(apps.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(["Deployment", "PodDisruptionBudget", "Service", "ServiceAccount"]
+                .flatMap((kind) => [0, 1, 2].map((i) => `${kind}/${appName(i)}`)).sort());
+            expect(apps).toHaveLength(3 * OBJECTS_PER_APP);
+            const changed = after.filter((o, i) => JSON.stringify(o) !== JSON.stringify(before[i]));
+            expect(changed.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([`Deployment/${appName(0)}`]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("measures a case in a fresh process and prints one sample line", () => {
         const child = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO, "bench", "child.ts"), "check", "16"], { cwd: REPO, encoding: "utf8" });
         expect(child.stderr).toBe("");
@@ -95,13 +118,14 @@ describe("benchmark report", () => {
     it("prints the issue's keys, ratios of medians (ours / other), and judges each target", () => {
         const samples: Samples = {
             components: { 10: [sample(12)], 100: [sample(110, 120), sample(130, 130), sample(500, 125)], 500: [sample(600, 300)] },
+            grouped: { 100: [sample(125)], 500: [sample(580)] },
             raw: { 10: [sample(10)], 100: [sample(100, 100)], 500: [sample(500, 250)] },
             render: { 10: [sample(5)], 100: [sample(40)], 500: [sample(200)] },
             cdk8s: { 10: [sample(10)], 100: [sample(100)], 500: [sample(500)] },
             yaml: { 10: [sample(2)], 100: [sample(20)], 500: [sample(100)] },
             check: { 1000: [sample(10, 100, 1002)], 10000: [sample(100, 100, 10002)], 50000: [sample(1000, 100, 50002)] },
         };
-        const json = jsonSummary(samples, { skipped: "no pulumi" }, info);
+        const json = jsonSummary(samples, info, [engineReport({ preview: { skipped: "no pulumi" }, up: { skipped: "no cluster" } })]);
         expect(json).toMatchObject({
             components_vs_raw_ratio: { 10: 1.2, 100: 1.3, 500: 1.2 },
             render_vs_cdk8s_ratio: { 10: 0.5, 100: 0.4, 500: 0.4 },
@@ -111,6 +135,8 @@ describe("benchmark report", () => {
             components_vs_raw_peak_ratio: { 100: 1.25, 500: 1.2 },
             pulumi_preview_s: null,
             pulumi_preview_skipped: "no pulumi",
+            pulumi_up_s: null,
+            pulumi_up_skipped: "no cluster",
         });
         const verdicts = Object.fromEntries(targets(samples).map((t) => [t.name, t.met]));
         expect(verdicts).toEqual({
@@ -118,6 +144,8 @@ describe("benchmark report", () => {
             "components / raw SDK, peak memory, N=100": false,
             "components / raw SDK, wall time, N=500": false,
             "components / raw SDK, peak memory, N=500": false,
+            "components / empty-component floor, wall time, N=100": true,
+            "components / empty-component floor, wall time, N=500": true,
             "render / cdk8s-plus, wall time, N=500": true,
             "render / yaml floor, wall time, N=500": true,
             "check objects/s at 50k objects": true,
@@ -143,8 +171,40 @@ describe("benchmark report", () => {
             ["render --stack prod / bare node startup", 3.6, false],
         ]);
         expect(report.text).toContain("node bin/kube-appstack.js render --stack prod");
-        const json = jsonSummary({}, undefined, info, [report]);
+        const json = jsonSummary({}, info, [report]);
         expect(json).toMatchObject({ cli_check_end_to_end_objects_per_s: 40_002 });
         expect((json.targets as Array<{ name: string }>).map((t) => t.name)).toEqual(report.targets.map((t) => t.name));
+    });
+
+    it("compares each preview with the floor and each pulumi up with kubectl, medians over runs, and judges their targets", () => {
+        const preview = { seconds: { floor: [2, 1, 3], dev: [3, 3.5, 2.5], local: [2, 2, 2], staging: [2], prod: [2], "dev + policies": [4], "prod + policies": [3] } };
+        const up = {
+            seconds: {
+                "pulumi fresh": { 1: [10], 10: [12, 14, 13], 50: [30] },
+                "pulumi change": { 1: [8], 10: [9], 50: [12] },
+                "pulumi default --parallel fresh": { 50: [100] },
+                "kubectl fresh": { 1: [5], 10: [6], 50: [25] },
+                "kubectl change": { 1: [4], 10: [6], 50: [15] },
+            },
+        };
+        const summary = engineSummary({ preview, up });
+        expect(summary.pulumi_preview_s).toEqual({ floor: 2, dev: 3, local: 2, staging: 2, prod: 2, "dev + policies": 4, "prod + policies": 3 });
+        expect(summary.pulumi_preview_vs_floor_ratio).toEqual({ dev: 1.5, local: 1, staging: 1, prod: 1, "dev + policies": 2, "prod + policies": 1.5 });
+        expect(summary.pulumi_up_s).toMatchObject({ "pulumi fresh": { 1: 10, 10: 13, 50: 30 }, "kubectl change": { 50: 15 } });
+        expect(summary.pulumi_up_vs_kubectl_ratio).toMatchObject({
+            "pulumi fresh": { 1: 2, 10: 2.167, 50: 1.2 },
+            "pulumi change": { 1: 2, 10: 1.5, 50: 0.8 },
+            "pulumi default --parallel fresh": { 50: 4 },
+        });
+        expect(engineTargets({ preview, up })).toEqual([
+            { name: "pulumi preview dev / floor, wall time", value: 1.5, limit: 1.5, kind: "max", met: true },
+            { name: "pulumi up fresh, N=50 / kubectl floor, wall time", value: 1.2, limit: 1.5, kind: "max", met: true },
+            { name: "pulumi up fresh: wall time at N=50 / N=10", value: 2.308, limit: 5.5, kind: "max", met: true },
+            { name: "pulumi up change: wall time at N=50 / N=10", value: 1.333, limit: 5.5, kind: "max", met: true },
+        ]);
+        const text = formatEngineReport({ preview, up }).join("\n");
+        expect(text).toMatch(/^dev\s+3\.00\s+1\.50x\s+3\.0 3\.5 2\.5$/m);
+        expect(text).toMatch(/^50\s+fresh\s+25\.0\s+30\.0\s+1\.20x\s+100\.0\s+4\.00x/m);
+        expect(engineTargets({})).toEqual([]);
     });
 });

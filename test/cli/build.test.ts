@@ -1,5 +1,5 @@
-// The built command (scripts/build-cli.js, bin/load-bundle.js): each subcommand is its own bundle with only its own
-// modules, and an edited source is what runs next, never the bundle built before the edit.
+// The built command (the `cli` set of scripts/build.js, bin/load-bundle.js): each subcommand is its own bundle with
+// only its own modules, and an edited source is what runs next, never the bundle built before the edit.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -48,7 +48,7 @@ describe("the bundles", () => {
 describe("a source edited after the build", () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-build-"));
     afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
-    for (const entry of ["bin", "scripts/build-cli.js", "cli", "policies", "kube", "components", "config", "program", "package.json", "tsconfig.json"]) {
+    for (const entry of ["bin", "scripts/build.js", "cli", "policies", "kube", "components", "config", "program", "package.json", "tsconfig.json"]) {
         fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"));

@@ -2,7 +2,7 @@
 // stack whose config the program rejects before declaring anything.
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { policyPackArgs } from "./app-stacks";
+import { policyPackArgs } from "../../harness/app-stacks";
 import { EngineProject, findEngine } from "../../harness/pulumi-engine";
 
 const fixtures = path.join(__dirname, "fixtures");

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { policyPackArgs } from "./app-stacks";
+import { policyPackArgs } from "../../harness/app-stacks";
 import { EngineProject, findEngine, repoRoot } from "../../harness/pulumi-engine";
 
 const stack = "prod-render";

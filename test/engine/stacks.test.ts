@@ -3,7 +3,7 @@
 // and CrossGuard finds no mandatory violation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineProject, findEngine } from "../../harness/pulumi-engine";
-import { policyPackArgs, unreachableKubeconfig } from "./app-stacks";
+import { policyPackArgs, unreachableKubeconfig } from "../../harness/app-stacks";
 
 describe("pulumi preview of the example stacks", () => {
     let project: EngineProject;

@@ -2,7 +2,7 @@
 // by the real engine with the policy pack, and kubectl to look at what Kubernetes made of it.
 import { CONTEXT, isRunning, kubeconfigPath, kubectl } from "../../scripts/local-cluster/cluster";
 import { LOCAL_POLICY_CONFIG } from "../../scripts/local-cluster/deploy-local-stack";
-import { policyPackArgs } from "../engine/app-stacks";
+import { policyPackArgs } from "../../harness/app-stacks";
 import { EngineProject, findEngine, RunOptions, RunResult } from "../../harness/pulumi-engine";
 import { stackConfigFile } from "../support/run-program";
 

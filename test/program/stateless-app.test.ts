@@ -55,6 +55,14 @@ describe("StatelessApp replicas and autoscaling", () => {
         expect((run.get(PATCH, "web-replicas-handover").inputs as any).spec.replicas).toBe(3);
     });
 
+    it("reads the stack's last outputs only when an app is autoscaled and the stack deploys to a cluster", async () => {
+        const autoscaled = web({ autoscaling: { maxReplicas: 6 } });
+        expect((await runProgram("staging", config(autoscaled))).stackReferences).toEqual(["organization/kube-appstack/staging"]);
+        expect((await runProgram("staging", config(web({ replicas: 3 })))).stackReferences).toEqual([]);
+        const render = { ...config(autoscaled), "kube-appstack:cluster": { renderYamlToDirectory: "rendered/staging" } };
+        expect((await runProgram("staging", render)).stackReferences).toEqual([]);
+    });
+
     it("does not hand over when the app was already autoscaled, or in render mode", async () => {
         const autoscaled = { apps: { web: { kind: "stateless" } } };
         const app = web({ autoscaling: { maxReplicas: 6 } });

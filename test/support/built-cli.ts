@@ -1,5 +1,5 @@
-// The command line as users run it: the bundles in bin-out/ (scripts/build-cli.js), rebuilt first when older than
-// their sources. CLI tests call this `main` so that they judge the built command, not the TypeScript it came from.
+// The command line as users run it: the bundles in bin-out/ (the `cli` set of scripts/build.js), rebuilt first when
+// older than their sources. CLI tests call this `main` so that they judge the built command, not the TypeScript it came from.
 import { createRequire } from "node:module";
 import type { main as sourceMain } from "../../cli/main";
 

@@ -30,6 +30,8 @@ export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export interface ProgramRun {
     registrations: Registration[];
     outputs: Record<string, unknown>;
+    /** The stacks whose outputs the program read through a StackReference (its own, for the last replica counts). */
+    stackReferences: string[];
     /** Registrations of one Pulumi type token, e.g. `kubernetes:apps/v1:Deployment`. */
     ofType(type: string): Registration[];
     /** The one registration of a type and name; throws when there is none. */
@@ -76,9 +78,11 @@ export async function runProgram(
     options: { previousOutputs?: Record<string, unknown>; secretKeys?: string[]; preview?: boolean } = {},
 ): Promise<ProgramRun> {
     const registrations: Registration[] = [];
+    const stackReferences: string[] = [];
     await pulumi.runtime.setMocks({
         newResource(args) {
             if (args.type === "pulumi:pulumi:StackReference") {
+                stackReferences.push(args.name);
                 return { id: args.name, state: { name: args.name, outputs: options.previousOutputs ?? {}, secretOutputNames: [] } };
             }
             return { id: `${args.name}-id`, state: args.inputs };
@@ -131,6 +135,7 @@ export async function runProgram(
     return {
         registrations,
         outputs,
+        stackReferences,
         ofType,
         get(type: string, name: string) {
             const found = ofType(type).find((r) => r.name === name);

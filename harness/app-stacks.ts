@@ -1,8 +1,9 @@
-// What the engine tests of the app program share: its policy pack arguments and cluster stand-ins.
+// What the engine and integration tests and the benchmark share about the app program under the real engine: its
+// policy pack arguments and cluster stand-ins.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import type { EngineProject } from "../../harness/pulumi-engine";
+import type { EngineProject } from "./pulumi-engine";
 
 /** `--policy-pack policies --policy-pack-config policies/config/<stack>.json`, in the project copy. */
 export function policyPackArgs(project: EngineProject, policyConfig: string): string[] {

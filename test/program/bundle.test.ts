@@ -1,0 +1,106 @@
+// The program and the policy pack run from prebuilt bundles (the `pulumi` set of scripts/build.js). These tests build
+// them in a copy of the sources and check that an edited or missing source is never run stale: the next load rebuilds,
+// or fails naming the file.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+const REPO = path.resolve(__dirname, "../..");
+
+interface Build {
+    ensureBuilt(set: string, entry: string): string;
+    staleInputs(set: string, entry: string): string[];
+}
+
+interface Stamp {
+    [entry: string]: Record<string, [number, number] | null>;
+}
+
+/** A copy of everything the bundles are built from, with the repository's node_modules linked in. */
+function sourceCopy(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-bundle-"));
+    for (const entry of ["index.ts", "tsconfig.json", "pulumi-program.js", "program", "components", "config", "kube", "policies", "scripts/build.js"]) {
+        fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
+    return dir;
+}
+
+describe("the prebuilt program bundle", () => {
+    let dir: string;
+    let build: Build;
+    const source = (file: string) => path.join(dir, file);
+    const isFresh = (entry: string) => build.staleInputs("pulumi", entry).length === 0;
+    /** The sources each bundle was built from, by the build's own record. */
+    const sourcesOf = (entry: string) => Object.keys((JSON.parse(fs.readFileSync(source(".build/build-inputs.json"), "utf8")) as Stamp)[entry]);
+
+    beforeEach(() => {
+        dir = sourceCopy();
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        build = require(source("scripts/build.js")) as Build;
+    });
+    afterEach(() => {
+        delete require.cache[source("scripts/build.js")];
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("is built when missing and records every source of ours that went into it, and no package", () => {
+        expect(isFresh("program")).toBe(false);
+        const file = build.ensureBuilt("pulumi", "program");
+        expect(file).toBe(source(".build/program.js"));
+        expect(isFresh("program")).toBe(true);
+        const sources = sourcesOf("program");
+        expect(sources).toEqual(expect.arrayContaining(["index.ts", "program/program.ts", "components/kind-cluster.ts", "config/stack-config.ts", "kube/schemas.ts", "tsconfig.json", "scripts/build.js"]));
+        expect(sources.filter((s) => s.includes("node_modules"))).toEqual([]);
+        expect(fs.readFileSync(file, "utf8")).toMatch(/require\("@pulumi\/pulumi"\)/);
+    });
+
+    it("is rebuilt when a source changes, and then runs the change", () => {
+        build.ensureBuilt("pulumi", "program");
+        fs.appendFileSync(source("program/program.ts"), '\nexport const marker = "changed after the build";\nconsole.log(marker);\n');
+        expect(isFresh("program")).toBe(false);
+        build.ensureBuilt("pulumi", "program");
+        expect(isFresh("program")).toBe(true);
+        expect(fs.readFileSync(source(".build/program.js"), "utf8")).toContain("changed after the build");
+    });
+
+    it("is rebuilt when the compiler settings change", () => {
+        build.ensureBuilt("pulumi", "program");
+        fs.appendFileSync(source("tsconfig.json"), "\n");
+        expect(isFresh("program")).toBe(false);
+    });
+
+    it("fails naming the file when a source it needs is gone, and is not left looking fresh", () => {
+        build.ensureBuilt("pulumi", "program");
+        fs.rmSync(source("program/previous-outputs.ts"));
+        expect(isFresh("program")).toBe(false);
+        expect(() => build.ensureBuilt("pulumi", "program")).toThrow(/program\/program\.ts.*Could not resolve "\.\/previous-outputs"/s);
+        expect(isFresh("program")).toBe(false);
+    });
+
+    it("builds the policy pack from its own entry point", () => {
+        build.ensureBuilt("pulumi", "policies");
+        expect(sourcesOf("policies")).toContain("policies/crossguard.ts");
+        expect(sourcesOf("policies")).not.toContain("program/program.ts");
+    });
+});
+
+describe("what Pulumi runs", () => {
+    it("is the bundled program, not TypeScript through ts-node", () => {
+        const project = parse(fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8")) as { main: string; runtime: { options: { typescript: boolean } } };
+        expect(project.runtime.options.typescript).toBe(false);
+        expect(project.main).toBe("pulumi-program.js");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const program = require(path.join(REPO, project.main)) as unknown;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        expect(program).toBe((require(path.join(REPO, ".build", "program.js")) as unknown));
+        expect(typeof program === "function" && program.name).toBe("program");
+    });
+
+    it("is the bundled policy pack", () => {
+        const pack = JSON.parse(fs.readFileSync(path.join(REPO, "policies", "package.json"), "utf8")) as { main: string };
+        expect(fs.readFileSync(path.join(REPO, "policies", pack.main), "utf8")).toContain('ensureBuilt("pulumi", "policies")');
+    });
+});

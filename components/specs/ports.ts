@@ -167,12 +167,12 @@ export function portProblems(args: PortArgs, pod: readonly DeclaredPort[], servi
     for (const p of pod) {
         const firstName = names.get(p.name);
         if (firstName !== undefined) {
-            ctx.addIssue({ code: "custom", path: p.paths.name, message: `${show(p.name)} is already the name of ${firstName}; allowed: a port name unique within the pod` });
+            ctx.addIssue({ code: "custom", path: [...p.paths.name], message: `${show(p.name)} is already the name of ${firstName}; allowed: a port name unique within the pod` });
         } else names.set(p.name, p.where);
         const key = `${p.containerPort}/${p.protocol}`;
         const firstBound = bound.get(key);
         if (firstBound !== undefined) {
-            ctx.addIssue({ code: "custom", path: p.paths.containerPort, message: `${p.containerPort} (${p.protocol}) is already the container port of ${firstBound}; allowed: each port and protocol once in the pod (its containers share one network)` });
+            ctx.addIssue({ code: "custom", path: [...p.paths.containerPort], message: `${p.containerPort} (${p.protocol}) is already the container port of ${firstBound}; allowed: each port and protocol once in the pod (its containers share one network)` });
         } else bound.set(key, p.where);
     }
     const hasHttp = args.port !== undefined || args.ports === undefined;
@@ -193,7 +193,8 @@ export function portProblems(args: PortArgs, pod: readonly DeclaredPort[], servi
             if (first !== undefined) {
                 // The http port's Service port is the Service's own `port`, or on the headless Service its container port.
                 const path = p.paths.servicePort ?? (service.field === undefined ? p.paths.containerPort : [service.field, "port"]);
-                ctx.addIssue({ code: "custom", path, message: `${servicePort} (${p.protocol}) is already the port of ${first} on ${label}; allowed: each port and protocol once per Service` });
+                // A copy: zod prefixes an issue's path in place, and one port can clash on each of the app's Services.
+                ctx.addIssue({ code: "custom", path: [...path], message: `${servicePort} (${p.protocol}) is already the port of ${first} on ${label}; allowed: each port and protocol once per Service` });
             } else taken.set(key, p.where);
         }
     }

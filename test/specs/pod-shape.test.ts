@@ -115,6 +115,14 @@ describe("named ports", () => {
         expect(problems(apps)).toContainEqual(expect.stringContaining(message));
     });
 
+    it("names the key path once per problem when one port clashes on both of a stateful app's Services", () => {
+        // A path array handed to two issues would be prefixed twice (zod prefixes an issue's path in place).
+        expect(problems([entry({ name: "web" }), dbEntry({ port: 5432, ports: [{ name: "admin", port: 5432, containerPort: 9999 }], clientService: { port: 5432 } })])).toEqual([
+            "kube-appstack:apps[1].ports[0].port: 5432 (TCP) is already the port of `port` on the headless Service; allowed: each port and protocol once per Service",
+            "kube-appstack:apps[1].ports[0].port: 5432 (TCP) is already the port of `port` on the Service of `clientService`; allowed: each port and protocol once per Service",
+        ]);
+    });
+
     it("accepts one port number on both TCP and UDP (DNS), and a Service port apart from its container port", () => {
         expect(problems([entry({ ports: [{ name: "dns-tcp", port: 53 }, { name: "dns-udp", port: 53, protocol: "UDP" }, { name: "alt", port: 5353, containerPort: 8053 }] })])).toEqual([]);
     });

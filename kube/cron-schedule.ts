@@ -49,10 +49,11 @@ function rangeProblem(part: string, field: Field): string | undefined {
 export function cronScheduleProblem(schedule: string): string | undefined {
     // The API server refuses a time zone inside the schedule; it belongs in the CronJob's own timeZone field.
     if (schedule.includes("TZ")) return "names a time zone (TZ=/CRON_TZ=); set timeZone instead";
-    const trimmed = schedule.trim();
-    if (trimmed.startsWith("@")) {
-        return (CRON_DESCRIPTORS as readonly string[]).includes(trimmed) ? undefined : `"${trimmed}" is no known descriptor`;
+    // Only a schedule that starts with "@" is a descriptor, matched as written: " @daily" and "@daily " are refused.
+    if (schedule.startsWith("@")) {
+        return (CRON_DESCRIPTORS as readonly string[]).includes(schedule) ? undefined : `${JSON.stringify(schedule)} is no known descriptor`;
     }
+    const trimmed = schedule.trim();
     const fields = trimmed === "" ? [] : trimmed.split(/\s+/);
     if (fields.length !== FIELDS.length) return `has ${fields.length} field${fields.length === 1 ? "" : "s"}, not 5`;
     for (const [i, text] of fields.entries()) {

@@ -44,6 +44,9 @@ describe("a backup schedule", () => {
         ["1-2-3 * * * *", /more than one "-"/],
         ["@every 1h", /"@every 1h" is no known descriptor/],
         ["CRON_TZ=UTC 0 3 * * *", /names a time zone .*set timeZone instead/],
+        // The parser matches a descriptor as written: the API server refuses these two (checked on the local cluster).
+        [" @daily", /has 1 field, not 5/],
+        ["@daily ", /"@daily " is no known descriptor/],
     ])("refuses %j", (schedule, message) => {
         expect(cronScheduleProblem(schedule)).toMatch(message);
     });

@@ -71,11 +71,13 @@ const ZONE_PART = /^[A-Za-z._+0-9-]{1,14}$/;
 /**
  * Whether the zone database knows `zone` by this very name: ICU's (Node's) stands in for Go's, which the API server
  * reads. ICU takes any letter case and Go's file lookup does not, so a name that differs from ICU's only in case is not.
+ * An alias ICU resolves to another zone (`US/Eastern`, `GMT`) cannot be compared so; every IANA name starts each part
+ * with an upper-case letter, which refuses the usual wrong case (`us/eastern`, `etc/utc`, `gmt`), though not `US/EASTERN`.
  */
 function knownZone(zone: string): boolean {
     try {
         const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
-        return resolved === zone || resolved.toLowerCase() !== zone.toLowerCase();
+        return resolved === zone || (resolved.toLowerCase() !== zone.toLowerCase() && zone.split("/").every((part) => /^[A-Z]/.test(part)));
     } catch {
         return false;
     }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isLabelKey } from "../../kube/names";
+import { isLabelKey, isPortName } from "../../kube/names";
 import { formatPath } from "../../kube/schema-problems";
 import { code, port, portName, show } from "../../kube/schemas";
 import { PROBE_DEFAULTS, type ProbeArgs } from "./probe";
@@ -103,6 +103,8 @@ export function probePortProblems(probes: Probes, ports: readonly AppPort[], at:
         const type = probe?.type ?? PROBE_DEFAULTS.type;
         if (type === "exec" || typeof probe?.port === "number") continue;
         const name = probe?.port;
+        // A name outside the grammar already has its problem from the probe's schema.
+        if (name !== undefined && !isPortName(name)) continue;
         const target = name === undefined ? ports[0] : ports.find((p) => p.name === name);
         const path = name === undefined ? [...at, field] : [...at, field, "port"];
         if (target === undefined) {

@@ -115,6 +115,12 @@ describe("named ports", () => {
         expect(problems(apps)).toContainEqual(expect.stringContaining(message));
     });
 
+    it("reports a probe port that is no port name once, as no port name", () => {
+        expect(problems([entry({ ports: [metrics], readinessProbe: { type: "http", port: "Metrics", path: "/" } })])).toEqual([
+            expect.stringMatching(/^kube-appstack:apps\[0\]\.readinessProbe\.port: "Metrics" is not a valid port name; allowed: a port name: at most 15 lowercase letters/),
+        ]);
+    });
+
     it("names the key path once per problem when one port clashes on both of a stateful app's Services", () => {
         // A path array handed to two issues would be prefixed twice (zod prefixes an issue's path in place).
         expect(problems([entry({ name: "web" }), dbEntry({ port: 5432, ports: [{ name: "admin", port: 5432, containerPort: 9999 }], clientService: { port: 5432 } })])).toEqual([

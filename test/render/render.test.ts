@@ -98,6 +98,26 @@ describe("kube-appstack render", () => {
         expect(rendered.map(key).sort()).toEqual([...program.keys()].sort());
     });
 
+    it("renders an autoscaled restored app's backup, init containers and sidecars as the program declares them", async () => {
+        const dir = projectDir();
+        const prod = stackConfigFile("prod");
+        const [web, cache] = prod["kube-appstack:apps"] as Array<Record<string, unknown>>;
+        const restored = {
+            ...cache, name: "cache-restored", replicas: undefined, autoscaling: { minReplicas: 1, maxReplicas: 4 }, disruption: undefined,
+            storage: { size: "500Mi", storageClassName: "csi-ssd", restoreFrom: { snapshot: "data-cache-0-20261130023000" } },
+            backup: { schedule: "0 3 * * MON-FRI", timeZone: "US/Eastern", volumeSnapshotClassName: "csi-snapclass", retain: 2 },
+            initContainers: [{ name: "wait", image: "busybox:1.37.0", command: ["true"], secretEnv: { TOKEN: { secretName: "cache-token", key: "token" } }, volumeMounts: [{ volume: "data", readOnly: true }] }],
+        };
+        const config = { ...prod, "kube-appstack:apps": [web, cache, restored] };
+        fs.writeFileSync(path.join(dir, "Pulumi.fork.yaml"), stringify({ config }));
+        const rendered = renderStack(dir, "fork");
+        const program = await declared("fork", config);
+        expect(rendered.map(key).sort()).toEqual([...program.keys()].sort());
+        for (const object of rendered) expect(object, key(object)).toEqual(program.get(key(object)));
+        const cronJob = rendered.find((o) => key(o) === "batch/v1/CronJob/apps/cache-restored-backup") as unknown as { spec: { jobTemplate: { spec: { template: { spec: { containers: Array<{ command: string[] }> } } } } } };
+        expect(cronJob.spec.jobTemplate.spec.template.spec.containers[0].command[2]).toContain("for claim in 'data-cache-restored-0' 'data-cache-restored-1' 'data-cache-restored-2' 'data-cache-restored-3'; do");
+    });
+
     it("reads config values the way Pulumi passes them: `pulumi config set` writes scalars as strings", async () => {
         const dir = projectDir();
         fs.writeFileSync(path.join(dir, "Pulumi.cli.yaml"), stringify({ config: { ...stackConfigFile("prod"), "kube-appstack:protectData": "false" } }));

@@ -51,7 +51,7 @@ export function cronScheduleProblem(schedule: string): string | undefined {
     if (schedule.includes("TZ")) return "names a time zone (TZ=/CRON_TZ=); set timeZone instead";
     // Only a schedule that starts with "@" is a descriptor, matched as written: " @daily" and "@daily " are refused.
     if (schedule.startsWith("@")) {
-        return (CRON_DESCRIPTORS as readonly string[]).includes(schedule) ? undefined : `${JSON.stringify(schedule)} is no known descriptor`;
+        return (CRON_DESCRIPTORS as readonly string[]).includes(schedule) ? undefined : "is no known descriptor";
     }
     const trimmed = schedule.trim();
     const fields = trimmed === "" ? [] : trimmed.split(/\s+/);

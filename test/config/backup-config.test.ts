@@ -42,11 +42,11 @@ describe("a backup schedule", () => {
         ["0 0 * * monday", /^day of week: "monday" is not a number or name/],
         ["0,,5 * * * *", /^minute: "0,,5" has an empty list entry/],
         ["1-2-3 * * * *", /more than one "-"/],
-        ["@every 1h", /"@every 1h" is no known descriptor/],
+        ["@every 1h", /^is no known descriptor$/],
         ["CRON_TZ=UTC 0 3 * * *", /names a time zone .*set timeZone instead/],
         // The parser matches a descriptor as written: the API server refuses these two (checked on the local cluster).
         [" @daily", /has 1 field, not 5/],
-        ["@daily ", /"@daily " is no known descriptor/],
+        ["@daily ", /^is no known descriptor$/],
     ])("refuses %j", (schedule, message) => {
         expect(cronScheduleProblem(schedule)).toMatch(message);
     });
@@ -54,6 +54,10 @@ describe("a backup schedule", () => {
     it("is refused with the key path, the value and the grammar allowed", () => {
         expect(problems([db({ backup: { schedule: "0 25 * * *" } })])).toEqual([
             expect.stringMatching(/^kube-appstack:apps\[0\]\.backup\.schedule: "0 25 \* \* \*" hour: "25" is outside 0-23; allowed: five fields "minute hour day-of-month month day-of-week"/),
+        ]);
+        // The value once, not twice.
+        expect(problems([db({ backup: { schedule: "@reboot" } })])).toEqual([
+            expect.stringMatching(/^kube-appstack:apps\[0\]\.backup\.schedule: "@reboot" is no known descriptor; allowed: five fields/),
         ]);
     });
 });

@@ -115,6 +115,10 @@ describe("a stateful app's backup on the live control plane", () => {
             expect(snapshot.spec).toEqual({ source: { persistentVolumeClaimName: claim } });
         }
         expect(runAsJob(snapshotScript({ app: "cache", claims: ["data-cache-9"], retain: 2 }), kubeconfig)).toBe("skipped data-cache-9: no such claim\n");
+        // An app named like a YAML 1.1 boolean (as kubectl reads YAML): its label stays the string "on".
+        await nextSecond();
+        expect(runAsJob(snapshotScript({ app: "on", claims: ["data-cache-1"], retain: 2 }), kubeconfig)).toMatch(/data-cache-1-\d{14} created/);
+        expect(stack.list("volumesnapshots", `${BACKUP_APP_LABEL}=on`).map((s) => s.metadata.labels[BACKUP_CLAIM_LABEL])).toEqual(["data-cache-1"]);
     });
 
     it("prunes to the newest `retain` ready snapshots of each claim: never one not ready, never another's", async () => {

@@ -1,6 +1,7 @@
 // Backup of a stateful app's claims: a CronJob that snapshots each replica's claim with the least privilege and the
 // restricted pod profile, and claims restored from a named snapshot.
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { BACKUP_APP_LABEL, BACKUP_CLAIM_LABEL } from "../../kube/backup-labels";
 import { statefulAppClaims, statefulAppObjects, StatefulAppArgs } from "../../components/specs/stateful-app";
 import { BACKUP_RULES, BACKUP_USER, DEFAULT_BACKUP_IMAGE, DEFAULT_BACKUP_RETAIN, DEFAULT_BACKUP_SCHEDULE } from "../../components/specs/volume-backup";
@@ -78,14 +79,31 @@ describe("a stateful app's backup", () => {
 
     it("labels each snapshot with the app and claim it prunes by, and names the class only when given", () => {
         const text = script(statefulAppObjects("db", db({ backup: { volumeSnapshotClassName: "csi-snapclass" } })));
-        expect(text).toContain(`${BACKUP_APP_LABEL}: $app`);
-        expect(text).toContain(`${BACKUP_CLAIM_LABEL}: $claim`);
+        expect(text).toContain(`${BACKUP_APP_LABEL}: "$app"`);
+        expect(text).toContain(`${BACKUP_CLAIM_LABEL}: "$claim"`);
         expect(text).toContain(`-l "${BACKUP_APP_LABEL}=$app,${BACKUP_CLAIM_LABEL}=$claim"`);
-        expect(text).toContain("volumeSnapshotClassName: csi-snapclass");
+        expect(text).toContain('volumeSnapshotClassName: "csi-snapclass"');
         expect(script(statefulAppObjects("db", db({ backup: {} })))).not.toContain("volumeSnapshotClassName");
         // Deleting waits for nothing: a wait would watch, which the Role does not grant.
         expect(text).toContain("--wait=false");
         expect(text).not.toMatch(/kubectl wait|--watch/);
+    });
+});
+
+describe("the snapshot the backup script creates", () => {
+    /** The heredoc kubectl reads, expanded as sh expands it, read as kubectl reads YAML (1.1: yes, on, n are booleans). */
+    function manifest(app: string, className?: string): any {
+        const text = script(statefulAppObjects(app, db({ backup: { volumeSnapshotClassName: className } })));
+        const body = text.slice(text.indexOf("<<EOF\n") + 6, text.indexOf("\nEOF\n"));
+        return parse(body.replace(/\$app/g, app).replace(/\$claim/g, `data-${app}-0`).replace(/\$stamp/g, "20261130023000"), { version: "1.1" });
+    }
+
+    it.each(["db", "yes", "on", "n", "null", "true"])("keeps an app named %j a string in its name and labels", (app) => {
+        expect(manifest(app, "off").metadata).toEqual({
+            name: `data-${app}-0-20261130023000`,
+            labels: { [BACKUP_APP_LABEL]: app, [BACKUP_CLAIM_LABEL]: `data-${app}-0` },
+        });
+        expect(manifest(app, "off").spec).toEqual({ volumeSnapshotClassName: "off", source: { persistentVolumeClaimName: `data-${app}-0` } });
     });
 });
 

@@ -9,8 +9,9 @@ import { containerPorts, type DeclaredPort, declaredPorts, namedPorts, portsSche
 import { LIVENESS_PROBE_DEFAULTS, probe, probeSchema, READINESS_PROBE_DEFAULTS, STARTUP_PROBE_DEFAULTS } from "./probe";
 
 /**
- * Resources of an init container or sidecar that sets none: the namespace's default LimitRange values, written out so
- * that the pod's requests are known before admission and the resource policies see them.
+ * Resources of an init container or sidecar that sets none: AppNamespace's default LimitRange values (also when a stack
+ * sets its own `namespace.limitRange`: an app's args do not know the namespace's), written out so that the pod's
+ * requests are known before admission and the resource policies see them.
  */
 export const DEFAULT_INIT_CONTAINER_RESOURCES = { requests: { ...DEFAULT_LIMIT_RANGE.defaultRequest }, limits: { ...DEFAULT_LIMIT_RANGE.default } };
 const EXAMPLE_IMAGE = "busybox:1.37.0";
@@ -30,7 +31,7 @@ const containerShape = {
     secretEnv: z.record(envName, secretKeyRefSchema).optional().meta({ description: "Environment variables read from keys of existing Secrets." }),
     resources: resourcesSchema.optional().meta({
         description: "CPU and memory requests and limits.",
-        default: `${code(DEFAULT_INIT_CONTAINER_RESOURCES)} (the namespace's default LimitRange)`,
+        default: `${code(DEFAULT_INIT_CONTAINER_RESOURCES)} (AppNamespace's default LimitRange values, whatever namespace.limitRange says)`,
     }),
     volumeMounts: z.array(mountSchema).optional().meta({ description: "The app's volumes this container mounts too.", default: "only /tmp (with `security.tmpVolume`)" }),
     configFiles: z.boolean().optional().meta({ description: "Mount the app's `configFiles` at their paths here too.", default: code(false) }),

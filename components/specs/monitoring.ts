@@ -4,7 +4,7 @@ import { MonitoredApp } from "./app-series";
 import { dashboardSchema, grafanaDashboardObject } from "./grafana-dashboard";
 import { KubeObject } from "./kube-object";
 import { alertsSchema, prometheusRuleObject } from "./prometheus-rule";
-import { durationMs, promDuration } from "./prometheus-duration";
+import { durationMs, MAX_DURATION_MS, promDuration } from "./prometheus-duration";
 import { SCRAPED_SERVICE_LABEL, serviceMonitorObject } from "./service-monitor";
 
 // An app's monitoring. Whether the cluster runs the Prometheus Operator is a setting, not a query of the cluster: the
@@ -57,7 +57,8 @@ export function monitoringProblems(
         return;
     }
     const interval = monitoring.interval ?? DEFAULT_SCRAPE_INTERVAL;
-    if (monitoring.scrapeTimeout !== undefined && durationMs(monitoring.scrapeTimeout) > durationMs(interval)) {
+    // A duration out of Prometheus' range is reported on its own key already.
+    if (monitoring.scrapeTimeout !== undefined && durationMs(monitoring.scrapeTimeout) > durationMs(interval) && durationMs(monitoring.scrapeTimeout) <= MAX_DURATION_MS) {
         issue(["scrapeTimeout"], `${JSON.stringify(monitoring.scrapeTimeout)} is longer than the interval ${JSON.stringify(interval)}; allowed: at most the interval (Prometheus refuses a longer one)`);
     }
     if (scrapedPortName(monitoring, app.ports) === undefined) {

@@ -264,6 +264,22 @@ describe("monitoring in a stack config", () => {
         ]);
     });
 
+    it("refuses a duration longer than Prometheus can hold (about 292 years), which would break its whole rule or scrape config", () => {
+        // What Prometheus itself reads: the longest duration loads, one day more does not.
+        const ruleFile = (duration: string) => ({ groups: [{ name: "g", rules: [{ alert: "A", expr: `increase(up[${duration}]) > 0`, for: duration }] }] });
+        expect(ruleFileProblems(ruleFile("106751d"))).toEqual([]);
+        expect(ruleFileProblems(ruleFile("106752d"))).not.toEqual([]);
+        expect(problems([app({ prometheusOperator: true, interval: "106751d", alerts: { restartLoop: { window: "106751d", for: "292y" } } })])).toEqual([]);
+        const tooLong = (key: string, value: string) => `kube-appstack:apps[0].monitoring.${key}: ${JSON.stringify(value)} is longer than Prometheus can hold; allowed: at most 106751d (about 292 years)`;
+        expect(problems([app({ prometheusOperator: true, interval: "106752d", scrapeTimeout: "293y", alerts: { restartLoop: { window: "99999999999999999999999s" }, podNotReady: { for: "15251w" } } })])).toEqual([
+            tooLong("interval", "106752d"),
+            tooLong("scrapeTimeout", "293y"),
+            tooLong("alerts.podNotReady.for", "15251w"),
+            tooLong("alerts.restartLoop.window", "99999999999999999999999s"),
+        ]);
+        expect(problems([app({ prometheusOperator: true, scrapeTimeout: "293y" })])).toEqual([tooLong("scrapeTimeout", "293y")]);
+    });
+
     it("tells a stack still using the former `prometheus` key where it went", () => {
         expect(problems([{ ...app(undefined), prometheus: { path: "/metrics" } }])[0]).toMatch(/^kube-appstack:apps\[0\]\.prometheus: unknown key \(renamed: monitoring\); allowed keys here: .*monitoring/);
     });

@@ -50,6 +50,8 @@ export function monitoringProblems(
     const monitoring = app.monitoring;
     if (!monitoring) return;
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path: ["monitoring", ...path], message });
+    const protocol = scrapedProtocolProblem(monitoring, app.ports);
+    if (protocol !== undefined) issue(["port"], protocol);
     if (!usesOperator(monitoring)) {
         for (const key of OPERATOR_ONLY) {
             if (monitoring[key] !== undefined) issue([key], "is only used with the Prometheus Operator; allowed: remove it, or set monitoring.prometheusOperator: true (the cluster must have its CRDs)");
@@ -61,8 +63,8 @@ export function monitoringProblems(
     if (monitoring.scrapeTimeout !== undefined && durationMs(monitoring.scrapeTimeout) > durationMs(interval) && durationMs(monitoring.scrapeTimeout) <= MAX_DURATION_MS) {
         issue(["scrapeTimeout"], `${JSON.stringify(monitoring.scrapeTimeout)} is longer than the interval ${JSON.stringify(interval)}; allowed: at most the interval (Prometheus refuses a longer one)`);
     }
-    if (scrapedPortName(monitoring, app.ports) === undefined) {
-        issue(["port"], `${String(monitoring.port)} is no port of the app or its sidecars, so no Service port leads to it; allowed: one of ${app.ports.map((p) => `${p.containerPort} (${JSON.stringify(p.name)})`).join(", ")}, or declare it in \`ports\``);
+    if (protocol === undefined && scrapedPortName(monitoring, app.ports) === undefined) {
+        issue(["port"], `${String(monitoring.port)} is no port of the app or its sidecars, so no Service port leads to it; allowed: one of ${app.ports.map(showPort).join(", ")}, or declare it in \`ports\``);
     }
     if (monitoring.alerts?.autoscalerAtMax !== undefined && app.autoscaling === undefined) {
         issue(["alerts", "autoscalerAtMax"], "applies only to an app with autoscaling; allowed: remove it, or add autoscaling");
@@ -76,11 +78,28 @@ export function monitoringProblems(
 export interface ScrapedPort {
     name: string;
     containerPort: number;
+    protocol: string;
 }
 
-/** The name of the Service port the ServiceMonitor scrapes: the app's first port's, or the one of `monitoring.port`. */
+const showPort = (p: ScrapedPort) => `${p.containerPort} (${JSON.stringify(p.name)})`;
+
+/**
+ * Why the scraped port is no TCP port, or undefined: Prometheus scrapes over HTTP, so a UDP or SCTP port (the
+ * API server takes either on a Service) would only make every scrape fail. A number served over TCP too is scraped there.
+ */
+function scrapedProtocolProblem(monitoring: MonitoringArgs, ports: readonly ScrapedPort[]): string | undefined {
+    const target = monitoring.port === undefined
+        ? ports[0]
+        : ports.find((p) => p.containerPort === monitoring.port && p.protocol === "TCP") ?? ports.find((p) => p.containerPort === monitoring.port);
+    if (target === undefined || target.protocol === "TCP") return undefined;
+    const tcp = ports.filter((p) => p.protocol === "TCP");
+    const given = monitoring.port === undefined ? `not set, so the app's first port ${showPort(target)} is scraped, which is ${target.protocol}` : `${showPort(target)} is ${target.protocol}`;
+    return `${given}; allowed: the container port of a TCP port (Prometheus scrapes over HTTP): ${tcp.length > 0 ? tcp.map(showPort).join(", ") : "none is declared, add one to `ports`"}`;
+}
+
+/** The name of the Service port the ServiceMonitor scrapes: the app's first port's, or the TCP one of `monitoring.port`. */
 export function scrapedPortName(monitoring: MonitoringArgs, ports: readonly ScrapedPort[]): string | undefined {
-    return monitoring.port === undefined ? ports[0]?.name : ports.find((p) => p.containerPort === monitoring.port)?.name;
+    return monitoring.port === undefined ? ports[0]?.name : ports.find((p) => p.containerPort === monitoring.port && p.protocol === "TCP")?.name;
 }
 
 export interface MonitoringObjects {

@@ -187,7 +187,7 @@ describe("the Grafana dashboard", () => {
         expect(labelled.dashboard!.metadata.labels).toMatchObject({ "grafana.example/dashboard": "apps" });
         expect(labelled.dashboard!.metadata.labels).not.toHaveProperty("grafana_dashboard");
         expect(statelessAppObjects("web", web({ monitoring: { ...operator, dashboard: { enabled: false } } })).dashboard).toBeUndefined();
-        const app: MonitoredApp = { name: "db", namespace: "apps", workload: "StatefulSet", claims: [], claimTemplates: ["data"], labels: {}, ports: [{ name: "http", containerPort: 6379 }], autoscaled: false };
+        const app: MonitoredApp = { name: "db", namespace: "apps", workload: "StatefulSet", claims: [], claimTemplates: ["data"], labels: {}, ports: [{ name: "http", containerPort: 6379, protocol: "TCP" }], autoscaled: false };
         expect(grafanaDashboard(app)).toEqual(grafanaDashboard({ ...app }));
         expect((grafanaDashboard(app).panels as any[])[4].targets[1].expr).toBe('kube_statefulset_replicas{namespace="apps", statefulset="db"}');
     });
@@ -262,6 +262,19 @@ describe("monitoring in a stack config", () => {
         expect(problems([app({ prometheusOperator: true, dashboard: { requestsMetric: "http-requests" } })])).toEqual([
             'kube-appstack:apps[0].monitoring.dashboard.requestsMetric: "http-requests" is not a Prometheus metric name; allowed: letters, digits, _ and :, not starting with a digit (e.g. "http_requests_total")',
         ]);
+    });
+
+    it("scrapes over TCP only: a UDP or SCTP metrics port is refused, a port number served over both is scraped on its TCP port", () => {
+        const dns = (monitoring: unknown) => app(monitoring, { ports: [{ name: "dns", port: 53, protocol: "UDP" }, { name: "dns-tcp", port: 53 }, { name: "gossip", port: 7946, protocol: "SCTP" }], readinessProbe: { type: "exec", command: ["true"] }, livenessProbe: { type: "exec", command: ["true"] } });
+        expect(problems([dns({ prometheusOperator: true })])).toEqual([
+            'kube-appstack:apps[0].monitoring.port: not set, so the app\'s first port 53 ("dns") is scraped, which is UDP; allowed: the container port of a TCP port (Prometheus scrapes over HTTP): 53 ("dns-tcp")',
+        ]);
+        expect(problems([dns({ port: 7946 })])).toEqual([
+            'kube-appstack:apps[0].monitoring.port: 7946 ("gossip") is SCTP; allowed: the container port of a TCP port (Prometheus scrapes over HTTP): 53 ("dns-tcp")',
+        ]);
+        expect(problems([dns({ prometheusOperator: true, port: 53 })])).toEqual([]);
+        const objects = statelessAppObjects("dns", web({ ports: [{ name: "dns", port: 53, protocol: "UDP" }, { name: "dns-tcp", port: 53 }], readinessProbe: { type: "exec", command: ["true"] }, livenessProbe: { type: "exec", command: ["true"] }, monitoring: { prometheusOperator: true, port: 53 } }));
+        expect((objects.serviceMonitor as any).spec.endpoints[0].port).toBe("dns-tcp");
     });
 
     it("refuses a duration longer than Prometheus can hold (about 292 years), which would break its whole rule or scrape config", () => {

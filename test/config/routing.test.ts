@@ -128,3 +128,57 @@ describe("an app's route in a stack config", () => {
         expect(route?.spec).toMatchObject({ rules: [{ backendRefs: [{ name: "web", port: 80, weight: 3 }, { name: "web-canary", port: 8080, weight: 1 }] }] });
     });
 });
+
+describe("apps routed side by side", () => {
+    const tls = { clusterIssuer: "letsencrypt" };
+
+    it("refuses a second app's Ingress on a host and path another app's Ingress of the same class has", () => {
+        expect(problems([
+            app("web", { ingress: { hosts: ["www.example.com"], paths: [{ path: "/" }, { path: "/api" }] } }),
+            app("api", { ingress: { hosts: ["api.example.com", "www.example.com"], paths: [{ path: "/api" }] } }),
+            app("blog", { ingress: { hosts: ["www.example.com"] } }),
+        ])).toEqual([
+            'kube-appstack:apps[1].ingress.paths[0]: Prefix "/api" on "www.example.com" is routed by the Ingress of apps[0] ("web") already; allowed: a host or path no other app\'s Ingress of its class routes (the controller would send the requests to one of the two)',
+            'kube-appstack:apps[2].ingress: the default path Prefix "/" on "www.example.com" is routed by the Ingress of apps[0] ("web") already; allowed: a host or path no other app\'s Ingress of its class routes (the controller would send the requests to one of the two)',
+        ]);
+        // Two Ingresses without hosts claim the same path on every host.
+        expect(problems([app("web", { ingress: {} }), app("api", { ingress: {} })])).toEqual([
+            'kube-appstack:apps[1].ingress: the default path Prefix "/" on every host is routed by the Ingress of apps[0] ("web") already; allowed: a host or path no other app\'s Ingress of its class routes (the controller would send the requests to one of the two)',
+        ]);
+        // Another path type, another class or another host is another route.
+        expect(problems([
+            app("web", { ingress: { hosts: ["www.example.com"] } }),
+            app("exact", { ingress: { hosts: ["www.example.com"], paths: [{ path: "/", pathType: "Exact" }] } }),
+            app("other", { ingress: { className: "internal", hosts: ["www.example.com"] } }),
+            app("wild", { ingress: { hosts: ["*.example.com"] } }),
+        ])).toEqual([]);
+    });
+
+    it("refuses a second app's route on the same Gateway, host name and match as another app's route", () => {
+        const match = { path: { value: "/v2" }, headers: [{ name: "X-Canary", value: "1" }], method: "GET" };
+        expect(problems([
+            app("web", { route: { gateway, hostnames: ["api.example.com"], matches: [match] } }),
+            app("api", { route: { gateway: { name: "public", namespace: "apps" }, hostnames: ["api.example.com"], matches: [{ ...match, path: { type: "PathPrefix", value: "/v2" }, headers: [{ name: "x-canary", value: "1", type: "Exact" }] }] } }),
+            app("blog", { route: { gateway } }),
+            app("docs", { route: { gateway } }),
+        ])).toEqual([
+            'kube-appstack:apps[1].route.matches[0]: matches on "api.example.com" the requests the route of apps[0] ("web") matches already on Gateway "apps/public"; allowed: another host name or match (the Gateway would give them to the older route alone)',
+            'kube-appstack:apps[3].route: the default match (every path under "/") matches on every host name the requests the route of apps[2] ("blog") matches already on Gateway "apps/public"; allowed: another host name or match (the Gateway would give them to the older route alone)',
+        ]);
+        expect(problems([app("web", { route: { gateway } }), app("api", { route: { gateway: { name: "internal" } } }), app("b", { route: { gateway, hostnames: ["b.example.com"] } })])).toEqual([]);
+    });
+
+    it("refuses a TLS Secret that is the one cert-manager keeps another app's certificate in", () => {
+        expect(problems([
+            app("web", { ingress: { hosts: ["www.example.com"], tls } }),
+            app("api", { ingress: { hosts: ["api.example.com"], tls: { secretName: "web-tls" } } }),
+        ])).toEqual([
+            'kube-appstack:apps[1].ingress.tls.secretName: "web-tls" is the Secret cert-manager keeps the certificate of apps[0] ("web") in, for its hosts; allowed: a Secret of this app\'s own, or tls.clusterIssuer or tls.issuer for a certificate of its hosts',
+        ]);
+        // Its own name, or a Secret shared by apps that all bring it (a wildcard certificate), is fine.
+        expect(problems([
+            app("web", { ingress: { hosts: ["www.example.com"], tls: { secretName: "web-tls" } } }),
+            app("api", { ingress: { hosts: ["api.example.com"], tls: { secretName: "web-tls" } } }),
+        ])).toEqual([]);
+    });
+});

@@ -10,6 +10,13 @@ export const CERT_MANAGER_ANNOTATIONS = { clusterIssuer: "cert-manager.io/cluste
 /** The API server refuses this annotation when it differs from ingressClassName: `className` says it once. */
 const INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
+/**
+ * An Ingress holds one path entry per host and path. etcd keeps an object of at most 1.5 MiB, and the smallest entry
+ * takes 23 bytes of it (protobuf: path "/", its type, the Service's name and port number): more can never be stored,
+ * and a few kilobytes of config would otherwise build an object of gigabytes.
+ */
+export const MAX_INGRESS_PATH_ENTRIES = Math.floor(1.5 * 2 ** 20 / 23);
+
 /** The Secret cert-manager keeps an app's certificate in when the stack asks it for one. */
 export function ingressTlsSecretName(app: string): string {
     return `${app}-tls`;
@@ -41,6 +48,11 @@ export const ingressSchema = z.strictObject({
 }).superRefine((ingress, ctx) => {
     if (ingress.tls !== undefined && ingress.hosts === undefined) {
         ctx.addIssue({ code: "custom", path: ["tls"], message: "is set without hosts, so no certificate could name them; allowed: list the host names in hosts" });
+    }
+    const hosts = ingress.hosts?.length ?? 1;
+    const paths = ingress.paths?.length ?? 1;
+    if (hosts * paths > MAX_INGRESS_PATH_ENTRIES) {
+        ctx.addIssue({ code: "custom", path: ["paths"], message: `${paths} paths on each of ${hosts} hosts make ${hosts * paths} path entries; allowed: at most ${MAX_INGRESS_PATH_ENTRIES} (the most an object of 1.5 MiB, etcd's limit, can hold)` });
     }
     const reserved: Record<string, string> = {
         [INGRESS_CLASS_ANNOTATION]: "className",

@@ -52,6 +52,9 @@ describe("an app's ingress in a stack config", () => {
             'kube-appstack:apps[0].ingress.annotations["cert-manager.io/cluster-issuer"]: is set by the stack from tls.clusterIssuer; allowed: tls.clusterIssuer instead'],
         ["an invalid class", { className: "Nginx" }, 'kube-appstack:apps[0].ingress.className: "Nginx" is not a valid name'],
         ["no hosts in the list", { hosts: [] }, "kube-appstack:apps[0].ingress.hosts: is empty; allowed: at least one host name, or leave the key out for the default"],
+        // 40 KB of config would make an Ingress of a million paths (gigabytes to build), which etcd could never hold.
+        ["more host and path pairs than an Ingress can hold", { hosts: Array.from({ length: 300 }, (_, i) => `h${i}.example.com`), paths: Array.from({ length: 300 }, (_, i) => ({ path: `/p${i}` })) },
+            "kube-appstack:apps[0].ingress.paths: 300 paths on each of 300 hosts make 90000 path entries; allowed: at most 68385 (the most an object of 1.5 MiB, etcd's limit, can hold)"],
     ];
     it.each(cases)("refuses %s", (_what, ingress, message) => {
         const found = problems([app("web", { ingress })]);

@@ -259,6 +259,9 @@ describe("monitoring in a stack config", () => {
         ]);
         // Scrape annotations name the pod's port directly: any port will do.
         expect(problems([app({ port: 9100 })])).toEqual([]);
+        expect(problems([app({ prometheusOperator: true, dashboard: { labels: {} } })])).toEqual([
+            'kube-appstack:apps[0].monitoring.dashboard.labels: is empty, so no dashboard sidecar would find the ConfigMap; allowed: at least one label, the one the sidecar looks for (e.g. grafana_dashboard: "1"), or dashboard.enabled: false',
+        ]);
         expect(problems([app({ prometheusOperator: true, dashboard: { requestsMetric: "http-requests" } })])).toEqual([
             'kube-appstack:apps[0].monitoring.dashboard.requestsMetric: "http-requests" is not a Prometheus metric name; allowed: letters, digits, _ and :, not starting with a digit (e.g. "http_requests_total")',
         ]);

@@ -44,7 +44,7 @@ const OPERATOR_ONLY = ["interval", "scrapeTimeout", "labels", "alerts", "dashboa
  * ServiceMonitor names a Service port), alerts configured that cannot apply to the app.
  */
 export function monitoringProblems(
-    app: { monitoring?: MonitoringArgs; autoscaling?: unknown; hasClaims: boolean; ports: readonly ScrapedPort[] },
+    app: { monitoring?: MonitoringArgs; autoscaling?: unknown; networkPolicy?: unknown; hasClaims: boolean; ports: readonly ScrapedPort[] },
     ctx: z.RefinementCtx,
 ): void {
     const monitoring = app.monitoring;
@@ -55,6 +55,10 @@ export function monitoringProblems(
     if (!usesOperator(monitoring)) {
         for (const key of OPERATOR_ONLY) {
             if (monitoring[key] !== undefined) issue([key], "is only used with the Prometheus Operator; allowed: remove it, or set monitoring.prometheusOperator: true (the cluster must have its CRDs)");
+        }
+        // Scrape annotations may name any port of the pod, but the app's NetworkPolicy opens only the declared ones.
+        if (app.networkPolicy !== undefined && monitoring.port !== undefined && !app.ports.some((p) => p.containerPort === monitoring.port)) {
+            issue(["port"], `${monitoring.port} is no port of the app or its sidecars, and its networkPolicy lets traffic in to those only, so no scrape would arrive; allowed: one of ${app.ports.map(showPort).join(", ")}, or declare it in \`ports\``);
         }
         return;
     }

@@ -259,6 +259,10 @@ describe("monitoring in a stack config", () => {
         ]);
         // Scrape annotations name the pod's port directly: any port will do.
         expect(problems([app({ port: 9100 })])).toEqual([]);
+        // Unless a NetworkPolicy lets traffic in to the declared ports only.
+        expect(problems([app({ port: 9100 }, { networkPolicy: { ingressFrom: [{ namespace: "monitoring" }] } })])).toEqual([
+            'kube-appstack:apps[0].monitoring.port: 9100 is no port of the app or its sidecars, and its networkPolicy lets traffic in to those only, so no scrape would arrive; allowed: one of 8080 ("http"), or declare it in `ports`',
+        ]);
         expect(problems([app({ prometheusOperator: true, dashboard: { labels: {} } })])).toEqual([
             'kube-appstack:apps[0].monitoring.dashboard.labels: is empty, so no dashboard sidecar would find the ConfigMap; allowed: at least one label, the one the sidecar looks for (e.g. grafana_dashboard: "1"), or dashboard.enabled: false',
         ]);

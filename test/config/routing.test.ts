@@ -128,6 +128,13 @@ describe("an app's route in a stack config", () => {
         expect(problems([app("web", { ports: [{ name: "web", port: 8080 }, udp], route: { gateway } })])).toEqual([]);
     });
 
+    it("refuses a share of HTTP for an app whose first port is UDP", () => {
+        const dns = app("dns", { ports: [{ name: "dns", port: 53, protocol: "UDP" }], readinessProbe: { type: "exec", command: ["true"] }, livenessProbe: { type: "exec", command: ["true"] } });
+        expect(problems([app("web", { route: { gateway, weights: { web: 1, dns: 1 } } }), dns])).toEqual([
+            'kube-appstack:apps[0].route.weights.dns: "dns" gets HTTP on its first port "dns", which is UDP; allowed: a stateless app whose first port is TCP (list it first in its ports)',
+        ]);
+    });
+
     it("sends a canary's share to its Service port, from the canary's own config", () => {
         const config = validateStackConfig("test", raw([app("web", { route: { gateway, weights: { web: 3, "web-canary": 1 } } }), app("web-canary", { service: { port: 8080 } })]), []);
         const route = stackObjects(stackPlan(config), config.cluster).find((o) => o.kind === "HTTPRoute");

@@ -147,7 +147,8 @@ function repaired(config: Config): Config {
         if (i > 0 && app.route) app.route.gateway.sectionName = `app${i}`;
         if (app.route?.weights) {
             // Weights name stateless apps of the stack (this one is), at least one of them with a share.
-            const stateless = config.apps.flatMap((a: Config, k: number) => (a.type === "stateless" ? [`app${k}`] : []));
+            const tcpFirst = (a: Config) => a.port !== undefined || !a.ports || (a.ports[0].protocol ?? "TCP") === "TCP";
+            const stateless = config.apps.flatMap((a: Config, k: number) => (a.type === "stateless" && (k === i || tcpFirst(a)) ? [`app${k}`] : []));
             app.route.weights = Object.fromEntries(Object.values(app.route.weights as Record<string, number>).map((w, k) => [stateless[k % stateless.length], w]));
             if (Object.values(app.route.weights).every((w) => w === 0)) app.route.weights[`app${i}`] = 1;
         }

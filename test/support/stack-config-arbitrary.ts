@@ -94,14 +94,15 @@ function fitMonitoring(app: Config): void {
     if (!app.autoscaling) delete monitoring.alerts?.autoscalerAtMax;
     // Drawn stateless apps mount no claim (claimName is drawn absent).
     if (app.type === "stateless") delete monitoring.alerts?.volumeNearlyFull;
-    // The ServiceMonitor scrapes a TCP port the Services map: the last the pod declares (a sidecar's, when there is one).
+    // The ServiceMonitor (or, past a NetworkPolicy, the annotations) scrapes a TCP port the pod declares: the last (a
+    // sidecar's, when there is one).
     const declared = [
         ...(app.port !== undefined || !app.ports ? [{ port: app.port ?? 8080, protocol: "TCP" }] : []),
         ...[...(app.ports ?? []), ...(app.sidecars ?? []).flatMap((c: Config) => c.ports ?? [])].map((p: Config) => ({ port: p.containerPort ?? p.port, protocol: p.protocol ?? "TCP" })),
     ];
     const tcp = declared.filter((p) => p.protocol === "TCP").map((p) => p.port);
     if (tcp.length === 0) delete app.monitoring;
-    else if (monitoring.port === undefined ? declared[0].protocol !== "TCP" : monitoring.prometheusOperator ? !tcp.includes(monitoring.port) : declared.some((p) => p.port === monitoring.port) && !tcp.includes(monitoring.port)) {
+    else if (monitoring.port === undefined ? declared[0].protocol !== "TCP" : !tcp.includes(monitoring.port) && (monitoring.prometheusOperator || app.networkPolicy || declared.some((p) => p.port === monitoring.port))) {
         monitoring.port = tcp[tcp.length - 1];
     }
 }

@@ -1,4 +1,4 @@
-import { primaryServicePort } from "../components/specs/ports";
+import { primaryPort, primaryServicePort } from "../components/specs/ports";
 import { StatelessAppArgs } from "../components/specs/stateless-app";
 import { formatPath, suggestion } from "../kube/schema-problems";
 import { CONFIG_NAMESPACE } from "./load-stack-config";
@@ -7,11 +7,18 @@ import { StackConfig } from "./stack-config";
 // A route's `weights` name other apps of the stack: each must be a stateless app, whose Service (named like it) the
 // HTTPRoute sends its share to, on that Service's port.
 
-/** Every `route.weights` entry names a stateless app of the stack: a typo or a stateful app would get no traffic. */
+/** Every `route.weights` entry names a stateless app of the stack serving TCP first: a typo, a stateful app or a UDP one would get no traffic. */
 export function routeBackendProblems(config: StackConfig): string[] {
     const stateless = config.apps.filter((app) => app.type === "stateless").map((app) => app.name);
     return config.apps.flatMap((app, i) => (app.type !== "stateless" ? [] : Object.keys(app.route?.weights ?? {}).flatMap((name) => {
-        if (stateless.includes(name)) return [];
+        // The app's own first port is checked with its route.
+        if (name === app.name) return [];
+        const backend = config.apps.find((a) => a.name === name && a.type === "stateless");
+        if (backend !== undefined) {
+            // Its share of HTTP goes to its Service's first port, which the API server takes over UDP too: nothing would answer.
+            const first = primaryPort(backend);
+            return first.protocol === "TCP" ? [] : [`${formatPath(["apps", i, "route", "weights", name], `${CONFIG_NAMESPACE}:`)}: ${JSON.stringify(name)} gets HTTP on its first port ${JSON.stringify(first.name)}, which is ${first.protocol}; allowed: a stateless app whose first port is TCP (list it first in its ports)`];
+        }
         const what = config.apps.some((a) => a.name === name) ? "is a stateful app, which has no Service a route may split traffic to" : `is no app of this stack${suggestion(name, stateless)}`;
         return [`${formatPath(["apps", i, "route", "weights", name], `${CONFIG_NAMESPACE}:`)}: ${JSON.stringify(name)} ${what}; allowed: ${stateless.map((n) => JSON.stringify(n)).join(", ")} (stateless apps)`];
     })));

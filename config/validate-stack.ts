@@ -4,6 +4,7 @@ import { formatPath, suggestion } from "../kube/schema-problems";
 import { CONFIG_NAMESPACE, parseStackConfig } from "./load-stack-config";
 import { objectCollisionProblems } from "./object-collisions";
 import { routeBackendProblems } from "./route-backends";
+import { routingConflictProblems } from "./routing-conflicts";
 import { ConfigPath } from "./secret-paths";
 import { defaultKindClusterName, StackConfig } from "./stack-config";
 
@@ -58,7 +59,7 @@ export function validateStackConfig(
         (app.configFiles ? readConfigFiles(app.configFiles, projectDir, `${CONFIG_NAMESPACE}:apps[${i}].`) : undefined));
     const parsed = parseStackConfig(
         stack, raw,
-        [secretConfigProblems(configKeys), objectCollisionProblems, networkPeerProblems, routeBackendProblems, kindHostPaths, kindDefaultName(stack), (config) => configFiles(config).flatMap((read) => read?.problems ?? [])],
+        [secretConfigProblems(configKeys), objectCollisionProblems, networkPeerProblems, routeBackendProblems, routingConflictProblems, kindHostPaths, kindDefaultName(stack), (config) => configFiles(config).flatMap((read) => read?.problems ?? [])],
         secretPaths,
     );
     // The files are read here, once they are known to be readable: the plan and every builder after it take their text.

@@ -23,7 +23,7 @@ export interface AppSeries {
 /** The app as its monitoring sees it: its series, its labels, its ports as its Services map them. */
 export interface MonitoredApp extends AppSeries {
     labels: Record<string, string>;
-    ports: ReadonlyArray<{ name: string; containerPort: number }>;
+    ports: ReadonlyArray<{ name: string; containerPort: number; protocol: string }>;
     autoscaled: boolean;
 }
 

@@ -16,7 +16,9 @@ const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, {
 
 export const dashboardSchema = z.strictObject({
     enabled: z.boolean().optional().meta({ description: "Whether the dashboard ConfigMap exists.", default: code(true) }),
-    labels: labelMap.optional().meta({
+    labels: labelMap.refine((labels) => Object.keys(labels).length > 0, {
+        error: () => 'is empty, so no dashboard sidecar would find the ConfigMap; allowed: at least one label, the one the sidecar looks for (e.g. grafana_dashboard: "1"), or dashboard.enabled: false',
+    }).optional().meta({
         description: "Labels Grafana's dashboard sidecar finds the ConfigMap by (its `sidecar.dashboards.label` and `labelValue`).",
         default: code(DEFAULT_DASHBOARD_LABELS),
     }),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { code, dnsLabel, dnsSubdomain, intIn, port, serviceName, show } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
-import { atLeastOne, hostnames, ROUTE_PATH_MAX, routePathProblem } from "./http-match";
+import { atLeastOne, hostnames, repeatedIndexes, ROUTE_PATH_MAX, routePathProblem } from "./http-match";
 import { type PortArgs, primaryPort } from "./ports";
 
 // The Gateway API's limits (HTTPRoute CRD, standard channel v1): what its schema and CEL rules refuse is refused here.
@@ -48,10 +48,9 @@ const headerMatch = z.strictObject({
 const routeMatch = z.strictObject({
     path: pathMatch.optional().meta({ description: "The request's path.", default: `\`${DEFAULT_ROUTE_PATH.value}\` (${DEFAULT_ROUTE_PATH.type})` }),
     headers: z.array(headerMatch).max(MAX_HEADER_MATCHES, atMost(MAX_HEADER_MATCHES, "headers")).superRefine((headers, ctx) => {
-        const names = headers.map((h) => h.name.toLowerCase());
-        names.forEach((name, i) => {
-            if (names.indexOf(name) !== i) ctx.addIssue({ code: "custom", path: [i, "name"], message: `${show(headers[i].name)} is matched twice; allowed: each header once (names are case-insensitive)` });
-        });
+        for (const i of repeatedIndexes(headers.map((h) => h.name.toLowerCase()))) {
+            ctx.addIssue({ code: "custom", path: [i, "name"], message: `${show(headers[i].name)} is matched twice; allowed: each header once (names are case-insensitive)` });
+        }
     }).optional().meta({ description: "Headers the request must all have." }),
     method: z.enum(HTTP_METHODS).optional().meta({ description: "The request's method.", default: "any" }),
 }).meta({ title: "Route match" });

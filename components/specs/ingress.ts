@@ -7,8 +7,17 @@ export const INGRESS_PATH_TYPES = ["Prefix", "Exact"] as const;
 export const DEFAULT_INGRESS_PATH = { path: "/", pathType: "Prefix" } as const;
 /** The annotations cert-manager's ingress-shim reads to issue the certificate of an Ingress's TLS hosts. */
 export const CERT_MANAGER_ANNOTATIONS = { clusterIssuer: "cert-manager.io/cluster-issuer", issuer: "cert-manager.io/issuer" } as const;
+/** Annotations Pulumi's Kubernetes provider reads when it applies the object. */
+const PULUMI_ANNOTATION_PREFIX = "pulumi.com/";
 /** The API server refuses this annotation when it differs from ingressClassName: `className` says it once. */
 const INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
+
+/**
+ * An Ingress holds one path entry per host and path. etcd keeps an object of at most 1.5 MiB, and the smallest entry
+ * takes 23 bytes of it (protobuf: path "/", its type, the Service's name and port number): more can never be stored,
+ * and a few kilobytes of config would otherwise build an object of gigabytes.
+ */
+export const MAX_INGRESS_PATH_ENTRIES = Math.floor(1.5 * 2 ** 20 / 23);
 
 /** The Secret cert-manager keeps an app's certificate in when the stack asks it for one. */
 export function ingressTlsSecretName(app: string): string {
@@ -42,6 +51,11 @@ export const ingressSchema = z.strictObject({
     if (ingress.tls !== undefined && ingress.hosts === undefined) {
         ctx.addIssue({ code: "custom", path: ["tls"], message: "is set without hosts, so no certificate could name them; allowed: list the host names in hosts" });
     }
+    const hosts = ingress.hosts?.length ?? 1;
+    const paths = ingress.paths?.length ?? 1;
+    if (hosts * paths > MAX_INGRESS_PATH_ENTRIES) {
+        ctx.addIssue({ code: "custom", path: ["paths"], message: `${paths} paths on each of ${hosts} hosts make ${hosts * paths} path entries; allowed: at most ${MAX_INGRESS_PATH_ENTRIES} (the most an object of 1.5 MiB, etcd's limit, can hold)` });
+    }
     const reserved: Record<string, string> = {
         [INGRESS_CLASS_ANNOTATION]: "className",
         [CERT_MANAGER_ANNOTATIONS.clusterIssuer]: "tls.clusterIssuer",
@@ -49,6 +63,10 @@ export const ingressSchema = z.strictObject({
     };
     for (const key of Object.keys(ingress.annotations ?? {})) {
         if (key in reserved) ctx.addIssue({ code: "custom", path: ["annotations", key], message: `is set by the stack from ${reserved[key]}; allowed: ${reserved[key]} instead` });
+        // The provider reads them, and the program sets some (skipAwait, patchForce) over what a rendered Ingress would show.
+        else if (key.startsWith(PULUMI_ANNOTATION_PREFIX)) {
+            ctx.addIssue({ code: "custom", path: ["annotations", key], message: `is read by Pulumi's Kubernetes provider, whose annotations the stack sets; allowed: annotations for the ingress controller, outside ${PULUMI_ANNOTATION_PREFIX}` });
+        }
     }
 }).meta({ title: "Ingress" });
 

@@ -4,7 +4,7 @@ import { MonitoredApp } from "./app-series";
 import { dashboardSchema, grafanaDashboardObject } from "./grafana-dashboard";
 import { KubeObject } from "./kube-object";
 import { alertsSchema, prometheusRuleObject } from "./prometheus-rule";
-import { durationMs, promDuration } from "./prometheus-duration";
+import { durationMs, MAX_DURATION_MS, promDuration } from "./prometheus-duration";
 import { SCRAPED_SERVICE_LABEL, serviceMonitorObject } from "./service-monitor";
 
 // An app's monitoring. Whether the cluster runs the Prometheus Operator is a setting, not a query of the cluster: the
@@ -44,24 +44,31 @@ const OPERATOR_ONLY = ["interval", "scrapeTimeout", "labels", "alerts", "dashboa
  * ServiceMonitor names a Service port), alerts configured that cannot apply to the app.
  */
 export function monitoringProblems(
-    app: { monitoring?: MonitoringArgs; autoscaling?: unknown; hasClaims: boolean; ports: readonly ScrapedPort[] },
+    app: { monitoring?: MonitoringArgs; autoscaling?: unknown; networkPolicy?: unknown; hasClaims: boolean; ports: readonly ScrapedPort[] },
     ctx: z.RefinementCtx,
 ): void {
     const monitoring = app.monitoring;
     if (!monitoring) return;
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path: ["monitoring", ...path], message });
+    const protocol = scrapedProtocolProblem(monitoring, app.ports);
+    if (protocol !== undefined) issue(["port"], protocol);
     if (!usesOperator(monitoring)) {
         for (const key of OPERATOR_ONLY) {
             if (monitoring[key] !== undefined) issue([key], "is only used with the Prometheus Operator; allowed: remove it, or set monitoring.prometheusOperator: true (the cluster must have its CRDs)");
         }
+        // Scrape annotations may name any port of the pod, but the app's NetworkPolicy opens only the declared ones.
+        if (app.networkPolicy !== undefined && monitoring.port !== undefined && !app.ports.some((p) => p.containerPort === monitoring.port)) {
+            issue(["port"], `${monitoring.port} is no port of the app or its sidecars, and its networkPolicy lets traffic in to those only, so no scrape would arrive; allowed: one of ${app.ports.map(showPort).join(", ")}, or declare it in \`ports\``);
+        }
         return;
     }
     const interval = monitoring.interval ?? DEFAULT_SCRAPE_INTERVAL;
-    if (monitoring.scrapeTimeout !== undefined && durationMs(monitoring.scrapeTimeout) > durationMs(interval)) {
+    // A duration out of Prometheus' range is reported on its own key already.
+    if (monitoring.scrapeTimeout !== undefined && durationMs(monitoring.scrapeTimeout) > durationMs(interval) && durationMs(monitoring.scrapeTimeout) <= MAX_DURATION_MS) {
         issue(["scrapeTimeout"], `${JSON.stringify(monitoring.scrapeTimeout)} is longer than the interval ${JSON.stringify(interval)}; allowed: at most the interval (Prometheus refuses a longer one)`);
     }
-    if (scrapedPortName(monitoring, app.ports) === undefined) {
-        issue(["port"], `${String(monitoring.port)} is no port of the app or its sidecars, so no Service port leads to it; allowed: one of ${app.ports.map((p) => `${p.containerPort} (${JSON.stringify(p.name)})`).join(", ")}, or declare it in \`ports\``);
+    if (protocol === undefined && scrapedPortName(monitoring, app.ports) === undefined) {
+        issue(["port"], `${String(monitoring.port)} is no port of the app or its sidecars, so no Service port leads to it; allowed: one of ${app.ports.map(showPort).join(", ")}, or declare it in \`ports\``);
     }
     if (monitoring.alerts?.autoscalerAtMax !== undefined && app.autoscaling === undefined) {
         issue(["alerts", "autoscalerAtMax"], "applies only to an app with autoscaling; allowed: remove it, or add autoscaling");
@@ -75,11 +82,28 @@ export function monitoringProblems(
 export interface ScrapedPort {
     name: string;
     containerPort: number;
+    protocol: string;
 }
 
-/** The name of the Service port the ServiceMonitor scrapes: the app's first port's, or the one of `monitoring.port`. */
+const showPort = (p: ScrapedPort) => `${p.containerPort} (${JSON.stringify(p.name)})`;
+
+/**
+ * Why the scraped port is no TCP port, or undefined: Prometheus scrapes over HTTP, so a UDP or SCTP port (the
+ * API server takes either on a Service) would only make every scrape fail. A number served over TCP too is scraped there.
+ */
+function scrapedProtocolProblem(monitoring: MonitoringArgs, ports: readonly ScrapedPort[]): string | undefined {
+    const target = monitoring.port === undefined
+        ? ports[0]
+        : ports.find((p) => p.containerPort === monitoring.port && p.protocol === "TCP") ?? ports.find((p) => p.containerPort === monitoring.port);
+    if (target === undefined || target.protocol === "TCP") return undefined;
+    const tcp = ports.filter((p) => p.protocol === "TCP");
+    const given = monitoring.port === undefined ? `not set, so the app's first port ${showPort(target)} is scraped, which is ${target.protocol}` : `${showPort(target)} is ${target.protocol}`;
+    return `${given}; allowed: the container port of a TCP port (Prometheus scrapes over HTTP): ${tcp.length > 0 ? tcp.map(showPort).join(", ") : "none is declared, add one to `ports`"}`;
+}
+
+/** The name of the Service port the ServiceMonitor scrapes: the app's first port's, or the TCP one of `monitoring.port`. */
 export function scrapedPortName(monitoring: MonitoringArgs, ports: readonly ScrapedPort[]): string | undefined {
-    return monitoring.port === undefined ? ports[0]?.name : ports.find((p) => p.containerPort === monitoring.port)?.name;
+    return monitoring.port === undefined ? ports[0]?.name : ports.find((p) => p.containerPort === monitoring.port && p.protocol === "TCP")?.name;
 }
 
 export interface MonitoringObjects {

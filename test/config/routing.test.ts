@@ -50,8 +50,14 @@ describe("an app's ingress in a stack config", () => {
             'kube-appstack:apps[0].ingress.annotations["kubernetes.io/ingress.class"]: is set by the stack from className; allowed: className instead'],
         ["the issuer as an annotation", { annotations: { "cert-manager.io/cluster-issuer": "x" } },
             'kube-appstack:apps[0].ingress.annotations["cert-manager.io/cluster-issuer"]: is set by the stack from tls.clusterIssuer; allowed: tls.clusterIssuer instead'],
+        // Pulumi's provider reads these, and the program sets skipAwait and patchForce itself: a rendered value would lie.
+        ["an annotation of Pulumi's provider", { annotations: { "pulumi.com/skipAwait": "false" } },
+            'kube-appstack:apps[0].ingress.annotations["pulumi.com/skipAwait"]: is read by Pulumi\'s Kubernetes provider, whose annotations the stack sets; allowed: annotations for the ingress controller, outside pulumi.com/'],
         ["an invalid class", { className: "Nginx" }, 'kube-appstack:apps[0].ingress.className: "Nginx" is not a valid name'],
         ["no hosts in the list", { hosts: [] }, "kube-appstack:apps[0].ingress.hosts: is empty; allowed: at least one host name, or leave the key out for the default"],
+        // 40 KB of config would make an Ingress of a million paths (gigabytes to build), which etcd could never hold.
+        ["more host and path pairs than an Ingress can hold", { hosts: Array.from({ length: 300 }, (_, i) => `h${i}.example.com`), paths: Array.from({ length: 300 }, (_, i) => ({ path: `/p${i}` })) },
+            "kube-appstack:apps[0].ingress.paths: 300 paths on each of 300 hosts make 90000 path entries; allowed: at most 68385 (the most an object of 1.5 MiB, etcd's limit, can hold)"],
     ];
     it.each(cases)("refuses %s", (_what, ingress, message) => {
         const found = problems([app("web", { ingress })]);
@@ -122,9 +128,70 @@ describe("an app's route in a stack config", () => {
         expect(problems([app("web", { ports: [{ name: "web", port: 8080 }, udp], route: { gateway } })])).toEqual([]);
     });
 
+    it("refuses a share of HTTP for an app whose first port is UDP", () => {
+        const dns = app("dns", { ports: [{ name: "dns", port: 53, protocol: "UDP" }], readinessProbe: { type: "exec", command: ["true"] }, livenessProbe: { type: "exec", command: ["true"] } });
+        expect(problems([app("web", { route: { gateway, weights: { web: 1, dns: 1 } } }), dns])).toEqual([
+            'kube-appstack:apps[0].route.weights.dns: "dns" gets HTTP on its first port "dns", which is UDP; allowed: a stateless app whose first port is TCP (list it first in its ports)',
+        ]);
+    });
+
     it("sends a canary's share to its Service port, from the canary's own config", () => {
         const config = validateStackConfig("test", raw([app("web", { route: { gateway, weights: { web: 3, "web-canary": 1 } } }), app("web-canary", { service: { port: 8080 } })]), []);
         const route = stackObjects(stackPlan(config), config.cluster).find((o) => o.kind === "HTTPRoute");
         expect(route?.spec).toMatchObject({ rules: [{ backendRefs: [{ name: "web", port: 80, weight: 3 }, { name: "web-canary", port: 8080, weight: 1 }] }] });
+    });
+});
+
+describe("apps routed side by side", () => {
+    const tls = { clusterIssuer: "letsencrypt" };
+
+    it("refuses a second app's Ingress on a host and path another app's Ingress of the same class has", () => {
+        expect(problems([
+            app("web", { ingress: { hosts: ["www.example.com"], paths: [{ path: "/" }, { path: "/api" }] } }),
+            app("api", { ingress: { hosts: ["api.example.com", "www.example.com"], paths: [{ path: "/api" }] } }),
+            app("blog", { ingress: { hosts: ["www.example.com"] } }),
+        ])).toEqual([
+            'kube-appstack:apps[1].ingress.paths[0]: Prefix "/api" on "www.example.com" is routed by the Ingress of apps[0] ("web") already; allowed: a host or path no other app\'s Ingress of its class routes (the controller would send the requests to one of the two)',
+            'kube-appstack:apps[2].ingress: the default path Prefix "/" on "www.example.com" is routed by the Ingress of apps[0] ("web") already; allowed: a host or path no other app\'s Ingress of its class routes (the controller would send the requests to one of the two)',
+        ]);
+        // Two Ingresses without hosts claim the same path on every host.
+        expect(problems([app("web", { ingress: {} }), app("api", { ingress: {} })])).toEqual([
+            'kube-appstack:apps[1].ingress: the default path Prefix "/" on every host is routed by the Ingress of apps[0] ("web") already; allowed: a host or path no other app\'s Ingress of its class routes (the controller would send the requests to one of the two)',
+        ]);
+        // Another path type, another class or another host is another route.
+        expect(problems([
+            app("web", { ingress: { hosts: ["www.example.com"] } }),
+            app("exact", { ingress: { hosts: ["www.example.com"], paths: [{ path: "/", pathType: "Exact" }] } }),
+            app("other", { ingress: { className: "internal", hosts: ["www.example.com"] } }),
+            app("wild", { ingress: { hosts: ["*.example.com"] } }),
+        ])).toEqual([]);
+    });
+
+    it("refuses a second app's route on the same Gateway, host name and match as another app's route", () => {
+        const match = { path: { value: "/v2" }, headers: [{ name: "X-Canary", value: "1" }], method: "GET" };
+        expect(problems([
+            app("web", { route: { gateway, hostnames: ["api.example.com"], matches: [match] } }),
+            app("api", { route: { gateway: { name: "public", namespace: "apps" }, hostnames: ["api.example.com"], matches: [{ ...match, path: { type: "PathPrefix", value: "/v2" }, headers: [{ name: "x-canary", value: "1", type: "Exact" }] }] } }),
+            app("blog", { route: { gateway } }),
+            app("docs", { route: { gateway } }),
+        ])).toEqual([
+            'kube-appstack:apps[1].route.matches[0]: matches on "api.example.com" the requests the route of apps[0] ("web") matches already on Gateway "apps/public"; allowed: another host name or match (the Gateway would give them to the older route alone)',
+            'kube-appstack:apps[3].route: the default match (every path under "/") matches on every host name the requests the route of apps[2] ("blog") matches already on Gateway "apps/public"; allowed: another host name or match (the Gateway would give them to the older route alone)',
+        ]);
+        expect(problems([app("web", { route: { gateway } }), app("api", { route: { gateway: { name: "internal" } } }), app("b", { route: { gateway, hostnames: ["b.example.com"] } })])).toEqual([]);
+    });
+
+    it("refuses a TLS Secret that is the one cert-manager keeps another app's certificate in", () => {
+        expect(problems([
+            app("web", { ingress: { hosts: ["www.example.com"], tls } }),
+            app("api", { ingress: { hosts: ["api.example.com"], tls: { secretName: "web-tls" } } }),
+        ])).toEqual([
+            'kube-appstack:apps[1].ingress.tls.secretName: "web-tls" is the Secret cert-manager keeps the certificate of apps[0] ("web") in, for its hosts; allowed: a Secret of this app\'s own, or tls.clusterIssuer or tls.issuer for a certificate of its hosts',
+        ]);
+        // Its own name, or a Secret shared by apps that all bring it (a wildcard certificate), is fine.
+        expect(problems([
+            app("web", { ingress: { hosts: ["www.example.com"], tls: { secretName: "web-tls" } } }),
+            app("api", { ingress: { hosts: ["api.example.com"], tls: { secretName: "web-tls" } } }),
+        ])).toEqual([]);
     });
 });

@@ -187,7 +187,7 @@ describe("the Grafana dashboard", () => {
         expect(labelled.dashboard!.metadata.labels).toMatchObject({ "grafana.example/dashboard": "apps" });
         expect(labelled.dashboard!.metadata.labels).not.toHaveProperty("grafana_dashboard");
         expect(statelessAppObjects("web", web({ monitoring: { ...operator, dashboard: { enabled: false } } })).dashboard).toBeUndefined();
-        const app: MonitoredApp = { name: "db", namespace: "apps", workload: "StatefulSet", claims: [], claimTemplates: ["data"], labels: {}, ports: [{ name: "http", containerPort: 6379 }], autoscaled: false };
+        const app: MonitoredApp = { name: "db", namespace: "apps", workload: "StatefulSet", claims: [], claimTemplates: ["data"], labels: {}, ports: [{ name: "http", containerPort: 6379, protocol: "TCP" }], autoscaled: false };
         expect(grafanaDashboard(app)).toEqual(grafanaDashboard({ ...app }));
         expect((grafanaDashboard(app).panels as any[])[4].targets[1].expr).toBe('kube_statefulset_replicas{namespace="apps", statefulset="db"}');
     });
@@ -259,9 +259,45 @@ describe("monitoring in a stack config", () => {
         ]);
         // Scrape annotations name the pod's port directly: any port will do.
         expect(problems([app({ port: 9100 })])).toEqual([]);
+        // Unless a NetworkPolicy lets traffic in to the declared ports only.
+        expect(problems([app({ port: 9100 }, { networkPolicy: { ingressFrom: [{ namespace: "monitoring" }] } })])).toEqual([
+            'kube-appstack:apps[0].monitoring.port: 9100 is no port of the app or its sidecars, and its networkPolicy lets traffic in to those only, so no scrape would arrive; allowed: one of 8080 ("http"), or declare it in `ports`',
+        ]);
+        expect(problems([app({ prometheusOperator: true, dashboard: { labels: {} } })])).toEqual([
+            'kube-appstack:apps[0].monitoring.dashboard.labels: is empty, so no dashboard sidecar would find the ConfigMap; allowed: at least one label, the one the sidecar looks for (e.g. grafana_dashboard: "1"), or dashboard.enabled: false',
+        ]);
         expect(problems([app({ prometheusOperator: true, dashboard: { requestsMetric: "http-requests" } })])).toEqual([
             'kube-appstack:apps[0].monitoring.dashboard.requestsMetric: "http-requests" is not a Prometheus metric name; allowed: letters, digits, _ and :, not starting with a digit (e.g. "http_requests_total")',
         ]);
+    });
+
+    it("scrapes over TCP only: a UDP or SCTP metrics port is refused, a port number served over both is scraped on its TCP port", () => {
+        const dns = (monitoring: unknown) => app(monitoring, { ports: [{ name: "dns", port: 53, protocol: "UDP" }, { name: "dns-tcp", port: 53 }, { name: "gossip", port: 7946, protocol: "SCTP" }], readinessProbe: { type: "exec", command: ["true"] }, livenessProbe: { type: "exec", command: ["true"] } });
+        expect(problems([dns({ prometheusOperator: true })])).toEqual([
+            'kube-appstack:apps[0].monitoring.port: not set, so the app\'s first port 53 ("dns") is scraped, which is UDP; allowed: the container port of a TCP port (Prometheus scrapes over HTTP): 53 ("dns-tcp")',
+        ]);
+        expect(problems([dns({ port: 7946 })])).toEqual([
+            'kube-appstack:apps[0].monitoring.port: 7946 ("gossip") is SCTP; allowed: the container port of a TCP port (Prometheus scrapes over HTTP): 53 ("dns-tcp")',
+        ]);
+        expect(problems([dns({ prometheusOperator: true, port: 53 })])).toEqual([]);
+        const objects = statelessAppObjects("dns", web({ ports: [{ name: "dns", port: 53, protocol: "UDP" }, { name: "dns-tcp", port: 53 }], readinessProbe: { type: "exec", command: ["true"] }, livenessProbe: { type: "exec", command: ["true"] }, monitoring: { prometheusOperator: true, port: 53 } }));
+        expect((objects.serviceMonitor as any).spec.endpoints[0].port).toBe("dns-tcp");
+    });
+
+    it("refuses a duration longer than Prometheus can hold (about 292 years), which would break its whole rule or scrape config", () => {
+        // What Prometheus itself reads: the longest duration loads, one day more does not.
+        const ruleFile = (duration: string) => ({ groups: [{ name: "g", rules: [{ alert: "A", expr: `increase(up[${duration}]) > 0`, for: duration }] }] });
+        expect(ruleFileProblems(ruleFile("106751d"))).toEqual([]);
+        expect(ruleFileProblems(ruleFile("106752d"))).not.toEqual([]);
+        expect(problems([app({ prometheusOperator: true, interval: "106751d", alerts: { restartLoop: { window: "106751d", for: "292y" } } })])).toEqual([]);
+        const tooLong = (key: string, value: string) => `kube-appstack:apps[0].monitoring.${key}: ${JSON.stringify(value)} is longer than Prometheus can hold; allowed: at most 106751d (about 292 years)`;
+        expect(problems([app({ prometheusOperator: true, interval: "106752d", scrapeTimeout: "293y", alerts: { restartLoop: { window: "99999999999999999999999s" }, podNotReady: { for: "15251w" } } })])).toEqual([
+            tooLong("interval", "106752d"),
+            tooLong("scrapeTimeout", "293y"),
+            tooLong("alerts.podNotReady.for", "15251w"),
+            tooLong("alerts.restartLoop.window", "99999999999999999999999s"),
+        ]);
+        expect(problems([app({ prometheusOperator: true, scrapeTimeout: "293y" })])).toEqual([tooLong("scrapeTimeout", "293y")]);
     });
 
     it("tells a stack still using the former `prometheus` key where it went", () => {

@@ -94,13 +94,16 @@ function fitMonitoring(app: Config): void {
     if (!app.autoscaling) delete monitoring.alerts?.autoscalerAtMax;
     // Drawn stateless apps mount no claim (claimName is drawn absent).
     if (app.type === "stateless") delete monitoring.alerts?.volumeNearlyFull;
-    // The ServiceMonitor scrapes a port the Services map: the last the pod declares (a sidecar's, when there is one).
-    if (monitoring.prometheusOperator && monitoring.port !== undefined) {
-        const declared = [
-            ...(app.port !== undefined || !app.ports ? [app.port ?? 8080] : []),
-            ...[...(app.ports ?? []), ...(app.sidecars ?? []).flatMap((c: Config) => c.ports ?? [])].map((p: Config) => p.containerPort ?? p.port),
-        ];
-        if (!declared.includes(monitoring.port)) monitoring.port = declared[declared.length - 1];
+    // The ServiceMonitor (or, past a NetworkPolicy, the annotations) scrapes a TCP port the pod declares: the last (a
+    // sidecar's, when there is one).
+    const declared = [
+        ...(app.port !== undefined || !app.ports ? [{ port: app.port ?? 8080, protocol: "TCP" }] : []),
+        ...[...(app.ports ?? []), ...(app.sidecars ?? []).flatMap((c: Config) => c.ports ?? [])].map((p: Config) => ({ port: p.containerPort ?? p.port, protocol: p.protocol ?? "TCP" })),
+    ];
+    const tcp = declared.filter((p) => p.protocol === "TCP").map((p) => p.port);
+    if (tcp.length === 0) delete app.monitoring;
+    else if (monitoring.port === undefined ? declared[0].protocol !== "TCP" : !tcp.includes(monitoring.port) && (monitoring.prometheusOperator || app.networkPolicy || declared.some((p) => p.port === monitoring.port))) {
+        monitoring.port = tcp[tcp.length - 1];
     }
 }
 
@@ -140,9 +143,13 @@ function repaired(config: Config): Config {
         }
         if (app.ingress && app.route) delete app[i % 2 === 0 ? "ingress" : "route"];
         if (app.ingress?.tls && !app.ingress.hosts) app.ingress.hosts = ["www.example.com"];
+        // Two apps claiming one host and path are refused (routing-conflicts.ts): each later app its own class or listener.
+        if (i > 0 && app.ingress) app.ingress.className = `app${i}`;
+        if (i > 0 && app.route) app.route.gateway.sectionName = `app${i}`;
         if (app.route?.weights) {
             // Weights name stateless apps of the stack (this one is), at least one of them with a share.
-            const stateless = config.apps.flatMap((a: Config, k: number) => (a.type === "stateless" ? [`app${k}`] : []));
+            const tcpFirst = (a: Config) => a.port !== undefined || !a.ports || (a.ports[0].protocol ?? "TCP") === "TCP";
+            const stateless = config.apps.flatMap((a: Config, k: number) => (a.type === "stateless" && (k === i || tcpFirst(a)) ? [`app${k}`] : []));
             app.route.weights = Object.fromEntries(Object.values(app.route.weights as Record<string, number>).map((w, k) => [stateless[k % stateless.length], w]));
             if (Object.values(app.route.weights).every((w) => w === 0)) app.route.weights[`app${i}`] = 1;
         }

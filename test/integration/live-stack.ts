@@ -36,7 +36,8 @@ export function localStackConfig(namespace: string, overrides: Config = {}): Con
 export function webApp(overrides: Config = {}): Config {
     const apps = stackConfigFile("local")["kube-appstack:apps"] as Config[];
     const web = apps.find((a) => a.name === "web") as Config;
-    return { ...web, service: { port: 80 }, volumes: undefined, ...overrides };
+    // Without web's Ingress: two copies of web in one stack would claim the same class, host and path, which is refused.
+    return { ...web, service: { port: 80 }, volumes: undefined, ingress: undefined, ...overrides };
 }
 
 /** The dev stack's cache (a StatefulSet with one claim per replica) with the fields a test changes. */

@@ -89,9 +89,17 @@ export const labelMap = z.record(z.string(), z.string()).superRefine((labels, ct
 }).meta({ type: "map of label key to value" });
 
 /** Annotations: keys as label keys are, values any string (a role ARN, a JSON document). */
+/** Annotations Pulumi's Kubernetes provider reads when it applies an object (skipAwait, patchForce, patchFieldManager ...). */
+export const PULUMI_ANNOTATION_PREFIX = "pulumi.com/";
+
 export const annotationMap = z.record(z.string(), z.string()).superRefine((annotations, ctx) => {
     for (const key of Object.keys(annotations)) {
         if (!isLabelKey(key)) ctx.addIssue({ code: "custom", path: [key], message: `${show(key)} is not a valid annotation key; allowed: ${LABEL_KEY_HELP}` });
+        // They change how the provider applies the object, and the program sets some of them itself (an Ingress's
+        // skipAwait, a hand-over patch's field manager) over what render would show.
+        else if (key.startsWith(PULUMI_ANNOTATION_PREFIX)) {
+            ctx.addIssue({ code: "custom", path: [key], message: `is read by Pulumi's Kubernetes provider, whose annotations the stack sets; allowed: an annotation outside ${PULUMI_ANNOTATION_PREFIX}` });
+        }
     }
 }).meta({ type: "map of annotation key to value" });
 

@@ -7,8 +7,6 @@ export const INGRESS_PATH_TYPES = ["Prefix", "Exact"] as const;
 export const DEFAULT_INGRESS_PATH = { path: "/", pathType: "Prefix" } as const;
 /** The annotations cert-manager's ingress-shim reads to issue the certificate of an Ingress's TLS hosts. */
 export const CERT_MANAGER_ANNOTATIONS = { clusterIssuer: "cert-manager.io/cluster-issuer", issuer: "cert-manager.io/issuer" } as const;
-/** Annotations Pulumi's Kubernetes provider reads when it applies the object. */
-const PULUMI_ANNOTATION_PREFIX = "pulumi.com/";
 /** The API server refuses this annotation when it differs from ingressClassName: `className` says it once. */
 const INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
@@ -63,10 +61,6 @@ export const ingressSchema = z.strictObject({
     };
     for (const key of Object.keys(ingress.annotations ?? {})) {
         if (key in reserved) ctx.addIssue({ code: "custom", path: ["annotations", key], message: `is set by the stack from ${reserved[key]}; allowed: ${reserved[key]} instead` });
-        // The provider reads them, and the program sets some (skipAwait, patchForce) over what a rendered Ingress would show.
-        else if (key.startsWith(PULUMI_ANNOTATION_PREFIX)) {
-            ctx.addIssue({ code: "custom", path: ["annotations", key], message: `is read by Pulumi's Kubernetes provider, whose annotations the stack sets; allowed: annotations for the ingress controller, outside ${PULUMI_ANNOTATION_PREFIX}` });
-        }
     }
 }).meta({ title: "Ingress" });
 

@@ -85,6 +85,8 @@ describe("what the API server refuses", () => {
         ["an empty list of RBAC rules", [web({ serviceAccount: { rules: [] } })], {}, /^kube-appstack:apps\[0\]\.serviceAccount\.rules: /],
         ["an annotation key the API server refuses", [db({ serviceAccount: { annotations: { "bad key": "x" } } })], {},
             /^kube-appstack:apps\[0\]\.serviceAccount\.annotations(\.|\[)"?bad key"?\]?: "bad key" is not a valid annotation key/],
+        ["an annotation Pulumi's provider reads, on any object's annotations", [db({ serviceAccount: { annotations: { "pulumi.com/skipAwait": "true" } } })], {},
+            /^kube-appstack:apps\[0\]\.serviceAccount\.annotations\["pulumi\.com\/skipAwait"\]: is read by Pulumi's Kubernetes provider, whose annotations the stack sets; allowed: an annotation outside pulumi\.com\/$/],
         ["a pull secret that is no valid name", [web({ imagePullSecrets: ["Registry_Cred"] })], {},
             /^kube-appstack:apps\[0\]\.imagePullSecrets\[0\]: "Registry_Cred" is not a valid name/],
         ["a secret file whose config key is not set", [web({ secretFiles: { "/etc/tls/tls.key": "tlsKey" } })], {},

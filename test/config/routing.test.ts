@@ -52,7 +52,7 @@ describe("an app's ingress in a stack config", () => {
             'kube-appstack:apps[0].ingress.annotations["cert-manager.io/cluster-issuer"]: is set by the stack from tls.clusterIssuer; allowed: tls.clusterIssuer instead'],
         // Pulumi's provider reads these, and the program sets skipAwait and patchForce itself: a rendered value would lie.
         ["an annotation of Pulumi's provider", { annotations: { "pulumi.com/skipAwait": "false" } },
-            'kube-appstack:apps[0].ingress.annotations["pulumi.com/skipAwait"]: is read by Pulumi\'s Kubernetes provider, whose annotations the stack sets; allowed: annotations for the ingress controller, outside pulumi.com/'],
+            'kube-appstack:apps[0].ingress.annotations["pulumi.com/skipAwait"]: is read by Pulumi\'s Kubernetes provider, whose annotations the stack sets; allowed: an annotation outside pulumi.com/'],
         ["an invalid class", { className: "Nginx" }, 'kube-appstack:apps[0].ingress.className: "Nginx" is not a valid name'],
         ["no hosts in the list", { hosts: [] }, "kube-appstack:apps[0].ingress.hosts: is empty; allowed: at least one host name, or leave the key out for the default"],
         // 40 KB of config would make an Ingress of a million paths (gigabytes to build), which etcd could never hold.

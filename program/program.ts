@@ -49,8 +49,8 @@ async function declareStack(): Promise<Record<string, unknown>> {
     const raw = readRawConfig();
     const secrets = secretConfigPaths(stack, raw);
     const config = validateStackConfig(stack, raw, Object.keys(pulumi.runtime.allConfig()), process.cwd(), secrets);
-    // The cluster connection comes first: the engine starts its provider (on kind, the cluster's dynamic provider: a
-    // Node.js process) while the last outputs are read, instead of after.
+    // The cluster connection comes first: the engine starts its provider (on kind, the kind provider plugin's process)
+    // while the last outputs are read, instead of after.
     const cluster = clusterConnection(stack, config.cluster);
     const { provider } = cluster;
     // Only an autoscaled app needs its last replica count (previousReplicas of StatelessApp and StatefulApp), and only a

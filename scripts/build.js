@@ -1,12 +1,13 @@
 // Builds everything that runs as plain JavaScript instead of TypeScript, with esbuild, in two sets:
 //
-// - `cli`, into bin-out/: the command line, one bundle per entry (main, and one per subcommand, which main requires
-//   only when that subcommand runs), packages included, so running `kube-appstack` compiles nothing and `check` never
-//   loads render's modules. bin/load-bundle.js loads them.
+// - `cli`, into bin-out/: the command line and the kind provider plugin, one bundle per entry (main, and one per
+//   subcommand, which main requires only when that subcommand runs), packages included, so running `kube-appstack`
+//   compiles nothing and `check` never loads render's modules. bin/load-bundle.js loads them.
 // - `pulumi`, into .build/: the Pulumi program (index.ts) and the CrossGuard policy pack (policies/index.ts), packages
-//   left to node_modules. Pulumi's own TypeScript path (ts-node with the compiler and a type check on every run) cost
-//   seconds per preview, more on a machine whose ts-node cache is cold, as every CI runner's is. pulumi-program.js
-//   and policies/pulumi-policy-pack.js load them. Types are checked by `npm run typecheck` instead.
+//   left to node_modules. Pulumi's own TypeScript path (ts-node with the compiler and a type check on
+//   every run) cost seconds per preview, more on a machine whose ts-node cache is cold, as every CI runner's is.
+//   pulumi-program.js and policies/pulumi-policy-pack.js load them. Types are checked by
+//   `npm run typecheck` instead.
 //
 // A bundle never runs stale: the build records every file a bundle was made from with its modification time and size,
 // and ensureBuilt() rebuilds its set first when one of them changed (or is gone), so an edited source is what the very
@@ -57,7 +58,8 @@ const englishOnlyZod = {
 const SETS = {
     cli: {
         outDir: "bin-out",
-        entries: { main: "cli/main.ts", check: "cli/check.ts", render: "cli/render.ts", rules: "cli/rules.ts" },
+        // kind-plugin: the kube-appstack-kind provider plugin the engine starts (bin/pulumi-resource-kube-appstack-kind).
+        entries: { main: "cli/main.ts", check: "cli/check.ts", render: "cli/render.ts", rules: "cli/rules.ts", "kind-plugin": "plugin/kind-plugin.ts" },
         // The bundles hold the packages' code too. npm rewrites node_modules/.package-lock.json on every install, so it
         // stands for the bundled packages' own files.
         buildFiles: ["package.json", "node_modules/.package-lock.json"],

@@ -39,6 +39,17 @@ describe("the bundles", () => {
         }
     });
 
+    it("give the kind plugin its provider and the engine protocol's messages, and nothing of the Pulumi SDK's runtime", () => {
+        expect(inputsOf("kind-plugin").filter((f) => packageOf(f) === undefined).sort()).toEqual([
+            "components/kind-cluster-provider.ts", "package.json", "plugin/kind-plugin.ts", "plugin/provider-server.ts",
+        ]);
+        // The SDK's generated protocol files only: its runtime (closure serialization, the TypeScript compiler, npm's
+        // libraries) is what made the dynamic provider's process slow to start.
+        expect(inputsOf("kind-plugin").filter((f) => packageOf(f) === "@pulumi/pulumi").every((f) => f.includes("/@pulumi/pulumi/proto/"))).toBe(true);
+        expect(packagesOf("kind-plugin")).not.toContain("typescript");
+        expect(packagesOf("kind-plugin")).toContain("@grpc/grpc-js");
+    });
+
     it("give render the stack config and the specs, and none of the policies", () => {
         expect(wingsOf("render")).toEqual(["cli", "components", "config", "kube", "program"]);
         expect(packagesOf("render")).toEqual(["yaml", "zod"]);
@@ -48,7 +59,7 @@ describe("the bundles", () => {
 describe("a source edited after the build", () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-build-"));
     afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
-    for (const entry of ["bin", "scripts/build.js", "cli", "policies", "kube", "components", "config", "program", "package.json", "tsconfig.json"]) {
+    for (const entry of ["bin", "scripts/build.js", "cli", "plugin", "policies", "kube", "components", "config", "program", "package.json", "tsconfig.json"]) {
         fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"));

@@ -1,12 +1,19 @@
-// The KindCluster dynamic provider under the real engine: serialized by the Node SDK, started through
-// the pulumi-resource-pulumi-nodejs launcher, driving the fake `kind` from test/kind/fake-kind.ts.
+// KindCluster under the real engine: its provider plugin (bin/pulumi-resource-kube-appstack-kind, named in the fixture's
+// Pulumi.yaml) driving the fake `kind` from test/kind/fake-kind.ts.
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeKind, writeFakeKind } from "../kind/fake-kind";
 import { EngineProject, findEngine } from "../../harness/pulumi-engine";
 
 const stack = "kind";
 const clusterName = "engine-test";
+const fixture = "test/engine/fixtures/kind-cluster";
+
+function kindProject(fake: FakeKind): EngineProject {
+    const engine = findEngine();
+    return EngineProject.create(engine, { projectDir: fixture, env: { PATH: `${fake.dir}:${engine.path}` } });
+}
 
 describe("KindCluster under the real engine, against the fake kind", () => {
     let fake: FakeKind;
@@ -16,12 +23,8 @@ describe("KindCluster under the real engine, against the fake kind", () => {
     const workerCount = () => (fake.configOf(clusterName)?.match(/role: worker/g) ?? []).length;
 
     beforeAll(async () => {
-        const engine = findEngine();
         fake = writeFakeKind();
-        project = EngineProject.create(engine, {
-            projectDir: "test/engine/fixtures/kind-cluster",
-            env: { PATH: `${fake.dir}:${engine.path}` },
-        });
+        project = kindProject(fake);
         await project.initStack(stack, { "engine-kind:workerNodes": "1" });
     });
 
@@ -67,5 +70,39 @@ describe("KindCluster under the real engine, against the fake kind", () => {
         await project.pulumi(["destroy", "--stack", stack, "--yes", "--skip-preview"]);
 
         expect(fake.clusters()).toEqual([]);
+    });
+});
+
+describe("a stack whose cluster the dynamic provider made, before the plugin", () => {
+    let fake: FakeKind;
+    let project: EngineProject;
+    let before: Record<string, unknown>;
+
+    beforeAll(async () => {
+        fake = writeFakeKind();
+        fake.addCluster(clusterName);
+        project = kindProject(fake);
+        await project.initStack(stack, { "engine-kind:workerNodes": "1" });
+        // The state `pulumi up` of this fixture wrote with the dynamic provider (its serialized code shortened).
+        await project.pulumi(["stack", "import", "--stack", stack, "--file", path.resolve(fixture, "dynamic-provider-state.json")]);
+        before = await project.outputs(stack);
+    });
+
+    afterAll(async () => {
+        await project?.cleanup();
+        if (fake) fs.rmSync(fake.dir, { recursive: true, force: true });
+    });
+
+    it("hands the same cluster over to the plugin: no replacement in the preview, no kind command in the up", async () => {
+        const preview = await project.pulumi(["preview", "--stack", stack, "--diff"]);
+        expect(preview.output).not.toMatch(/replace|\+ .*KindCluster|- .*KindCluster/);
+        await project.pulumi(["up", "--stack", stack, "--yes", "--skip-preview"]);
+
+        expect(fake.calls()).toEqual([]);
+        expect(await project.outputs(stack)).toEqual(before);
+        const types = (JSON.parse(project.stateText(stack)) as { checkpoint: { latest: { resources: { type: string }[] } } })
+            .checkpoint.latest.resources.map((r) => r.type);
+        expect(types).toContain("kube-appstack-kind:index:Cluster");
+        expect(types.filter((t) => t.startsWith("pulumi-nodejs") || t === "pulumi:providers:pulumi-nodejs")).toEqual([]);
     });
 });

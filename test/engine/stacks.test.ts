@@ -16,7 +16,7 @@ describe("pulumi preview of the example stacks", () => {
         await project?.cleanup();
     });
 
-    // dev: the stack's own config. Its KindCluster is a dynamic resource that preview plans but does not
+    // dev: the stack's own config. Its KindCluster is the kind plugin's resource, which preview plans but does not
     // create, so no `kind` or Docker is needed and the cluster's kubeconfig stays unknown.
     it("dev: previews the kind cluster, metrics-server and apps with no mandatory violation", async () => {
         await project.initStack("dev");

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withCreateId } from "../../components/kind-cluster";
+import { withCreateId } from "../../components/kind-cluster-provider";
 import { KindClusterArgs, kindClusterArgsProblems, renderKindConfig, resolveKindClusterArgs } from "../../components/kind-config";
 import { tool } from "../../scripts/local-cluster/cluster";
 

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { KindCluster } from "../../components/kind-cluster";
+import { KIND_CLUSTER_TYPE } from "../../components/kind-cluster-provider";
 
 // The component under Pulumi's mocks: what it registers and what it exposes. The provider's own behaviour is tested
 // directly against a fake kind (kind-provider.test.ts).
@@ -17,7 +18,7 @@ beforeAll(async () => {
     await pulumi.runtime.setMocks({
         newResource: (args) => {
             registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-            const state = args.type === "pulumi-nodejs:dynamic:KindCluster"
+            const state = args.type === KIND_CLUSTER_TYPE
                 ? { ...args.inputs, kubeconfig: KUBECONFIG, contextName: "kind-dev", apiServerEndpoint: "https://127.0.0.1:40000", nodeNames: ["dev-control-plane"] }
                 : args.inputs;
             return { id: `${args.name}-id`, state };
@@ -34,18 +35,21 @@ describe("KindCluster", () => {
         await value(cluster.nodeNames);
     });
 
-    it("registers one dynamic KindCluster resource under the component, with its rendered kind config", async () => {
+    it("registers one cluster of the kind provider plugin under the component, with its rendered kind config", async () => {
         expect(await value(cluster.urn)).toMatch(/::kube-appstack:index:KindCluster::dev$/);
-        const dynamic = registered.filter((r) => r.type === "pulumi-nodejs:dynamic:KindCluster");
-        expect(dynamic).toHaveLength(1);
-        const inputs = dynamic[0].inputs;
+        const clusters = registered.filter((r) => r.type === KIND_CLUSTER_TYPE);
+        expect(clusters).toHaveLength(1);
+        expect(KIND_CLUSTER_TYPE).toBe("kube-appstack-kind:index:Cluster");
+        const inputs = clusters[0].inputs;
         expect(inputs).toMatchObject({ name: "dev", controlPlaneNodes: 1, workerNodes: 1, waitTimeout: "180s" });
         // Relative mount paths are resolved against the directory Pulumi runs the program in.
         const config = parse(inputs.kindConfig as string) as { nodes: { role: string; extraMounts: { hostPath: string }[] }[] };
         expect(config.nodes.map((n) => n.role)).toEqual(["control-plane", "worker"]);
         expect(config.nodes[0].extraMounts[0].hostPath).toBe(`${process.cwd()}/.data`);
-        // The provider travels with the resource as serialized code (what the engine's dynamic provider host loads).
-        expect(inputs.__provider).toMatch(/^exports\.handler = /);
+        // Only data: no provider code travels with the resource any more (a dynamic provider's serialized copy did).
+        expect(Object.keys(inputs).sort()).toEqual([
+            "controlPlaneNodes", "extraMounts", "extraPortMappings", "kindConfig", "name", "nodeImage", "nodeLabels", "owner", "waitTimeout", "workerNodes",
+        ]);
     });
 
     it("exposes the cluster name and context at preview time and the kubeconfig as a secret", async () => {

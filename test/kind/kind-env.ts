@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { KindClusterInputs } from "../../components/kind-cluster";
+import { KindClusterInputs } from "../../components/kind-cluster-provider";
 import { KindClusterArgs, renderKindConfig, resolveKindClusterArgs } from "../../components/kind-config";
 import { FakeKind, writeFakeKind } from "./fake-kind";
 

@@ -3,7 +3,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { KindClusterOutputs, kindClusterProvider as provider } from "../../components/kind-cluster";
+import { KindClusterOutputs, kindClusterProvider as provider } from "../../components/kind-cluster-provider";
 import { KIND_TEST_OWNER, KindTestEnv, kindInputs, useFakeKind } from "./kind-env";
 
 let env: KindTestEnv;

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { KIND_CLUSTER_TYPE } from "../../components/kind-cluster-provider";
 import { KubeObject } from "../../components/specs/kube-object";
 import { validateAgainstOpenApi } from "../support/openapi";
 import { ProgramRun, REPO, Registration, runProgram, SECRET_SIG, stackConfigFile } from "../support/run-program";
@@ -142,8 +143,8 @@ describe("dev stack under mocks", () => {
         const metricsDeployment = r.ofType(T.deployment).find((d) => d.parent.includes("MetricsServer"));
         expect(metricsDeployment).toBeDefined();
         expect(r.get(T.namespace, "apps").dependencies).toContain(metricsDeployment!.urn);
-        // The cluster itself is the dynamic resource under the component, and the provider waits for exactly it.
-        const cluster = r.registrations.filter((x) => x.type.startsWith("pulumi-nodejs:dynamic"));
+        // The cluster itself is the kind plugin's resource under the component, and the provider waits for exactly it.
+        const cluster = r.registrations.filter((x) => x.type === KIND_CLUSTER_TYPE);
         expect(cluster.map((c) => c.parent)).toEqual([kind.urn]);
         expect(provider.dependencies).toContain(cluster[0].urn);
         expect(Object.keys(r.outputs)).toContain("kubeconfig");
@@ -179,7 +180,7 @@ describe("dev stack under mocks", () => {
     it("puts local PersistentVolumes in the directory the kind nodes mount from the laptop", async () => {
         const r = await run("dev");
         expect(obj(r.get(T.pv, "apps-shared-data")).spec.hostPath).toEqual({ path: "/kube-appstack-data/shared-data", type: "DirectoryOrCreate" });
-        const kindInputs = r.registrations.find((x) => x.type.includes("KindCluster") && x.type.startsWith("pulumi-nodejs"));
+        const kindInputs = r.registrations.find((x) => x.type === KIND_CLUSTER_TYPE);
         expect(JSON.stringify(kindInputs?.inputs ?? {})).toContain("/kube-appstack-data");
     });
 

@@ -1,4 +1,5 @@
-// Loads the command line's bundles from bin-out/ (the `cli` set of scripts/build.js): fresh, and fast to start.
+// Loads prebuilt bundles (scripts/build.js): the command line's and the kind plugin's from bin-out/ (the `cli` set), the
+// Pulumi program from .build/ (the `pulumi` set): fresh, and fast to start.
 //
 // Fresh: a bundle whose sources changed since it was built is rebuilt before it is loaded (scripts/build.js,
 // ensureBuilt), so a developer who edits cli/*.ts (or anything it imports) runs the new code, never a stale bundle.
@@ -15,8 +16,6 @@ const path = require("node:path");
 const vm = require("node:vm");
 const { codeCacheDirOf, ensureBuilt } = require("../scripts/build.js");
 
-const CACHE_DIR = codeCacheDirOf("cli");
-
 const unwritten = [];
 process.once("exit", () => {
     for (const { script, file } of unwritten) {
@@ -32,11 +31,12 @@ process.once("exit", () => {
 });
 
 /**
- * The exports of bundle `name` (bin-out/<name>.js), built first if stale. Its require("./<other>.js") of another
- * bundle, which cli/main.ts's import("./<subcommand>") becomes, is loaded the same way.
+ * The exports of bundle `name` of `set` (bin-out/<name>.js for the cli set), built first if stale. Its
+ * require("./<other>.js") of another bundle of the set, which cli/main.ts's import("./<subcommand>") becomes, is loaded
+ * the same way.
  */
-function loadBundle(name) {
-    const file = ensureBuilt("cli", name);
+function loadBundle(name, set = "cli") {
+    const file = ensureBuilt(set, name);
     const fd = fs.openSync(file, "r");
     let source;
     let version;
@@ -47,7 +47,7 @@ function loadBundle(name) {
     } finally {
         fs.closeSync(fd);
     }
-    const cacheFile = path.join(CACHE_DIR, `${name}-${version}.bin`);
+    const cacheFile = path.join(codeCacheDirOf(set), `${name}-${version}.bin`);
     let cachedData;
     try {
         cachedData = fs.readFileSync(cacheFile);
@@ -60,7 +60,7 @@ function loadBundle(name) {
     const nodeRequire = Module.createRequire(file);
     const bundleRequire = (id) => {
         const bundle = /^\.\/([a-z-]+)\.js$/.exec(id);
-        return bundle === null ? nodeRequire(id) : loadBundle(bundle[1]);
+        return bundle === null ? nodeRequire(id) : loadBundle(bundle[1], set);
     };
     script.runInThisContext().call(module.exports, module.exports, bundleRequire, module, file, path.dirname(file));
     return module.exports;

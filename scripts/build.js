@@ -3,10 +3,10 @@
 // - `cli`, into bin-out/: the command line and the kind provider plugin, one bundle per entry (main, and one per
 //   subcommand, which main requires only when that subcommand runs), packages included, so running `kube-appstack`
 //   compiles nothing and `check` never loads render's modules. bin/load-bundle.js loads them.
-// - `pulumi`, into .build/: the Pulumi program (index.ts) and the CrossGuard policy pack (policies/index.ts), packages
-//   left to node_modules. Pulumi's own TypeScript path (ts-node with the compiler and a type check on
+// - `pulumi`, into .build/: the Pulumi program (index.ts) and the CrossGuard policy pack (policies/index.ts), the
+//   Pulumi packages left to node_modules. Pulumi's own TypeScript path (ts-node with the compiler and a type check on
 //   every run) cost seconds per preview, more on a machine whose ts-node cache is cold, as every CI runner's is.
-//   pulumi-program.js and policies/pulumi-policy-pack.js load them. Types are checked by
+//   pulumi-program.js (through bin/load-bundle.js) and policies/pulumi-policy-pack.js load them. Types are checked by
 //   `npm run typecheck` instead.
 //
 // A bundle never runs stale: the build records every file a bundle was made from with its modification time and size,
@@ -77,13 +77,16 @@ const SETS = {
     pulumi: {
         outDir: ".build",
         entries: { program: "index.ts", policies: "policies/index.ts" },
-        buildFiles: [],
+        buildFiles: ["package.json", "node_modules/.package-lock.json"],
         options: {
-            // The engine's SDK must be the one instance the language host and the policy analyzer load from node_modules.
-            packages: "external",
-            // Stack traces of a bug point at the TypeScript sources (the Pulumi SDK installs source-map-support).
-            sourcemap: "linked",
-            sourcesContent: false,
+            // The engine's SDK must be the one instance the language host and the policy analyzer load from node_modules;
+            // the other packages (zod, yaml) are bundled, English-only zod as in the cli set.
+            external: ["@pulumi/*"],
+            plugins: [englishOnlyZod],
+            // No source map: the SDK formats the whole call stack of every resource it registers, and its
+            // source-map-support maps each frame through the bundle's map (parsed on every run): 0.1 to 0.2 s of every
+            // preview. The bundle is not minified, so a stack trace's functions and lines read as the sources do.
+            sourcemap: false,
         },
     },
 };
@@ -144,6 +147,12 @@ async function build(name) {
     fs.mkdirSync(outDir, { recursive: true });
     fs.rmSync(codeCacheDirOf(name), { recursive: true, force: true });
     for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+    // A source map an earlier build wrote, which this one no longer does, must not be taken for this bundle's.
+    const written = new Set(result.outputFiles.map((file) => file.path));
+    for (const entry of Object.keys(set.entries)) {
+        const map = `${bundleFile(name, entry)}.map`;
+        if (!written.has(map)) fs.rmSync(map, { force: true });
+    }
     const stamp = Object.fromEntries(Object.keys(set.entries).map((entry) => {
         const output = result.metafile.outputs[path.relative(ROOT, bundleFile(name, entry))];
         const sources = Object.keys(output.inputs).filter((file) => !file.split("/").includes("node_modules"));

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { schemaProblems } from "../kube/schema-problems";
+import { formatPath, schemaProblems } from "../kube/schema-problems";
 import { absolutePath, code, dnsLabel } from "../kube/schemas";
 import { registryServer, registryUsername, uniqueServers } from "./specs/registry-credentials";
 import { DEFAULT_SECRET_FILES_FS_GROUP } from "./specs/secret-files";
@@ -40,15 +40,30 @@ export class InvalidArgsError extends Error {
     override name = "InvalidArgsError";
 }
 
+/** A check of args against the component's name (which its args do not know), reporting as a zod refinement does. */
+export type NameCrossCheck<T> = (name: string, args: T, ctx: z.RefinementCtx) => void;
+
 /**
  * Throws one error listing every problem of a component's args (and of its name, which names Kubernetes objects), before
- * the component registers anything.
+ * the component registers anything. `crossCheck` runs once the args are valid, as a refinement of their schema would:
+ * not as one (`schema.superRefine` per construction), because zod compiles a fast path for every new object schema,
+ * which cost more than the parse itself.
  */
-export function assertValidArgs(component: string, name: string, schema: z.ZodType, args: unknown, nameSchema: z.ZodType = dnsLabel): void {
-    const problems = [
-        ...schemaProblems(nameSchema, name, "name"),
-        ...schemaProblems(schema, args, "args."),
-    ];
+export function assertValidArgs<T>(
+    component: string, name: string, schema: z.ZodType<T>, args: unknown, nameSchema: z.ZodType = dnsLabel, crossCheck?: NameCrossCheck<T>,
+): void {
+    const argsProblems = schemaProblems(schema, args, "args.");
+    if (argsProblems.length === 0 && crossCheck !== undefined) {
+        const ctx = {
+            value: args as T,
+            addIssue: (issue: string | { path?: PropertyKey[]; message?: string }) => {
+                const { path = [], message = "" } = typeof issue === "string" ? { message: issue } : issue;
+                argsProblems.push(`${formatPath(path, "args.")}: ${message}`);
+            },
+        };
+        crossCheck(name, args as T, ctx as unknown as z.RefinementCtx);
+    }
+    const problems = [...schemaProblems(nameSchema, name, "name"), ...argsProblems];
     if (problems.length > 0) {
         throw new InvalidArgsError(`${component} "${name}" has invalid args:\n  - ${problems.join("\n  - ")}`);
     }

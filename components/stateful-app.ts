@@ -46,7 +46,7 @@ export class StatefulApp extends pulumi.ComponentResource {
 
     constructor(name: string, args: StatefulAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
         // The app container is named like the component, which its args do not know.
-        assertValidArgs(COMPONENT, name, statefulAppComponentArgsSchema.superRefine((a, ctx) => appContainerNameProblems(name, a, ctx)), args, args?.backup ? backupOwnerName(statefulAppName) : statefulAppName);
+        assertValidArgs(COMPONENT, name, statefulAppComponentArgsSchema, args, args?.backup ? backupOwnerName(statefulAppName) : statefulAppName, appContainerNameProblems);
         super("kube-appstack:index:StatefulApp", name, {}, opts);
         const files = withSecretFiles(name, withConfigFileContents(COMPONENT, name, args), childOptions(this, opts));
         const registry = withRegistryCredentials(name, files.specArgs, childOptions(this, opts));

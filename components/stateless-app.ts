@@ -43,7 +43,7 @@ export class StatelessApp extends pulumi.ComponentResource {
 
     constructor(name: string, args: StatelessAppComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
         // The app container is named like the component, which its args do not know.
-        assertValidArgs(COMPONENT, name, statelessAppComponentArgsSchema.superRefine((a, ctx) => appContainerNameProblems(name, a, ctx)), args, serviceName);
+        assertValidArgs(COMPONENT, name, statelessAppComponentArgsSchema, args, serviceName, appContainerNameProblems);
         // Only the app's name tells which apps of `route.weights` are others, whose Service ports the route needs.
         const missing = missingBackendPorts(name, args.route);
         if (missing.length > 0) {

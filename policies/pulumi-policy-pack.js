@@ -1,4 +1,5 @@
 // The entry point Pulumi runs for the policy pack (package.json `main`): index.ts, from its prebuilt bundle in .build/
-// (the `pulumi` set of scripts/build.js), rebuilt first when any of its sources changed.
+// (the `pulumi` set of scripts/build.js), rebuilt first when any of its sources changed, and started from V8's code
+// cache as the program is (bin/load-bundle.js).
 "use strict";
-require(require("../scripts/build.js").ensureBuilt("pulumi", "policies"));
+require("../bin/load-bundle.js").loadBundle("policies", "pulumi");

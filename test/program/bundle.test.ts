@@ -108,6 +108,6 @@ describe("what Pulumi runs", () => {
 
     it("is the bundled policy pack", () => {
         const pack = JSON.parse(fs.readFileSync(path.join(REPO, "policies", "package.json"), "utf8")) as { main: string };
-        expect(fs.readFileSync(path.join(REPO, "policies", pack.main), "utf8")).toContain('ensureBuilt("pulumi", "policies")');
+        expect(fs.readFileSync(path.join(REPO, "policies", pack.main), "utf8")).toContain('loadBundle("policies", "pulumi")');
     });
 });

@@ -17,8 +17,14 @@ const vm = require("node:vm");
 const { codeCacheDirOf, ensureBuilt } = require("../scripts/build.js");
 
 const unwritten = [];
-process.once("exit", () => {
-    for (const { script, file } of unwritten) {
+
+/**
+ * Writes the code caches the bundles loaded so far are still missing, holding what has been compiled up to now. A
+ * command calls it on exit; a server that only ends by a signal (the kind plugin, the policy pack: the engine stops them
+ * with SIGINT and SIGKILL, which fire no exit event) calls it once it has started.
+ */
+function writeCodeCaches() {
+    for (const { script, file } of unwritten.splice(0)) {
         try {
             fs.mkdirSync(path.dirname(file), { recursive: true });
             const temporary = `${file}.${process.pid}.tmp`;
@@ -28,7 +34,8 @@ process.once("exit", () => {
             // Only the next start is slower.
         }
     }
-});
+}
+process.once("exit", writeCodeCaches);
 
 /**
  * The exports of bundle `name` of `set` (bin-out/<name>.js for the cli set), built first if stale. Its
@@ -66,4 +73,4 @@ function loadBundle(name, set = "cli") {
     return module.exports;
 }
 
-module.exports = { loadBundle };
+module.exports = { loadBundle, writeCodeCaches };

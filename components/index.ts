@@ -1,5 +1,6 @@
 export * from "./app-namespace";
 export * from "./kind-cluster";
+export * from "./kind-cluster-provider";
 export * from "./kind-config";
 export * from "./metrics-server";
 export * from "./persistent-storage";

@@ -22,7 +22,7 @@ class KindClusterResource extends pulumi.CustomResource {
 
     constructor(name: string, inputs: KindClusterInputs, opts: pulumi.CustomResourceOptions) {
         const outputs = { kubeconfig: undefined, contextName: undefined, apiServerEndpoint: undefined, nodeNames: undefined };
-        super(KIND_CLUSTER_TYPE, name, { ...inputs, ...outputs }, { ...opts, aliases: [{ type: DYNAMIC_PROVIDER_TYPE }] });
+        super(KIND_CLUSTER_TYPE, name, { ...inputs, ...outputs }, { ...opts, aliases: [...(opts.aliases ?? []), { type: DYNAMIC_PROVIDER_TYPE }] });
     }
 }
 

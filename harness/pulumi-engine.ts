@@ -9,7 +9,7 @@ import { parse, stringify } from "yaml";
 export const repoRoot = path.resolve(__dirname, "..");
 
 /** The binaries the engine needs besides `pulumi` itself: its language host and the plugins it starts. */
-const companions = ["pulumi-language-nodejs", "pulumi-resource-kubernetes"];
+const companions = ["pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-pulumi-nodejs"];
 
 /** Passphrase of every throw-away stack; it protects nothing, it only selects the passphrase provider. */
 const passphrase = "engine-tests-passphrase";

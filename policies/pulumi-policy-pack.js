@@ -2,4 +2,8 @@
 // (the `pulumi` set of scripts/build.js), rebuilt first when any of its sources changed, and started from V8's code
 // cache as the program is (bin/load-bundle.js).
 "use strict";
-require("../bin/load-bundle.js").loadBundle("policies", "pulumi");
+const { loadBundle, writeCodeCaches } = require("../bin/load-bundle.js");
+
+loadBundle("policies", "pulumi");
+// The engine ends the pack with a signal, which fires no exit event: the cache is written once the pack is loaded.
+writeCodeCaches();

@@ -7,6 +7,8 @@
 #   pulumi                          the CLI, or the one on PATH when its version fits
 #   pulumi-language-nodejs          the Node.js language host (ours, see scripts/tools/pulumi-language-nodejs)
 #   pulumi-resource-kubernetes      the Kubernetes provider, at the @pulumi/kubernetes version of package-lock.json
+#   pulumi-resource-pulumi-nodejs   the launcher for dynamic providers, as Pulumi's CLI ships it: a dev stack made
+#                                   before the kind plugin runs its old cluster resource through it until one `up`
 # cluster: the live control plane of `npm run cluster:up` and the integration tests (docs/local-cluster.md)
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl
 #                                   Kubernetes at the version of KindCluster's default node image
@@ -167,6 +169,7 @@ NODE
   fi
   go_build pulumi-resource-kubernetes "$kubernetes_version" "$provider_ldflags" pulumi-resource-kubernetes=.
 
+  install -m 0755 "$tools/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
 }
 
 install_cluster() {

@@ -26,7 +26,7 @@ describe("engine toolchain", () => {
         expect(stdout.trim()).toMatch(/^v3\.\d+\.\d+/);
     });
 
-    it("runs the TypeScript program and renders the ConfigMap", async () => {
+    it("runs the TypeScript program, renders the ConfigMap and runs the dynamic provider", async () => {
         await project.pulumi(["up", "--stack", "toolchain", "--yes", "--skip-preview"]);
 
         const manifests = fs.readdirSync(renderDir, { recursive: true, encoding: "utf8" });
@@ -36,7 +36,7 @@ describe("engine toolchain", () => {
         expect(yaml).toContain("kind: ConfigMap");
         expect(yaml).toContain("greeting: hello");
 
-        expect(await project.outputs("toolchain")).toEqual({ greetingValue: "hello" });
+        expect(await project.outputs("toolchain")).toEqual({ echoLength: "dynamic provider".length });
     });
 
     it("reports no changes on a second up", async () => {

@@ -46,8 +46,8 @@ interface FakeState {
     nextPort: number;
 }
 
-// The fake is plain CommonJS for node, so it runs wherever the provider runs: in the test process's children and
-// under the real Pulumi engine's dynamic provider host (issue 5). It mirrors kind v0.29's output and messages.
+// The fake is plain CommonJS for node, so it runs wherever the provider runs: in the test process, in the kind plugin's
+// process and under the real Pulumi engine (issue 5). It mirrors kind v0.29's output and messages.
 const SCRIPT = String.raw`#!/usr/bin/env node
 "use strict";
 const fs = require("fs");

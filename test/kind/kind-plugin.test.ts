@@ -96,6 +96,21 @@ describe("the kube-appstack-kind provider plugin", () => {
             .rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED });
     });
 
+    it("writes its V8 code cache once it listens: the engine ends it with a signal, which fires no exit event", async () => {
+        const cacheDir = path.resolve(__dirname, "../../bin-out/code-cache");
+        const caches = () => (fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).filter((f) => /^kind-plugin-.*\.bin$/.test(f)) : []);
+        plugin.client.close();
+        plugin.child.kill("SIGKILL");
+        for (const file of caches()) fs.rmSync(path.join(cacheDir, file));
+        plugin = await startPlugin(env);
+        // Written right after the port is printed; wait for it (not a timing assertion: the test's timeout bounds it).
+        while (caches().length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        const info = await call<Empty, PluginInfo>(plugin.client, "getPluginInfo", new Empty());
+        expect(info.getVersion()).toBe(version);
+        plugin.child.kill("SIGINT");
+        expect(caches()).toHaveLength(1);
+    });
+
     it("checks, creates, reads, updates and deletes a cluster through the fake kind", async () => {
         const inputs = kindInputs();
         const checked = await call<CheckRequest, { getInputs(): Struct | undefined }>(

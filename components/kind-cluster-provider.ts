@@ -292,8 +292,14 @@ export const kindClusterProvider = {
     },
 
     // Only the wait timeout can change without a replacement, and it matters only while creating.
-    async update(_id: string, olds: KindClusterOutputs, news: KindClusterInputs): Promise<{ outs: KindClusterOutputs }> {
-        return { outs: { ...olds, waitTimeout: news.waitTimeout } };
+    async update(id: string, olds: KindClusterOutputs, news: KindClusterInputs): Promise<{ outs: KindClusterOutputs }> {
+        return { outs: kindClusterProvider.previewUpdate(id, olds, news) };
+    },
+
+    // An update touches nothing, so its preview knows the outputs exactly: the kubeconfig stays known, and nothing on the
+    // cluster reads as changing.
+    previewUpdate(_id: string, olds: KindClusterOutputs, news: KindClusterInputs): KindClusterOutputs {
+        return { ...olds, waitTimeout: news.waitTimeout };
     },
 
     async delete(id: string, props: KindClusterOutputs): Promise<void> {

@@ -9,8 +9,8 @@
 //
 // Only what a provider of plain data needs: no secrets, unknowns, resource references or assets come in
 // (ConfigureResponse says so, and the engine then strips secrets and sends no references), there is no provider
-// config, and nothing happens during a preview (supportsPreview is false: the engine previews a create or an update
-// without calling us).
+// config, and nothing happens during a preview: a previewed create answers with its inputs (the SDK shows every output
+// as unknown), a previewed update with what the provider's previewUpdate computes, without doing anything.
 import * as grpc from "@grpc/grpc-js";
 import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { ResourceProviderService, type IResourceProviderServer } from "@pulumi/pulumi/proto/provider_grpc_pb";
@@ -36,6 +36,12 @@ export interface PluginProvider<I, O> {
     read(id: string, props: O): Promise<{ id: string; props: Partial<O> }>;
     diff(id: string, olds: O, news: I): Promise<ProviderDiff>;
     update(id: string, olds: O, news: I): Promise<{ outs: O }>;
+    /**
+     * The outputs an update to `news` will have, computed without doing anything, for previews. Without it the engine
+     * previews an update with the new inputs as the outputs, so every output that is not an input (a cluster's
+     * kubeconfig) reads as unknown, and so does everything that depends on it (every resource on that cluster).
+     */
+    previewUpdate?(id: string, olds: O, news: I): O;
     delete(id: string, props: O): Promise<void>;
 }
 
@@ -81,7 +87,7 @@ export function providerService<I extends object, O extends object>(definition: 
             .setAcceptsecrets(false)
             .setAcceptresources(false)
             .setAcceptoutputs(false)
-            .setSupportspreview(false)),
+            .setSupportspreview(provider.previewUpdate !== undefined)),
         // No provider config: the config is always valid and never changes what the provider manages. The engine also
         // asks DiffConfig when a resource moves to this provider from another (a state written by an earlier version of
         // the plugin, or by the dynamic provider before it): no difference there is what lets the resource stay.
@@ -96,6 +102,8 @@ export function providerService<I extends object, O extends object>(definition: 
                 .setDeletebeforereplace(result.deleteBeforeReplace ?? false);
         }),
         create: unary(async (request) => {
+            // A planned resource's outputs are unknown until it exists: its inputs only, and no id.
+            if (request.getPreview()) return new CreateResponse().setProperties(request.getProperties());
             const result = await provider.create(plain<I>(request.getProperties()));
             return new CreateResponse().setId(result.id).setProperties(struct(result.outs));
         }),
@@ -104,7 +112,13 @@ export function providerService<I extends object, O extends object>(definition: 
             return new ReadResponse().setId(result.id).setProperties(struct(result.props));
         }),
         update: unary(async (request) => {
-            const result = await provider.update(request.getId(), plain<O>(request.getOlds()), plain<I>(request.getNews()));
+            const [id, olds, news] = [request.getId(), plain<O>(request.getOlds()), plain<I>(request.getNews())];
+            if (request.getPreview()) {
+                // Only asked when previewUpdate exists (supportsPreview): the engine previews without us otherwise.
+                if (provider.previewUpdate === undefined) throw new Error("this provider cannot preview an update");
+                return new UpdateResponse().setProperties(struct(provider.previewUpdate(id, olds, news)));
+            }
+            const result = await provider.update(id, olds, news);
             return new UpdateResponse().setProperties(struct(result.outs));
         }),
         delete: unary(async (request) => {

@@ -54,6 +54,22 @@ describe("KindCluster under the real engine, against the fake kind", () => {
         expect(state).not.toContain("RkFLRS1DQQ==");
     });
 
+    it("previews a wait-timeout change as an update whose kubeconfig stays known, with no kind command", async () => {
+        const calls = fake.calls().length;
+        const seen = path.join(project.tempDir, "kubeconfig-seen");
+        await project.pulumi(["config", "set", "--stack", stack, "waitTimeout", "5m"]);
+        const preview = await project.pulumi(["preview", "--stack", stack, "--diff"], { env: { KUBECONFIG_SEEN_FILE: seen } });
+        await project.pulumi(["config", "rm", "--stack", stack, "waitTimeout"]);
+
+        expect(preview.output).toMatch(/~ kube-appstack-kind:index:Cluster: \(update\)/);
+        expect(preview.output).toMatch(/~ waitTimeout\s*: "180s" => "5m"/);
+        // The program saw the kubeconfig during the preview. Without the plugin's preview of an update, the engine takes
+        // the new inputs for the outputs: no kubeconfig, which the SDK treats as unknown, and so would every resource
+        // on the cluster (their provider's kubeconfig).
+        expect(fs.existsSync(seen)).toBe(true);
+        expect(fake.calls()).toHaveLength(calls);
+    });
+
     it("a config change replaces the cluster", async () => {
         await project.pulumi(["config", "set", "--stack", stack, "workerNodes", "2"]);
         const result = await up();

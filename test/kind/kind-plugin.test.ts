@@ -86,9 +86,9 @@ describe("the kube-appstack-kind provider plugin", () => {
         const info = await call<Empty, PluginInfo>(plugin.client, "getPluginInfo", new Empty());
         expect(info.getVersion()).toBe(version);
         const configured = await call<ConfigureRequest, ConfigureResponse>(plugin.client, "configure", new ConfigureRequest().setArgs(struct({})));
-        // No secrets in (so the engine strips them), and nothing runs during a preview.
+        // No secrets in (so the engine strips them); previews are answered (below).
         expect(configured.getAcceptsecrets()).toBe(false);
-        expect(configured.getSupportspreview()).toBe(false);
+        expect(configured.getSupportspreview()).toBe(true);
         // A state moved over from another provider (the dynamic provider before the plugin) keeps its cluster.
         const configDiff = await call<DiffRequest, DiffResponse>(plugin.client, "diffConfig", new DiffRequest().setOlds(struct({ x: "1" })).setNews(struct({})));
         expect(configDiff.getChanges()).toBe(DiffResponse.DiffChanges.DIFF_NONE);
@@ -137,6 +137,21 @@ describe("the kube-appstack-kind provider plugin", () => {
         const gone = await call<ReadRequest, { getId(): string }>(
             plugin.client, "read", new ReadRequest().setId(id).setUrn("urn:test").setProperties(struct(outs)));
         expect(gone.getId()).toBe("");
+    });
+
+    it("answers previews without a kind command: a create's outputs unknown, an update's exactly what the update will write", async () => {
+        const inputs = kindInputs();
+        const planned = await call<CreateRequest, { getId(): string; getProperties(): Struct | undefined }>(
+            plugin.client, "create", new CreateRequest().setUrn("urn:test").setProperties(struct(inputs)).setPreview(true));
+        expect(planned.getId()).toBe("");
+        // Only the inputs: the SDK shows the kubeconfig and the other outputs as unknown until the cluster exists.
+        expect(planned.getProperties()?.toJavaScript()).toEqual(inputs);
+
+        const outs = { ...inputs, kubeconfig: "k", contextName: "kind-dev", apiServerEndpoint: "https://127.0.0.1:1", nodeNames: ["dev-control-plane"] };
+        const previewed = await call<UpdateRequest, { getProperties(): Struct | undefined }>(
+            plugin.client, "update", new UpdateRequest().setId("dev").setUrn("urn:test").setOlds(struct(outs)).setNews(struct({ ...inputs, waitTimeout: "5m" })).setPreview(true));
+        expect(previewed.getProperties()?.toJavaScript()).toEqual({ ...outs, waitTimeout: "5m" });
+        expect(env.fake.calls()).toEqual([]);
     });
 
     it("diffs: the wait timeout updates in place, a shape change replaces (old cluster first), a state of the dynamic provider is no change", async () => {

@@ -1,6 +1,7 @@
 export * from "./app-namespace";
 export * from "./kind-cluster";
 export * from "./kind-cluster-provider";
+export * from "./kind-plugin-declaration";
 export * from "./kind-config";
 export * from "./metrics-server";
 export * from "./persistent-storage";

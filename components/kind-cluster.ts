@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { InvalidArgsError } from "./component-args";
 import { KIND_CLUSTER_TYPE, KindClusterInputs } from "./kind-cluster-provider";
 import { hostPathProblems, KindClusterArgs, kindClusterArgsProblems, renderKindConfig, resolveKindClusterArgs } from "./kind-config";
+import { kindPluginProblem } from "./kind-plugin-declaration";
 
 /**
  * The type stacks made before the provider plugin recorded their cluster under (a Pulumi dynamic provider's). An alias,
@@ -52,6 +53,8 @@ export class KindCluster extends pulumi.ComponentResource {
                 ? " (args.name defaults to the resource name)" : "";
             throw new InvalidArgsError(`KindCluster "${name}" has invalid args${defaulted}:\n  - ${problems.join("\n  - ")}`);
         }
+        const plugin = kindPluginProblem(process.cwd());
+        if (plugin !== undefined) throw new InvalidArgsError(`KindCluster "${name}" cannot run: ${plugin}`);
         super("kube-appstack:index:KindCluster", name, {}, opts);
         const resolved = resolveKindClusterArgs(args, { defaultName: name, projectDir: process.cwd() });
         const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;

@@ -122,3 +122,33 @@ describe("a stack whose cluster the dynamic provider made, before the plugin", (
         expect(types.filter((t) => t.startsWith("pulumi-nodejs") || t === "pulumi:providers:pulumi-nodejs")).toEqual([]);
     });
 });
+
+describe("a project that does not name the kind provider plugin", () => {
+    let fake: FakeKind;
+    let project: EngineProject;
+
+    beforeAll(async () => {
+        fake = writeFakeKind();
+        project = kindProject(fake);
+        const file = path.join(project.dir, "Pulumi.yaml");
+        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/\nplugins:[\s\S]*$/, "\n"));
+        await project.initStack(stack, { "engine-kind:workerNodes": "1" });
+    });
+
+    afterAll(async () => {
+        await project?.cleanup();
+        if (fake) fs.rmSync(fake.dir, { recursive: true, force: true });
+    });
+
+    it("stops with what to add to Pulumi.yaml, before Pulumi looks for the plugin in a registry", async () => {
+        // Pulumi's default, which the harness turns off: a missing plugin is fetched from GitHub's pulumi/pulumi-<name>.
+        const preview = await project.pulumi(["preview", "--stack", stack], { allowFailure: true, env: { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false" } });
+
+        expect(preview.code).not.toBe(0);
+        expect(preview.output).toContain('KindCluster "kind" cannot run:');
+        expect(preview.output).toContain("does not name the kind provider plugin that serves KindCluster");
+        expect(preview.output).toMatch(/plugins:\n\s+providers:\n\s+- name: kube-appstack-kind\n\s+path: /);
+        expect(preview.output).not.toMatch(/github|could not find latest version/i);
+        expect(fake.calls()).toEqual([]);
+    });
+});

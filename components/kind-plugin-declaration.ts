@@ -38,7 +38,8 @@ export function kindPluginProblem(projectDir: string, searchPath: string = proce
         return undefined; // the engine reports a project file it cannot read before any program runs
     }
     const fix = `plugins:\n  providers:\n    - name: ${KIND_PROVIDER_PACKAGE}\n      path: ${path.relative(projectDir, KIND_PLUGIN_DIR) || "."}`;
-    const declared = (project?.plugins?.providers ?? []).find((p) => p?.name === KIND_PROVIDER_PACKAGE);
+    const providers = project?.plugins?.providers;
+    const declared = (Array.isArray(providers) ? providers : []).find((p) => p?.name === KIND_PROVIDER_PACKAGE);
     if (declared !== undefined) {
         const dir = path.resolve(projectDir, typeof declared.path === "string" ? declared.path : "");
         if (holdsPlugin(dir)) return undefined;

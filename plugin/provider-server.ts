@@ -79,7 +79,7 @@ function unary<Req, Res>(handler: (request: Req) => Res | Promise<Res>): Unary<R
 }
 
 /** The ResourceProvider service's methods for `definition`; methods left out answer UNIMPLEMENTED (grpc-js). */
-export function providerService<I extends object, O extends object>(definition: PluginDefinition<I, O>): Partial<IResourceProviderServer> {
+function providerService<I extends object, O extends object>(definition: PluginDefinition<I, O>): Partial<IResourceProviderServer> {
     const { provider } = definition;
     return {
         getPluginInfo: unary(() => new PluginInfo().setVersion(definition.version)),

@@ -33,6 +33,13 @@ describe("kindPluginProblem", () => {
         expect(kindPluginProblem(project, "/usr/bin")).toBeUndefined();
     });
 
+    it("reads a project file whose plugins are not a list (the engine refuses it anyway) as declaring none", () => {
+        writeProject("name: mine\nruntime: nodejs\nplugins:\n  providers:\n    kube-appstack-kind: ./bin\n");
+        expect(kindPluginProblem(project, "")).toMatch(/does not name the kind provider plugin/);
+        writeProject("just a string\n");
+        expect(kindPluginProblem(project, "")).toMatch(/does not name the kind provider plugin/);
+    });
+
     it("names a declared path that does not hold the plugin", () => {
         writeProject("name: mine\nruntime: nodejs\nplugins:\n  providers:\n    - name: kube-appstack-kind\n      path: ./nowhere\n");
         expect(kindPluginProblem(project, "")).toMatch(/Pulumi\.yaml: plugins\.providers "kube-appstack-kind" has path "\.\/nowhere", where there is no pulumi-resource-kube-appstack-kind; allowed: the directory that holds it:\n/);

@@ -1,6 +1,7 @@
 // The program and the policy pack run from prebuilt bundles (the `pulumi` set of scripts/build.js). These tests build
 // them in a copy of the sources and check that an edited or missing source is never run stale: the next load rebuilds,
 // or fails naming the file.
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -84,6 +85,22 @@ describe("the prebuilt program bundle", () => {
         expect(isFresh("program")).toBe(false);
         expect(() => build.ensureBuilt("pulumi", "program")).toThrow(/program\/program\.ts.*Could not resolve "\.\/previous-outputs"/s);
         expect(isFresh("program")).toBe(false);
+    });
+
+    it("writes the V8 code cache of the program on exit and of the policy pack once loaded (the engine ends the pack with a signal)", async () => {
+        const caches = () => (fs.existsSync(source(".build/code-cache")) ? fs.readdirSync(source(".build/code-cache")).map((f) => f.replace(/-[\d.-]+\.bin$/, "")).sort() : []);
+        const program = spawnSync(process.execPath, ["-e", 'require("./pulumi-program.js")'], { cwd: dir, encoding: "utf8" });
+        expect(program.status, program.stderr).toBe(0);
+        expect(caches()).toEqual(["program"]);
+        // Outside the engine the pack serves until it is killed, as under the engine.
+        const pack = spawn(process.execPath, ["-e", 'require("./policies/pulumi-policy-pack.js")'], { cwd: dir, stdio: "ignore" });
+        try {
+            // Not a timing assertion: the test's timeout bounds the wait.
+            while (!caches().includes("policies")) await new Promise((resolve) => setTimeout(resolve, 50));
+        } finally {
+            pack.kill("SIGKILL");
+        }
+        expect(caches()).toEqual(["policies", "program"]);
     });
 
     it("builds the policy pack from its own entry point", () => {

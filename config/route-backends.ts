@@ -9,7 +9,8 @@ import { StackConfig } from "./stack-config";
 
 /** Every `route.weights` entry names a stateless app of the stack serving TCP first: a typo, a stateful app or a UDP one would get no traffic. */
 export function routeBackendProblems(config: StackConfig): string[] {
-    const stateless = config.apps.filter((app) => app.type === "stateless").map((app) => app.name);
+    // What a route may name: a stateless app serving TCP first (a typo's suggestion never names one refused next).
+    const backends = config.apps.filter((app) => app.type === "stateless" && primaryPort(app).protocol === "TCP").map((app) => app.name);
     return config.apps.flatMap((app, i) => (app.type !== "stateless" ? [] : Object.keys(app.route?.weights ?? {}).flatMap((name) => {
         // The app's own first port is checked with its route.
         if (name === app.name) return [];
@@ -19,8 +20,8 @@ export function routeBackendProblems(config: StackConfig): string[] {
             const first = primaryPort(backend);
             return first.protocol === "TCP" ? [] : [`${formatPath(["apps", i, "route", "weights", name], `${CONFIG_NAMESPACE}:`)}: ${JSON.stringify(name)} gets HTTP on its first port ${JSON.stringify(first.name)}, which is ${first.protocol}; allowed: a stateless app whose first port is TCP (list it first in its ports)`];
         }
-        const what = config.apps.some((a) => a.name === name) ? "is a stateful app, which has no Service a route may split traffic to" : `is no app of this stack${suggestion(name, stateless)}`;
-        return [`${formatPath(["apps", i, "route", "weights", name], `${CONFIG_NAMESPACE}:`)}: ${JSON.stringify(name)} ${what}; allowed: ${stateless.map((n) => JSON.stringify(n)).join(", ")} (stateless apps)`];
+        const what = config.apps.some((a) => a.name === name) ? "is a stateful app, which has no Service a route may split traffic to" : `is no app of this stack${suggestion(name, backends)}`;
+        return [`${formatPath(["apps", i, "route", "weights", name], `${CONFIG_NAMESPACE}:`)}: ${JSON.stringify(name)} ${what}; allowed: ${backends.map((n) => JSON.stringify(n)).join(", ")} (stateless apps whose first port is TCP)`];
     })));
 }
 

@@ -88,10 +88,10 @@ export const labelMap = z.record(z.string(), z.string()).superRefine((labels, ct
     }
 }).meta({ type: "map of label key to value" });
 
-/** Annotations: keys as label keys are, values any string (a role ARN, a JSON document). */
 /** Annotations Pulumi's Kubernetes provider reads when it applies an object (skipAwait, patchForce, patchFieldManager ...). */
 export const PULUMI_ANNOTATION_PREFIX = "pulumi.com/";
 
+/** Annotations: keys as label keys are, values any string (a role ARN, a JSON document). */
 export const annotationMap = z.record(z.string(), z.string()).superRefine((annotations, ctx) => {
     for (const key of Object.keys(annotations)) {
         if (!isLabelKey(key)) ctx.addIssue({ code: "custom", path: [key], message: `${show(key)} is not a valid annotation key; allowed: ${LABEL_KEY_HELP}` });

@@ -52,7 +52,9 @@ export const ingressSchema = z.strictObject({
     const hosts = ingress.hosts?.length ?? 1;
     const paths = ingress.paths?.length ?? 1;
     if (hosts * paths > MAX_INGRESS_PATH_ENTRIES) {
-        ctx.addIssue({ code: "custom", path: ["paths"], message: `${paths} paths on each of ${hosts} hosts make ${hosts * paths} path entries; allowed: at most ${MAX_INGRESS_PATH_ENTRIES} (the most an object of 1.5 MiB, etcd's limit, can hold)` });
+        // Reported at the key the user wrote: with the default path only, the hosts are the many.
+        const [at, what] = ingress.paths === undefined ? ["hosts", `${hosts} hosts with the default path each`] : ["paths", `${paths} paths on each of ${hosts} hosts`];
+        ctx.addIssue({ code: "custom", path: [at], message: `${what} make ${hosts * paths} path entries; allowed: at most ${MAX_INGRESS_PATH_ENTRIES} (the most an object of 1.5 MiB, etcd's limit, can hold)` });
     }
     const reserved: Record<string, string> = {
         [INGRESS_CLASS_ANNOTATION]: "className",

@@ -164,17 +164,20 @@ export interface AppService {
  * protocol twice, and Service args for a port that is not there.
  */
 export function portProblems(args: PortArgs, pod: readonly DeclaredPort[], services: readonly AppService[], ctx: z.RefinementCtx): void {
+    // Every issue gets its own copy of the path: zod prefixes an issue's path in place, and one port's path can be
+    // reported more than once (a clash on each of the app's Services).
+    const issue = (path: ReadonlyArray<string | number>, message: string) => ctx.addIssue({ code: "custom", path: [...path], message });
     const names = new Map<string, string>();
     const bound = new Map<string, string>();
     for (const p of pod) {
         const firstName = names.get(p.name);
         if (firstName !== undefined) {
-            ctx.addIssue({ code: "custom", path: [...p.paths.name], message: `${show(p.name)} is already the name of ${firstName}; allowed: a port name unique within the pod` });
+            issue(p.paths.name, `${show(p.name)} is already the name of ${firstName}; allowed: a port name unique within the pod`);
         } else names.set(p.name, p.where);
         const key = `${p.containerPort}/${p.protocol}`;
         const firstBound = bound.get(key);
         if (firstBound !== undefined) {
-            ctx.addIssue({ code: "custom", path: [...p.paths.containerPort], message: `${p.containerPort} (${p.protocol}) is already the container port of ${firstBound}; allowed: each port and protocol once in the pod (its containers share one network)` });
+            issue(p.paths.containerPort, `${p.containerPort} (${p.protocol}) is already the container port of ${firstBound}; allowed: each port and protocol once in the pod (its containers share one network)`);
         } else bound.set(key, p.where);
     }
     const hasHttp = args.port !== undefined || args.ports === undefined;
@@ -183,7 +186,7 @@ export function portProblems(args: PortArgs, pod: readonly DeclaredPort[], servi
         if (!hasHttp && service.field !== undefined) {
             for (const field of ["port", "nodePort"] as const) {
                 if (service.args?.[field] !== undefined) {
-                    ctx.addIssue({ code: "custom", path: [service.field, field], message: `is set, but there is no "${CONTAINER_PORT_NAME}" port for it: \`ports\` is given without \`port\`; allowed: set each Service port in ports[].port, or set \`port\`` });
+                    issue([service.field, field], `is set, but there is no "${CONTAINER_PORT_NAME}" port for it: \`ports\` is given without \`port\`; allowed: set each Service port in ports[].port, or set \`port\``);
                 }
             }
         }
@@ -195,8 +198,7 @@ export function portProblems(args: PortArgs, pod: readonly DeclaredPort[], servi
             if (first !== undefined) {
                 // The http port's Service port is the Service's own `port`, or on the headless Service its container port.
                 const path = p.paths.servicePort ?? (service.field === undefined ? p.paths.containerPort : [service.field, "port"]);
-                // A copy: zod prefixes an issue's path in place, and one port can clash on each of the app's Services.
-                ctx.addIssue({ code: "custom", path: [...path], message: `${servicePort} (${p.protocol}) is already the port of ${first} on ${label}; allowed: each port and protocol once per Service` });
+                issue(path, `${servicePort} (${p.protocol}) is already the port of ${first} on ${label}; allowed: each port and protocol once per Service`);
             } else taken.set(key, p.where);
         }
     }

@@ -58,7 +58,14 @@ describe("an app's ingress in a stack config", () => {
         // 40 KB of config would make an Ingress of a million paths (gigabytes to build), which etcd could never hold.
         ["more host and path pairs than an Ingress can hold", { hosts: Array.from({ length: 300 }, (_, i) => `h${i}.example.com`), paths: Array.from({ length: 300 }, (_, i) => ({ path: `/p${i}` })) },
             "kube-appstack:apps[0].ingress.paths: 300 paths on each of 300 hosts make 90000 path entries; allowed: at most 68385 (the most an object of 1.5 MiB, etcd's limit, can hold)"],
+        // Hosts alone, each with the default path: the hosts are what to cut.
+        ["more hosts than an Ingress can hold, with the default path", { hosts: Array.from({ length: 68386 }, (_, i) => `h${i}.example.com`) },
+            "kube-appstack:apps[0].ingress.hosts: 68386 hosts with the default path each make 68386 path entries; allowed: at most 68385"],
     ];
+    it("takes exactly as many host and path entries as an Ingress can hold", () => {
+        expect(problems([app("web", { ingress: { hosts: Array.from({ length: 68385 }, (_, i) => `h${i}.example.com`) } })])).toEqual([]);
+    });
+
     it.each(cases)("refuses %s", (_what, ingress, message) => {
         const found = problems([app("web", { ingress })]);
         expect(found).toHaveLength(1);
@@ -98,9 +105,9 @@ describe("an app's route in a stack config", () => {
         ["only zero weights", { gateway, weights: { web: 0 } }, "kube-appstack:apps[0].route.weights: gives every app weight 0, so every request would get a 500; allowed: at least one weight above 0"],
         ["no weights", { gateway, weights: {} }, "kube-appstack:apps[0].route.weights: names no app; allowed: at least one app and its weight"],
         ["a weight for an app the stack lacks", { gateway, weights: { web: 9, "web-canry": 1 } },
-            'kube-appstack:apps[0].route.weights["web-canry"]: "web-canry" is no app of this stack (did you mean "web-canary"?); allowed: "web", "web-canary" (stateless apps)'],
+            'kube-appstack:apps[0].route.weights["web-canry"]: "web-canry" is no app of this stack (did you mean "web-canary"?); allowed: "web", "web-canary" (stateless apps whose first port is TCP)'],
         ["a weight for a stateful app", { gateway, weights: { web: 9, db: 1 } },
-            'kube-appstack:apps[0].route.weights.db: "db" is a stateful app, which has no Service a route may split traffic to; allowed: "web", "web-canary" (stateless apps)'],
+            'kube-appstack:apps[0].route.weights.db: "db" is a stateful app, which has no Service a route may split traffic to; allowed: "web", "web-canary" (stateless apps whose first port is TCP)'],
         ["an unknown key", { gateway, hostname: ["a.example.com"] }, 'kube-appstack:apps[0].route.hostname: unknown key (did you mean "hostnames"?)'],
     ];
     it.each(cases)("refuses %s", (_what, route, message) => {
@@ -132,6 +139,10 @@ describe("an app's route in a stack config", () => {
         const dns = app("dns", { ports: [{ name: "dns", port: 53, protocol: "UDP" }], readinessProbe: { type: "exec", command: ["true"] }, livenessProbe: { type: "exec", command: ["true"] } });
         expect(problems([app("web", { route: { gateway, weights: { web: 1, dns: 1 } } }), dns])).toEqual([
             'kube-appstack:apps[0].route.weights.dns: "dns" gets HTTP on its first port "dns", which is UDP; allowed: a stateless app whose first port is TCP (list it first in its ports)',
+        ]);
+        // A typo is never pointed at it: the next run would refuse the suggestion.
+        expect(problems([app("web", { route: { gateway, weights: { web: 1, dsn: 1 } } }), dns])).toEqual([
+            'kube-appstack:apps[0].route.weights.dsn: "dsn" is no app of this stack; allowed: "web" (stateless apps whose first port is TCP)',
         ]);
     });
 

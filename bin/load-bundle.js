@@ -14,6 +14,7 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 const vm = require("node:vm");
+const { threadId } = require("node:worker_threads");
 const { codeCacheDirOf, ensureBuilt } = require("../scripts/build.js");
 
 const unwritten = [];
@@ -27,7 +28,8 @@ function writeCodeCaches() {
     for (const { script, file } of unwritten.splice(0)) {
         try {
             fs.mkdirSync(path.dirname(file), { recursive: true });
-            const temporary = `${file}.${process.pid}.tmp`;
+            // Threads of one process (check's workers) may write the same cache at once.
+            const temporary = `${file}.${process.pid}-${threadId}.tmp`;
             fs.writeFileSync(temporary, script.createCachedData());
             fs.renameSync(temporary, file);
         } catch {

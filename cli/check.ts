@@ -8,22 +8,25 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { checkObjectsReport, type ObjectViolation, type RuleFailure, type WaivedViolation } from "../policies/check";
+import { checkObjectsReport, enabledRules, type ObjectFindings, type ObjectViolation, type RuleFailure, type WaivedViolation } from "../policies/check";
 import { WAIVER_PREFIX } from "../policies/waivers";
 import { isChecked, isKustomizeInput, notCheckedReason, objectProblem, toolConfiguration } from "../policies/coverage";
 import { asString, fieldAt, type KubeObject, objectRef, type ObjectRef } from "../policies/kube-object";
-import { formatManifestError, type ManifestError, parseManifest } from "../policies/manifest";
+import { formatManifestError, type ManifestError } from "../policies/manifest";
 import { defaultPolicyConfig, loadPolicyConfig, type PolicyConfig, PolicyConfigError } from "../policies/policy-config";
 import type { Violation } from "../policies/rule";
 import { rules } from "../policies/rules";
 import { type CheckReport, type Location, STDIN } from "./check-report";
+import { defaultJobs, readManifestInputs } from "./check-threads";
 import type { Io } from "./io";
-import { ManifestEncodingError, manifestText } from "./manifest-text";
 import { packageVersion } from "./version";
 
 const EXIT_OK = 0;
 const EXIT_MANDATORY = 1;
 const EXIT_INPUT_ERROR = 2;
+
+/** The most threads `--jobs` may ask for. */
+const MAX_JOBS = 64;
 
 const USAGE = `usage: kube-appstack check <file, directory or ->... [--format text|json|sarif] [--config <file>]
 
@@ -36,6 +39,7 @@ options:
   --format text|json|sarif  output format (default: text); sarif is SARIF 2.1.0, for code scanning
   --exclude <glob>          skip matching files and directories (repeatable; node_modules and .git are skipped unless named)
   --config <file>           policy config in CrossGuard's policy-pack-config format, e.g. policies/config/prod.json
+  --jobs <n>                threads that read and check files (default: one per CPU, at most 4; large inputs only)
   -h, --help                show this help
 
 exit status: 0 no mandatory violation, 1 at least one mandatory violation, 2 an input or the config could not be
@@ -48,6 +52,8 @@ interface Inputs {
     readonly locationOf: Map<KubeObject, Location>;
     /** Where each object identity was read (an identity repeated across files has several). */
     readonly locations: Map<string, Location[]>;
+    /** What the per-object rules found on each object, found where it was read. */
+    readonly findings: Map<KubeObject, ObjectFindings>;
     readonly errors: ManifestError[];
     /** Problems that do not stop the check: unrendered templates, objects defined more than once. */
     readonly warnings: ManifestError[];
@@ -55,7 +61,7 @@ interface Inputs {
 }
 
 export async function runCheck(args: string[], io: Io): Promise<number> {
-    let options: { format: string; config?: string; help: boolean; exclude: string[]; paths: string[] };
+    let options: { format: string; config?: string; jobs?: string; help: boolean; exclude: string[]; paths: string[] };
     try {
         const parsed = parseArgs({
             args,
@@ -63,6 +69,7 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
             options: {
                 format: { type: "string", default: "text" },
                 config: { type: "string" },
+                jobs: { type: "string" },
                 exclude: { type: "string", multiple: true, default: [] },
                 help: { type: "boolean", short: "h", default: false },
             },
@@ -84,6 +91,11 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
         io.stderr(`error: give at least one file or directory to check\n\n${USAGE}`);
         return EXIT_INPUT_ERROR;
     }
+    const jobs = options.jobs === undefined ? defaultJobs() : /^[0-9]{1,3}$/.test(options.jobs) ? Number(options.jobs) : NaN;
+    if (!(jobs >= 1 && jobs <= MAX_JOBS)) {
+        io.stderr(`error: --jobs must be a whole number from 1 to ${MAX_JOBS}, given "${options.jobs}"\n\n${USAGE}`);
+        return EXIT_INPUT_ERROR;
+    }
     let config: PolicyConfig;
     try {
         // CrossGuard reads an empty file as "no config"; a gate given an empty config by mistake must not pass quietly.
@@ -97,7 +109,7 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
         return EXIT_INPUT_ERROR;
     }
 
-    const inputs = readInputs(options.paths, options.exclude.map(globPattern));
+    const inputs = await readInputs(options.paths, config, jobs, options.exclude.map(globPattern));
     // Other tools' configuration files are listed, never judged: the cluster runs nothing from them.
     const configFiles = inputs.objects.filter((o) => toolConfiguration(o) !== undefined);
     const clusterObjects = inputs.objects.filter((o) => toolConfiguration(o) === undefined);
@@ -109,7 +121,7 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
     });
     // Every cluster object goes to the rules (each judges only its kinds): cross-resource rules also read the
     // not-checked ones, such as custom resources whose operators create pods.
-    const { violations: found, waived, failures } = checkObjectsReport(clusterObjects, config);
+    const { violations: found, waived, failures } = checkObjectsReport(clusterObjects, config, inputs.findings);
     const nothing = clusterObjects.length === 0 && inputs.errors.length === 0
         ? [{ source: options.paths.join(", "), message: nothingFound(inputs.fileCount, configFiles.length) }]
         : [];
@@ -191,8 +203,8 @@ function globPattern(glob: string): (file: string) => boolean {
 /** Directories no one means to check: skipped unless named on the command line. */
 const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git"]);
 
-function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: string) => boolean> = []): Inputs {
-    const inputs: Inputs = { objects: [], locationOf: new Map(), locations: new Map(), errors: [], warnings: [], fileCount: 0 };
+async function readInputs(paths: readonly string[], config: PolicyConfig, jobs: number, excluded: ReadonlyArray<(file: string) => boolean> = []): Promise<Inputs> {
+    const inputs: Inputs = { objects: [], locationOf: new Map(), locations: new Map(), findings: new Map(), errors: [], warnings: [], fileCount: 0 };
     const files: string[] = [];
     /** The files found in directories rather than named. */
     const found = new Set<string>();
@@ -214,16 +226,14 @@ function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: str
             inputs.errors.push({ source: given, message: `cannot read: ${(error as Error).message}` });
         }
     }
-    for (const file of files) {
-        let text: string;
-        try {
-            text = manifestText(file === STDIN ? fs.readFileSync(0) : readManifestFile(file));
-        } catch (error) {
-            const message = (error as Error).message;
-            inputs.errors.push({ source: file, message: error instanceof ManifestEncodingError ? message : `cannot read: ${message}` });
-            continue;
+    const { inputs: read } = await readManifestInputs(files, enabledRules(config), jobs);
+    files.forEach((file, f) => {
+        const input = read[f];
+        if ("unreadable" in input) {
+            inputs.errors.push({ source: file, message: input.unreadable });
+            return;
         }
-        const parsed = parseManifest(text, file);
+        const { parsed, findings } = input;
         // Repositories keep JSON of every kind next to their manifests, some of it with comments (tsconfig.json), which
         // no manifest reader parses. Such a file is still an error, as it is to `kubectl apply -f <dir>`: dropping it
         // unless it spells "apiVersion" let an escaped spelling hide a Pod. The message says how to leave it out.
@@ -237,6 +247,8 @@ function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: str
                 return;
             }
             inputs.objects.push(object);
+            const objectFindings = findings[i];
+            if (objectFindings !== null) inputs.findings.set(object, objectFindings);
             const key = refKey(objectRef(object));
             const location = { file, document: parsed.documents[i], line: parsed.lines[i] };
             inputs.locationOf.set(object, location);
@@ -244,7 +256,7 @@ function readInputs(paths: readonly string[], excluded: ReadonlyArray<(file: str
             if (seen === undefined) inputs.locations.set(key, [location]);
             else seen.push(location);
         });
-    }
+    });
     append(inputs.warnings, duplicateWarnings(inputs));
     return { ...inputs, fileCount: files.length };
 }
@@ -278,20 +290,6 @@ function duplicateWarnings(inputs: Inputs): ManifestError[] {
         });
     }
     return warnings;
-}
-
-/** Far above any real manifest; a file beyond it is refused rather than read into memory. */
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
-
-/**
- * A manifest file's bytes. Only regular files (links followed) are read: a FIFO, a device such as /dev/zero or a
- * socket would block or never end.
- */
-function readManifestFile(file: string): Buffer {
-    const stat = fs.statSync(file);
-    if (!stat.isFile()) throw new Error("not a regular file (a FIFO, device or socket is never read)");
-    if (stat.size > MAX_FILE_BYTES) throw new Error(`${stat.size} bytes; allowed: at most ${MAX_FILE_BYTES}`);
-    return fs.readFileSync(file);
 }
 
 /** The files a directory search reads, as `kubectl apply -f <directory>` does (its FileVisitor's extensions). */

@@ -30,37 +30,68 @@ export interface CheckReport {
     readonly failures: RuleFailure[];
 }
 
-/**
- * Every violation of the enabled rules, per-object rules first (in object order), then cross-resource rules over all
- * `objects` together. Rules that need Pulumi resource options (protect-stateful-resources) do not run here. A rule that
- * throws (a bug, or input no rule expected) becomes a failure of that rule alone.
- */
-export function checkObjectsReport(objects: readonly KubeObject[], config: PolicyConfig = defaultPolicyConfig()): CheckReport {
-    const enabled = rules.flatMap((rule) => {
+/** A rule the config enables, with its level and parameters. */
+export interface EnabledRule {
+    readonly rule: Rule;
+    readonly level: Violation["level"];
+    readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** The rules `config` enables, in the rules' order. */
+export function enabledRules(config: PolicyConfig): EnabledRule[] {
+    return rules.flatMap((rule) => {
         const setting = config.get(rule.name);
         return setting === undefined || setting.level === "disabled" ? [] : [{ rule, level: setting.level, params: setting.params }];
     });
+}
+
+/**
+ * What the per-object rules said of one object, in rule order: each message, or the failure of a rule that threw. Plain
+ * data, so the rules can run where the object was read (a worker thread of `kube-appstack check`) and be reported here.
+ */
+export type ObjectFindings = ReadonlyArray<{ readonly policy: string; readonly message: string; readonly failed?: true }>;
+
+/** Runs the enabled per-object rules on `object`. */
+export function objectFindings(object: KubeObject, enabled: readonly EnabledRule[]): ObjectFindings {
+    const findings: Array<ObjectFindings[number]> = [];
+    for (const { rule, params } of enabled) {
+        if (rule.scope !== "object") continue;
+        try {
+            for (const message of rule.checkObject(object, params)) findings.push({ policy: rule.name, message });
+        } catch (error) {
+            findings.push({ policy: rule.name, message: failureMessage(error), failed: true });
+        }
+    }
+    return findings;
+}
+
+const failureMessage = (error: unknown): string => `the rule failed: ${(error as Error).message}`;
+
+/**
+ * Every violation of the enabled rules, per-object rules first (in object order), then cross-resource rules over all
+ * `objects` together. Rules that need Pulumi resource options (protect-stateful-resources) do not run here. A rule that
+ * throws (a bug, or input no rule expected) becomes a failure of that rule alone. `found` holds per-object findings
+ * already made (objectFindings, with the same config) for some of the objects; the rules run on the others.
+ */
+export function checkObjectsReport(
+    objects: readonly KubeObject[],
+    config: PolicyConfig = defaultPolicyConfig(),
+    found?: ReadonlyMap<KubeObject, ObjectFindings>,
+): CheckReport {
+    const enabled = enabledRules(config);
+    const levels = new Map(enabled.map(({ rule, level }) => [rule.name, level]));
     const violations: ObjectViolation[] = [];
     const waived: WaivedViolation[] = [];
     const failures: RuleFailure[] = [];
-    const report = (rule: Rule, level: Violation["level"], object: KubeObject, message: string): void => {
-        const waiver = waiverOf(object, rule.name);
-        if (waiver !== undefined && "reason" in waiver) waived.push({ policy: rule.name, level, ...objectRef(object), message, reason: waiver.reason, object });
-        else violations.push({ policy: rule.name, level, ...objectRef(object), message: waiver ? `${message} ${MISSING_REASON}` : message, object });
-    };
-    const guarded = (rule: Rule, object: KubeObject | undefined, run: () => void): void => {
-        try {
-            run();
-        } catch (error) {
-            failures.push({ policy: rule.name, ...(object ? { object: objectRef(object) } : {}), message: `the rule failed: ${(error as Error).message}` });
-        }
+    const report = (policy: string, level: Violation["level"], object: KubeObject, message: string): void => {
+        const waiver = waiverOf(object, policy);
+        if (waiver !== undefined && "reason" in waiver) waived.push({ policy, level, ...objectRef(object), message, reason: waiver.reason, object });
+        else violations.push({ policy, level, ...objectRef(object), message: waiver ? `${message} ${MISSING_REASON}` : message, object });
     };
     for (const object of objects) {
-        for (const { rule, level, params } of enabled) {
-            if (rule.scope !== "object") continue;
-            guarded(rule, object, () => {
-                for (const message of rule.checkObject(object, params)) report(rule, level, object, message);
-            });
+        for (const { policy, message, failed } of found?.get(object) ?? objectFindings(object, enabled)) {
+            if (failed) failures.push({ policy, object: objectRef(object), message });
+            else report(policy, levels.get(policy) as Violation["level"], object, message);
         }
     }
     const stackRules = enabled.filter(({ rule }) => rule.scope === "stack");
@@ -74,11 +105,12 @@ export function checkObjectsReport(objects: readonly KubeObject[], config: Polic
         }
         for (const { rule, level, params } of stackRules) {
             if (rule.scope !== "stack") continue;
-            const built = index;
-            guarded(rule, undefined, () => {
-                if (built instanceof Error) throw built;
-                for (const finding of rule.checkStack(built, params)) report(rule, level, finding.object, finding.message);
-            });
+            try {
+                if (index instanceof Error) throw index;
+                for (const finding of rule.checkStack(index, params)) report(rule.name, level, finding.object, finding.message);
+            } catch (error) {
+                failures.push({ policy: rule.name, message: failureMessage(error) });
+            }
         }
     }
     return { violations, waived, failures };

@@ -76,9 +76,6 @@ const GO_NUMBER = new Type("tag:yaml.org,2002:float", {
  */
 export const MANIFEST_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [YAML_NULL, YAML11_BOOL, GO_NUMBER] });
 
-/** The schema's implicit types in the order js-yaml tries them on a plain scalar (its compiled list, bool replaced in place). */
-const IMPLICIT_TYPES = (MANIFEST_SCHEMA as unknown as { compiledImplicit: Type[] }).compiledImplicit;
-
 /**
  * The characters a plain scalar that any implicit type resolves can start with: `~` and `null` (null), the YAML 1.1
  * booleans, numbers, `.inf` and `.nan`. Every other scalar is a string without trying the types, which
@@ -92,8 +89,38 @@ for (const c of IMPLICIT_FIRST_CHARACTERS) MAY_RESOLVE[c.charCodeAt(0)] = 1;
 export function resolvePlainScalar(text: string): unknown {
     const first = text.charCodeAt(0);
     if (first < 128 && MAY_RESOLVE[first] === 0) return text;
-    for (const type of IMPLICIT_TYPES) {
-        if (type.resolve(text)) return type.construct(text);
+    // The types of MANIFEST_SCHEMA in js-yaml's order (null, bool, number), without its per-type calls: a number would
+    // be parsed twice there, once to resolve and once to construct. A letter or `~` starts no number, only a keyword.
+    if (first > 0x39 /* 9 */) {
+        const keyword = text.length > LONGEST_KEYWORD ? undefined : KEYWORDS.get(text);
+        return keyword === undefined ? text : keyword;
     }
-    return text;
+    const decimal = smallDecimal(text);
+    if (decimal !== undefined) return decimal;
+    const keyword = KEYWORDS.get(text);
+    return keyword === undefined ? goYamlNumber(text) ?? text : keyword;
+}
+
+/** The plain scalars the null and bool types resolve, with their values. */
+const KEYWORDS = new Map<string, boolean | null>([
+    ...[...NULLS].map((text) => [text, null] as const),
+    ...[...YAML11_TRUE].map((text) => [text, true] as const),
+    ...[...YAML11_FALSE].map((text) => [text, false] as const),
+]);
+const LONGEST_KEYWORD = Math.max(...[...KEYWORDS.keys()].map((text) => text.length));
+
+/**
+ * A plain `0` or decimal digits without a sign or leading zero, short enough to be exact as a double: what ports,
+ * replicas and user IDs are, and what the number type reads (through BigInt) as the same value. Undefined otherwise.
+ */
+function smallDecimal(text: string): number | undefined {
+    const length = text.length;
+    if (length === 0 || length > 15) return undefined;
+    let value = 0;
+    for (let i = 0; i < length; i++) {
+        const digit = text.charCodeAt(i) - 0x30;
+        if (digit < 0 || digit > 9 || (digit === 0 && i === 0 && length > 1)) return undefined;
+        value = value * 10 + digit;
+    }
+    return value;
 }

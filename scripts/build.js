@@ -58,8 +58,12 @@ const englishOnlyZod = {
 const SETS = {
     cli: {
         outDir: "bin-out",
-        // kind-plugin: the kube-appstack-kind provider plugin the engine starts (bin/pulumi-resource-kube-appstack-kind).
-        entries: { main: "cli/main.ts", check: "cli/check.ts", render: "cli/render.ts", rules: "cli/rules.ts", "kind-plugin": "plugin/kind-plugin.ts" },
+        // check-worker: a worker thread of `check` (bin/check-worker.js). kind-plugin: the kube-appstack-kind provider
+        // plugin the engine starts (bin/pulumi-resource-kube-appstack-kind).
+        entries: {
+            main: "cli/main.ts", check: "cli/check.ts", "check-worker": "cli/check-worker.ts", render: "cli/render.ts", rules: "cli/rules.ts",
+            "kind-plugin": "plugin/kind-plugin.ts",
+        },
         // The bundles hold the packages' code too. npm rewrites node_modules/.package-lock.json on every install, so it
         // stands for the bundled packages' own files.
         buildFiles: ["package.json", "node_modules/.package-lock.json"],

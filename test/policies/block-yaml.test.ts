@@ -195,4 +195,20 @@ describe("the block-style YAML reader", () => {
         expect(resolvePlainScalar("Yes")).toBe(true);
         expect(resolvePlainScalar("0o17")).toBe(15);
     });
+
+    it("resolves plain scalars as js-yaml does with the schema's types, the short path for small decimals included", () => {
+        const scalars = [
+            "0", "00", "007", "010", "08", "1", "9", "10", "123456789012345", "999999999999999", "1234567890123456", "9007199254740993",
+            "18446744073709551615", "18446744073709551616", "-0", "+0", "-1", "+1", "1_000", "1e3", "1.", "1.5", "0x1F", "0X1bb",
+            "0o17", "0b101", "250m", "128Mi", "1Gi", "1.27.3", "8080/tcp", "1:2", "null", "Null", "~", "y", "Yes", "NO", "off",
+            ".inf", "-.Inf", ".NaN", ".5", ".", "+", "-a", "0x", "1 2", "True", "tRUE", "nul", "nulls", "Off", "oN", "~~", "yes!", "FALSE",
+            "falsey", "n", "N", "Nope",
+        ];
+        // Read as a mapping's value, where the readers resolve scalars (a lone "-" would open a sequence even there).
+        const jsYamlScalar = (scalar: string): unknown => (load(`k: ${scalar}`, { schema: MANIFEST_SCHEMA }) as { k: unknown }).k;
+        for (const scalar of scalars) expect(same(resolvePlainScalar(scalar), jsYamlScalar(scalar)), scalar).toBe(true);
+        for (const characters of [/^[-+0-9._xXoObBeE]{1,20}$/, /^[~nNuUlLyYeEsSoOfFtTrRaA]{1,6}$/]) {
+            fc.assert(fc.property(fc.stringMatching(characters).filter((scalar) => scalar !== "-"), (scalar) => same(resolvePlainScalar(scalar), jsYamlScalar(scalar))), { numRuns: 2000 });
+        }
+    });
 });

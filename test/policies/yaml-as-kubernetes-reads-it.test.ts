@@ -94,6 +94,10 @@ describe("what kubectl reads, where YAML readers disagree", () => {
         }
         const emptyEntry = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n  spec:\n    containers:\n    - name: app\n      args:\n      - --verbose\n      -\n- ${pod("  hostNetwork: true").replace(/\n/g, "\n  ")}`;
         expect(read(emptyEntry).errors[0].message).toMatch(/an empty "-" entry at line 12 followed by a less indented "-" entry/);
+        // The empty entry however it is written: blanks or a comment after its "-".
+        for (const entry of ["-   ", "-\t", "- # none"]) {
+            expect(read(emptyEntry.replace("      -\n", `      ${entry}\n`)).errors[0]?.message, entry).toMatch(/an empty "-" entry at line 12/);
+        }
     });
 
     it("reads a JSON stream's << as a plain key, as kubectl's JSON decoder does", () => {

@@ -1,0 +1,137 @@
+/**
+ * The inputs of `kube-appstack check`, read on several threads once they are large enough to be worth it.
+ *
+ * Reading (YAML parsing above all) and the per-object rules cost nearly all of a large check, and each file is judged
+ * on its own, so worker threads take files from one shared counter while the main thread takes them too. A worker
+ * hands each file back as JSON text: V8 parses JSON several times faster than it deserializes the same objects from a
+ * structured clone. The main thread parses those batches between files of its own, then puts every file back in the
+ * order given, so the report is the same whatever thread read what. Cross-resource rules need every object together
+ * and run afterwards, on the main thread (cli/check.ts).
+ *
+ * Small inputs never start a thread: the main thread reads alone until PARALLEL_AFTER_BYTES, and a worker's start
+ * (about 40 ms) would cost a small check more than it saves.
+ */
+import * as os from "node:os";
+import * as path from "node:path";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { EnabledRule } from "../policies/check";
+import type { EnforcementLevel } from "../policies/rule";
+import { STDIN } from "./check-report";
+import { type ManifestInput, readManifestInput } from "./manifest-input";
+
+/** Bytes the main thread reads alone before it starts worker threads. */
+export const PARALLEL_AFTER_BYTES = 2 * 1024 * 1024;
+
+/** Threads by default: one per CPU, at most this many (the main thread parses every worker's JSON). */
+const MAX_DEFAULT_JOBS = 4;
+
+export const defaultJobs = (): number => Math.min(os.availableParallelism(), MAX_DEFAULT_JOBS);
+
+/** What a worker is given: the files, the shared counter of the next file to take, the enabled rules and its port. */
+export interface WorkerData {
+    readonly files: readonly string[];
+    readonly next: Int32Array;
+    readonly rules: ReadonlyArray<[name: string, level: Exclude<EnforcementLevel, "disabled">, params: Readonly<Record<string, unknown>>]>;
+    readonly port: MessagePort;
+}
+
+/** A worker's message: a batch of inputs as JSON (`[index, ManifestInput][]`), or DONE once it has taken its last file. */
+export const DONE = "done";
+
+/** Read through bin/check-worker.js, which loads the built check-worker bundle (from bin-out/ or cli/ alike). */
+const WORKER_SCRIPT = path.join(__dirname, "..", "bin", "check-worker.js");
+
+/** Every file read by readManifestInput, in the order of `files`, on up to `jobs` threads; `threads` says how many read. */
+export async function readManifestInputs(
+    files: readonly string[],
+    enabled: readonly EnabledRule[],
+    jobs: number,
+): Promise<{ inputs: ManifestInput[]; threads: number }> {
+    const results: Array<ManifestInput | undefined> = new Array(files.length);
+    // Only this thread reads standard input, first.
+    files.forEach((file, i) => {
+        if (file === STDIN) results[i] = readManifestInput(file, enabled);
+    });
+    const next = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    let workers: Workers | undefined;
+    let bytes = 0;
+    for (let i = Atomics.add(next, 0, 1); i < files.length; i = Atomics.add(next, 0, 1)) {
+        if (results[i] !== undefined) continue;
+        const input = readManifestInput(files[i], enabled);
+        results[i] = input;
+        bytes += input.bytes;
+        if (workers === undefined && jobs > 1 && bytes >= PARALLEL_AFTER_BYTES && Atomics.load(next, 0) < files.length) {
+            workers = new Workers(jobs - 1, { files, next, rules: enabled.map(({ rule, level, params }) => [rule.name, level, params]) });
+        }
+        workers?.take(results);
+    }
+    await workers?.finish(results);
+    return { inputs: results as ManifestInput[], threads: 1 + (workers?.count ?? 0) };
+}
+
+interface Running {
+    readonly worker: Worker;
+    readonly port: MessagePort;
+    done: boolean;
+}
+
+class Workers {
+    private readonly running: Running[] = [];
+
+    get count(): number {
+        return this.running.length;
+    }
+
+    constructor(count: number, data: Omit<WorkerData, "port">) {
+        for (let k = 0; k < count; k++) {
+            const { port1, port2 } = new MessageChannel();
+            const worker = new Worker(WORKER_SCRIPT, { workerData: { ...data, port: port2 } satisfies WorkerData, transferList: [port2] });
+            this.running.push({ worker, port: port1, done: false });
+        }
+    }
+
+    /** Puts every batch the workers have sent so far into `results`, without waiting for more. */
+    take(results: Array<ManifestInput | undefined>): void {
+        for (const running of this.running) {
+            for (let message = receiveMessageOnPort(running.port); message !== undefined; message = receiveMessageOnPort(running.port)) {
+                this.receive(running, message.message as string, results);
+            }
+        }
+    }
+
+    private receive(running: Running, message: string, results: Array<ManifestInput | undefined>): void {
+        if (message === DONE) {
+            running.done = true;
+            return;
+        }
+        for (const [index, input] of JSON.parse(message) as Array<[number, ManifestInput]>) results[index] = input;
+    }
+
+    /** Waits for every worker to send its last batch; a worker that fails or stops early fails the check. */
+    async finish(results: Array<ManifestInput | undefined>): Promise<void> {
+        this.take(results);
+        try {
+            await Promise.all(this.running.map((running) => new Promise<void>((resolve, reject) => {
+                const settle = (): void => {
+                    if (running.done) resolve();
+                };
+                settle();
+                running.port.on("message", (message: string) => {
+                    this.receive(running, message, results);
+                    settle();
+                });
+                running.worker.once("error", reject);
+                running.worker.once("exit", (code) => {
+                    this.take(results);
+                    if (running.done) resolve();
+                    else reject(new Error(`a worker thread of the check stopped (exit code ${code}) before it had read its files`));
+                });
+            })));
+        } finally {
+            for (const { worker, port } of this.running) {
+                port.close();
+                void worker.terminate();
+            }
+        }
+    }
+}

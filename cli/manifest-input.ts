@@ -1,0 +1,57 @@
+/**
+ * One input of `kube-appstack check`, read and judged on its own: its bytes, its objects, and what the per-object rules
+ * say of each object kubectl would apply. Plain data, so a worker thread can hand it back (cli/check-threads.ts).
+ */
+import * as fs from "node:fs";
+import { type EnabledRule, objectFindings, type ObjectFindings } from "../policies/check";
+import { objectProblem, toolConfiguration } from "../policies/coverage";
+import type { KubeObject } from "../policies/kube-object";
+import { type ParsedManifest, parseManifest } from "../policies/manifest";
+import { STDIN } from "./check-report";
+import { ManifestEncodingError, manifestText } from "./manifest-text";
+
+export type ManifestInput =
+    | { readonly unreadable: string; readonly bytes: number }
+    | {
+        readonly parsed: ParsedManifest;
+        /** The per-object rules' findings, by index in `parsed.objects`; null for an object no rule is given (see isClusterObject). */
+        readonly findings: ReadonlyArray<ObjectFindings | null>;
+        readonly bytes: number;
+    };
+
+/** Far above any real manifest; a file beyond it is refused rather than read into memory. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Reads, parses and judges one file (or standard input) with the enabled per-object rules. */
+export function readManifestInput(file: string, enabled: readonly EnabledRule[]): ManifestInput {
+    let bytes: Buffer;
+    let text: string;
+    try {
+        bytes = file === STDIN ? fs.readFileSync(0) : readManifestFile(file);
+        text = manifestText(bytes);
+    } catch (error) {
+        const message = (error as Error).message;
+        return { unreadable: error instanceof ManifestEncodingError ? message : `cannot read: ${message}`, bytes: 0 };
+    }
+    const parsed = parseManifest(text, file);
+    return { parsed, findings: parsed.objects.map((object) => (isClusterObject(object) ? objectFindings(object, enabled) : null)), bytes: bytes.length };
+}
+
+/**
+ * Whether the object goes to the rules: one kubectl would apply (objectProblem finds nothing) and not another tool's
+ * configuration file.
+ */
+export function isClusterObject(object: KubeObject): boolean {
+    return objectProblem(object) === undefined && toolConfiguration(object) === undefined;
+}
+
+/**
+ * A manifest file's bytes. Only regular files (links followed) are read: a FIFO, a device such as /dev/zero or a
+ * socket would block or never end.
+ */
+function readManifestFile(file: string): Buffer {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new Error("not a regular file (a FIFO, device or socket is never read)");
+    if (stat.size > MAX_FILE_BYTES) throw new Error(`${stat.size} bytes; allowed: at most ${MAX_FILE_BYTES}`);
+    return fs.readFileSync(file);
+}

@@ -1,0 +1,97 @@
+// `kube-appstack check` on several threads (cli/check-threads.ts): what worker threads read comes back exactly as the
+// main thread would have read it, so the report is the same whatever `--jobs` says, for hostile inputs as for clean ones.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { benchObjects } from "../../bench/bench-stack";
+import { PARALLEL_AFTER_BYTES, readManifestInputs } from "../../cli/check-threads";
+import { manifestYaml } from "../../cli/manifest-yaml";
+import { enabledRules } from "../../policies/check";
+import { parsePolicyConfig } from "../../policies/policy-config";
+import { check } from "./run-check";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "check-threads-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Files that each go down another path of the reader and the report; repeated between the clean files below. */
+const HOSTILE: Readonly<Record<string, string | Buffer>> = {
+    "broken.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: broken\ndata: {}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: after-broken}\nspec:\n  hostNetwork: yes\n  containers: [{name: c, image: nginx}]\n",
+    "utf16.yaml": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("apiVersion: v1\nkind: Pod\nmetadata: {name: wide}\nspec: {containers: [{name: c, image: nginx:1.27}]}\n", "utf16le")]),
+    "nul.yaml": Buffer.from("apiVersion: v1\n\0kind: Pod\n"),
+    "stream.json": '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "lonely", "namespace": "shop"}, "spec": {"selector": {"app": "none"}}} {"apiVersion": "v1"',
+    "list.yaml": "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: listed, annotations: {ignore.kube-appstack.io/min-replicas: one is enough}}\n  spec: {replicas: 1, template: {spec: {containers: [{name: c, image: 'nginx:1.27'}]}}}\n- apiVersion: apps/v1\n  kind: Deploymnt\n  metadata: {name: misspelled}\n",
+    "kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n",
+    "template.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n",
+    "anchors.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: anchored, labels: &l {app: a}}\nspec:\n  nodeSelector: *l\n  containers:\n  - &c {name: c, image: 'nginx:1.27', ports: [{containerPort: 0x50, hostPort: 8_0}]}\n",
+    "custom.yaml": "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: shop}\n",
+    "empty.yaml": "# nothing here\n",
+};
+
+/** A tree past PARALLEL_AFTER_BYTES: the benchmark's app stacks in files of their own, with the hostile files between them. */
+function writeTree(): string {
+    const root = path.join(tmp, "tree");
+    const objects = benchObjects(600);
+    for (let i = 0; i < objects.length; i += 10) {
+        const dir = path.join(root, `part-${Math.floor(i / 500)}`);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, `stack-${i}.yaml`), objects.slice(i, i + 10).map((o) => manifestYaml(o)).join("---\n"));
+        if (i % 500 === 0) {
+            for (const [name, content] of Object.entries(HOSTILE)) fs.writeFileSync(path.join(dir, name), content);
+            // The same object in every part: a duplicate across files, wherever each copy is read.
+            fs.writeFileSync(path.join(dir, "again.yaml"), manifestYaml(objects[3]));
+        }
+    }
+    fs.mkdirSync(path.join(root, "z"));
+    fs.symlinkSync(path.join(root, "gone.yaml"), path.join(root, "z", "dangling.yaml"));
+    fs.symlinkSync("/dev/zero", path.join(root, "z", "device.yaml"));
+    return root;
+}
+
+const TREE = writeTree();
+const FILES = (function list(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((entry) => {
+        const full = path.join(dir, entry.name);
+        return entry.isDirectory() ? list(full) : [full];
+    });
+})(TREE);
+
+describe("check on several threads", () => {
+    it("reads the inputs on worker threads as the main thread reads them, in the order given", async () => {
+        const bytes = FILES.reduce((sum, file) => sum + (fs.existsSync(file) && fs.statSync(file).isFile() ? fs.statSync(file).size : 0), 0);
+        expect(bytes).toBeGreaterThan(2 * PARALLEL_AFTER_BYTES);
+        // A parameter only the config gives: the benchmark's nginx tag counts as a moving one.
+        const enabled = enabledRules(parsePolicyConfig({ "image-tag-pinned": { mutableTags: ["1.27.3-alpine"] } }, "test"));
+        const alone = await readManifestInputs(FILES, enabled, 1);
+        const shared = await readManifestInputs(FILES, enabled, 3);
+        expect(alone.threads).toBe(1);
+        expect(shared.threads).toBe(3);
+        expect(shared.inputs).toEqual(alone.inputs);
+        // The parameter reached the workers: every stateless app of the corpus is found, wherever it was read.
+        const findings = shared.inputs.flatMap((input) => ("findings" in input ? input.findings.flat() : []));
+        expect(findings.filter((f) => f?.policy === "image-tag-pinned" && f.message.includes("1.27.3-alpine")).length).toBeGreaterThanOrEqual(600);
+    });
+
+    it("reports the same whatever --jobs says: violations, waivers, errors, warnings and held-back findings alike", async () => {
+        const runs = await Promise.all(["1", "2", "4"].map((jobs) => check(TREE, "--format", "json", "--jobs", jobs, "--config", path.join(__dirname, "../../policies/config/prod.json"))));
+        const [one, ...others] = runs;
+        expect(one.status).toBe(2);
+        const report = JSON.parse(one.stdout);
+        expect(report.summary.objects).toBeGreaterThan(3000);
+        expect(report.waived.length).toBeGreaterThan(0);
+        expect(report.heldBack.length).toBeGreaterThan(0);
+        expect(report.inputErrors.map((e: { source: string }) => path.basename(e.source))).toEqual(expect.arrayContaining(["broken.yaml", "nul.yaml", "stream.json", "list.yaml", "dangling.yaml", "device.yaml"]));
+        expect(report.warnings.length).toBeGreaterThan(0);
+        for (const other of others) expect(other).toEqual(one);
+        const text = await Promise.all(["1", "2"].map((jobs) => check(TREE, "--jobs", jobs)));
+        expect(text[1]).toEqual(text[0]);
+    });
+
+    it("refuses a --jobs that is no whole number from 1 to 64", async () => {
+        for (const jobs of ["0", "65", "1.5", "two", "-1", ""]) {
+            const { status, stderr } = await check(TREE, `--jobs=${jobs}`);
+            expect(status, jobs).toBe(2);
+            expect(stderr, jobs).toContain(`error: --jobs must be a whole number from 1 to 64, given "${jobs}"`);
+        }
+    });
+});

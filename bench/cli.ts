@@ -43,6 +43,8 @@ export const CLI_CASES = {
     npx: { label: "npx --no -- kube-appstack check <one file>", perRun: 1, command: (i) => ["npx", "--no", "--", "kube-appstack", "check", i.oneFile] },
     render: { label: "node bin/kube-appstack.js render --stack prod", perRun: 4, command: () => [process.execPath, BIN, "render", "--stack", "prod"] },
     check50k: { label: "node bin/kube-appstack.js check <50k objects>", perRun: 1, command: (i) => [process.execPath, BIN, "check", i.corpus] },
+    // The same on one thread: what the worker threads gain on this machine.
+    check50kOneThread: { label: "node bin/kube-appstack.js check --jobs 1 <50k objects>", perRun: 1, command: (i) => [process.execPath, BIN, "check", "--jobs", "1", i.corpus] },
 } satisfies Record<string, CliCase>;
 
 export type CliCaseId = keyof typeof CLI_CASES;
@@ -125,8 +127,8 @@ function overNode(result: CliResult): Partial<Record<CliCaseId, number>> {
     return node === undefined ? {} : Object.fromEntries(Object.entries(m).map(([id, ms]) => [id, ms / node]));
 }
 
-const objectsPerSecond = (result: CliResult): number | undefined => {
-    const ms = medians(result).check50k;
+const objectsPerSecond = (result: CliResult, id: "check50k" | "check50kOneThread" = "check50k"): number | undefined => {
+    const ms = medians(result)[id];
     return ms === undefined ? undefined : result.corpusObjects / (ms / 1000);
 };
 
@@ -145,12 +147,14 @@ export function cliReport(result: CliResult): GroupReport {
     const m = medians(result);
     const ratios = overNode(result);
     const rate = objectsPerSecond(result);
+    const oneThread = objectsPerSecond(result, "check50kOneThread");
     const ids = (Object.keys(CLI_CASES) as CliCaseId[]).filter((id) => m[id] !== undefined);
     return {
         keys: {
             cli_median_ms: Object.fromEntries(ids.map((id) => [id, round(m[id] as number, 1)])),
             cli_vs_bare_node_ratio: Object.fromEntries(ids.map((id) => [id, round(ratios[id] as number, 2)])),
             cli_check_end_to_end_objects_per_s: rate === undefined ? undefined : round(rate, 0),
+            cli_check_one_thread_objects_per_s: oneThread === undefined ? undefined : round(oneThread, 0),
             cli_load_average: result.loadAverage?.map((load) => round(load, 2)),
         },
         targets: cliTargets(result),
@@ -158,6 +162,7 @@ export function cliReport(result: CliResult): GroupReport {
             "(f) the kube-appstack command: a fresh process per start, timed from spawn to exit, beside bare Node in the same run",
             table(["command", "ms", "vs node"], ids.map((id) => [CLI_CASES[id].label, m[id]?.toFixed(0), `${ratios[id]?.toFixed(2)}x`])),
             ...(rate === undefined ? [] : [`check end to end: ${result.corpusObjects} objects in ${m.check50k?.toFixed(0)} ms, ${rate.toFixed(0)} objects/s`]),
+            ...(oneThread === undefined ? [] : [`check end to end on one thread (--jobs 1): ${m.check50kOneThread?.toFixed(0)} ms, ${oneThread.toFixed(0)} objects/s`]),
             ...(result.loadAverage === undefined ? [] : [`load average (1 min) ${result.loadAverage.map((load) => load.toFixed(1)).join(" before, ")} after, on ${os.cpus().length} CPUs`]),
             "",
         ].join("\n"),

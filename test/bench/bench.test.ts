@@ -157,14 +157,16 @@ describe("benchmark report", () => {
 
     it("judges the command's starts against bare Node of the same run, and check's end-to-end rate", () => {
         const report = cliReport({
-            ms: { node: [40, 50, 60], check: [90, 100, 500], render: [160, 200], check50k: [1000, 1250, 2000] },
+            ms: { node: [40, 50, 60], check: [90, 100, 500], render: [160, 200], check50k: [1000, 1250, 2000], check50kOneThread: [2500] },
             corpusObjects: 50_002,
         });
         expect(report.keys).toEqual({
-            cli_median_ms: { node: 50, check: 100, render: 180, check50k: 1250 },
-            cli_vs_bare_node_ratio: { node: 1, check: 2, render: 3.6, check50k: 25 },
+            cli_median_ms: { node: 50, check: 100, render: 180, check50k: 1250, check50kOneThread: 2500 },
+            cli_vs_bare_node_ratio: { node: 1, check: 2, render: 3.6, check50k: 25, check50kOneThread: 50 },
             cli_check_end_to_end_objects_per_s: 40_002,
+            cli_check_one_thread_objects_per_s: 20_001,
         });
+        expect(report.text).toContain("check end to end on one thread (--jobs 1): 2500 ms, 20001 objects/s");
         expect(report.targets.map((t) => [t.name, t.value, t.met])).toEqual([
             ["check of one file / bare node startup", 2, true],
             ["check objects/s end to end at 50k objects", 40_001.6, true],

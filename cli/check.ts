@@ -111,14 +111,19 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
 
     const inputs = await readInputs(options.paths, config, jobs, options.exclude.map(globPattern));
     // Other tools' configuration files are listed, never judged: the cluster runs nothing from them.
-    const configFiles = inputs.objects.filter((o) => toolConfiguration(o) !== undefined);
-    const clusterObjects = inputs.objects.filter((o) => toolConfiguration(o) === undefined);
-    const uncovered = clusterObjects.filter((o) => !isChecked(o));
+    const configFiles: KubeObject[] = [];
+    const clusterObjects: KubeObject[] = [];
+    const uncovered: KubeObject[] = [];
+    const notChecked: CheckReport["notChecked"][number][] = [];
+    for (const object of inputs.objects) {
+        const configuration = toolConfiguration(object);
+        if (configuration === undefined) clusterObjects.push(object);
+        else configFiles.push(object);
+        if (configuration === undefined && isChecked(object)) continue;
+        if (configuration === undefined) uncovered.push(object);
+        notChecked.push({ ...objectRef(object), ...placeOf(object, inputs), reason: notCheckedReason(object) as string });
+    }
     const checked = clusterObjects.length - uncovered.length;
-    const notChecked = inputs.objects.flatMap((o) => {
-        const reason = notCheckedReason(o);
-        return reason === undefined ? [] : [{ ...objectRef(o), ...placeOf(o, inputs), reason }];
-    });
     // Every cluster object goes to the rules (each judges only its kinds): cross-resource rules also read the
     // not-checked ones, such as custom resources whose operators create pods.
     const { violations: found, waived, failures } = checkObjectsReport(clusterObjects, config, inputs.findings);
@@ -241,7 +246,8 @@ async function readInputs(paths: readonly string[], config: PolicyConfig, jobs: 
         append(inputs.errors, hint === "" ? parsed.errors : parsed.errors.map((e) => ({ ...e, message: `${e.message}${hint}` })));
         append(inputs.warnings, parsed.warnings);
         parsed.objects.forEach((object, i) => {
-            const problem = objectProblem(object);
+            // An object the rules were given has no problem (isClusterObject); only the others are asked again.
+            const problem = findings[i] === null ? objectProblem(object) : undefined;
             if (problem !== undefined) {
                 inputs.errors.push({ source: file, document: parsed.documents[i], message: problem });
                 return;

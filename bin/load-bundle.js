@@ -14,7 +14,6 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 const vm = require("node:vm");
-const { threadId } = require("node:worker_threads");
 const { codeCacheDirOf, ensureBuilt } = require("../scripts/build.js");
 
 const unwritten = [];
@@ -25,6 +24,9 @@ const unwritten = [];
  * with SIGINT and SIGKILL, which fire no exit event) calls it once it has started.
  */
 function writeCodeCaches() {
+    if (unwritten.length === 0) return;
+    // Loaded here, not on every start: it costs a start about 2 ms.
+    const { threadId } = require("node:worker_threads");
     for (const { script, file } of unwritten.splice(0)) {
         try {
             fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -35,7 +35,10 @@ export interface WorkerData {
     readonly port: MessagePort;
 }
 
-/** A worker's message: a batch of inputs as JSON (`[index, ManifestInput][]`), or DONE once it has taken its last file. */
+/**
+ * A worker's message: a batch of inputs as JSON (`[index, ManifestInput | null][]`, null for a file the main thread must
+ * read itself), or DONE once it has taken its last file.
+ */
 export const DONE = "done";
 
 /**
@@ -48,54 +51,77 @@ const workerThreads = (): typeof import("node:worker_threads") => require("node:
 /** Read through bin/check-worker.js, which loads the built check-worker bundle (from bin-out/ or cli/ alike). */
 const WORKER_SCRIPT = path.join(__dirname, "..", "bin", "check-worker.js");
 
-/** Every file read by readManifestInput, in the order of `files`, on up to `jobs` threads; `threads` says how many read. */
+/** How the inputs were read: each in the order of `files`, and how many files each thread read (this one first). */
+export interface ReadInputs {
+    readonly inputs: ManifestInput[];
+    readonly filesPerThread: number[];
+}
+
+/**
+ * Every file read by readManifestInput, in the order of `files`, on up to `jobs` threads, once this thread has read
+ * `parallelAfterBytes` (tests lower it to make the workers read).
+ */
 export async function readManifestInputs(
     files: readonly string[],
     enabled: readonly EnabledRule[],
     jobs: number,
-): Promise<{ inputs: ManifestInput[]; threads: number }> {
+    parallelAfterBytes = PARALLEL_AFTER_BYTES,
+): Promise<ReadInputs> {
     const results: Array<ManifestInput | undefined> = new Array(files.length);
+    let read = 0;
+    const readHere = (i: number): ManifestInput => {
+        read++;
+        return (results[i] = readManifestInput(files[i], enabled));
+    };
     // Only this thread reads standard input, first.
     files.forEach((file, i) => {
-        if (file === STDIN) results[i] = readManifestInput(file, enabled);
+        if (file === STDIN) readHere(i);
     });
     const next = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     let workers: Workers | undefined;
     let bytes = 0;
-    for (let i = Atomics.add(next, 0, 1); i < files.length; i = Atomics.add(next, 0, 1)) {
-        if (results[i] !== undefined) continue;
-        const input = readManifestInput(files[i], enabled);
-        results[i] = input;
-        bytes += input.bytes;
-        if (workers === undefined && jobs > 1 && bytes >= PARALLEL_AFTER_BYTES && Atomics.load(next, 0) < files.length) {
-            workers = new Workers(jobs - 1, { files, next, rules: enabled.map(({ rule, level, params }) => [rule.name, level, params]) });
+    try {
+        for (let i = Atomics.add(next, 0, 1); i < files.length; i = Atomics.add(next, 0, 1)) {
+            if (results[i] !== undefined) continue;
+            bytes += readHere(i).bytes;
+            if (workers === undefined && jobs > 1 && bytes >= parallelAfterBytes && Atomics.load(next, 0) < files.length) {
+                workers = new Workers(jobs - 1, { files, next, rules: enabled.map(({ rule, level, params }) => [rule.name, level, params]) });
+            }
+            workers?.take(results);
         }
-        workers?.take(results);
+        await workers?.finish(results);
+    } catch (error) {
+        workers?.stop();
+        throw error;
     }
-    await workers?.finish(results);
-    return { inputs: results as ManifestInput[], threads: 1 + (workers?.count ?? 0) };
+    // What a worker could not hand back (see cli/check-worker.ts) is read here.
+    files.forEach((_, i) => {
+        if (results[i] === undefined) readHere(i);
+    });
+    return { inputs: results as ManifestInput[], filesPerThread: [read, ...(workers?.filesRead ?? [])] };
 }
 
 interface Running {
     readonly worker: Worker;
     readonly port: MessagePort;
     done: boolean;
+    read: number;
 }
 
 class Workers {
     private readonly running: Running[] = [];
-
-    get count(): number {
-        return this.running.length;
-    }
 
     constructor(count: number, data: Omit<WorkerData, "port">) {
         const { MessageChannel, Worker } = workerThreads();
         for (let k = 0; k < count; k++) {
             const { port1, port2 } = new MessageChannel();
             const worker = new Worker(WORKER_SCRIPT, { workerData: { ...data, port: port2 } satisfies WorkerData, transferList: [port2] });
-            this.running.push({ worker, port: port1, done: false });
+            this.running.push({ worker, port: port1, done: false, read: 0 });
         }
+    }
+
+    get filesRead(): number[] {
+        return this.running.map(({ read }) => read);
     }
 
     /** Puts every batch the workers have sent so far into `results`, without waiting for more. */
@@ -113,34 +139,36 @@ class Workers {
             running.done = true;
             return;
         }
-        for (const [index, input] of JSON.parse(message) as Array<[number, ManifestInput]>) results[index] = input;
+        for (const [index, input] of JSON.parse(message) as Array<[number, ManifestInput | null]>) {
+            if (input === null) continue;
+            results[index] = input;
+            running.read++;
+        }
     }
 
-    /** Waits for every worker to send its last batch; a worker that fails or stops early fails the check. */
+    /**
+     * Waits for every worker to end (after its last batch, and its code cache written); a worker that fails or ends
+     * before its DONE fails the check.
+     */
     async finish(results: Array<ManifestInput | undefined>): Promise<void> {
         this.take(results);
-        try {
-            await Promise.all(this.running.map((running) => new Promise<void>((resolve, reject) => {
-                const settle = (): void => {
-                    if (running.done) resolve();
-                };
-                settle();
-                running.port.on("message", (message: string) => {
-                    this.receive(running, message, results);
-                    settle();
-                });
-                running.worker.once("error", reject);
-                running.worker.once("exit", (code) => {
-                    this.take(results);
-                    if (running.done) resolve();
-                    else reject(new Error(`a worker thread of the check stopped (exit code ${code}) before it had read its files`));
-                });
-            })));
-        } finally {
-            for (const { worker, port } of this.running) {
-                port.close();
-                void worker.terminate();
-            }
+        await Promise.all(this.running.map((running) => new Promise<void>((resolve, reject) => {
+            running.port.on("message", (message: string) => this.receive(running, message, results));
+            running.worker.once("error", reject);
+            running.worker.once("exit", (code) => {
+                this.take(results);
+                running.port.close();
+                if (running.done) resolve();
+                else reject(new Error(`a worker thread of the check stopped (exit code ${code}) before it had read its files`));
+            });
+        })));
+    }
+
+    /** Stops every worker at once: the check failed, and what they read would go unused. */
+    stop(): void {
+        for (const { worker, port } of this.running) {
+            port.close();
+            void worker.terminate();
         }
     }
 }

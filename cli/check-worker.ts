@@ -6,8 +6,8 @@ import { STDIN } from "./check-report";
 import { DONE, type WorkerData } from "./check-threads";
 import { type ManifestInput, readManifestInput } from "./manifest-input";
 
-/** Input bytes per batch sent: large enough that messages are few, small enough that the main thread is never idle long. */
-const BATCH_BYTES = 1024 * 1024;
+/** JSON characters per batch sent: large enough that messages are few, small enough that the main thread is never idle long. */
+const BATCH_CHARS = 1024 * 1024;
 
 export function run(): void {
     const { files, next, rules: settings, port } = workerData as WorkerData;
@@ -17,20 +17,35 @@ export function run(): void {
         if (rule === undefined) throw new Error(`internal error: no rule ${name} in the worker thread`);
         return { rule, level, params };
     });
-    let batch: Array<[number, ManifestInput]> = [];
-    let bytes = 0;
+    let batch: string[] = [];
+    let length = 0;
+    const send = (): void => {
+        port.postMessage(`[${batch.join(",")}]`);
+        batch = [];
+        length = 0;
+    };
     for (let i = Atomics.add(next, 0, 1); i < files.length; i = Atomics.add(next, 0, 1)) {
         if (files[i] === STDIN) continue;
-        const input = readManifestInput(files[i], enabled);
-        batch.push([i, input]);
-        bytes += input.bytes;
-        if (bytes >= BATCH_BYTES) {
-            port.postMessage(JSON.stringify(batch));
-            batch = [];
-            bytes = 0;
-        }
+        const entry = entryOf(i, readManifestInput(files[i], enabled));
+        batch.push(entry);
+        length += entry.length;
+        if (length >= BATCH_CHARS) send();
     }
-    if (batch.length > 0) port.postMessage(JSON.stringify(batch));
+    if (batch.length > 0) send();
     port.postMessage(DONE);
     port.close();
+}
+
+/**
+ * File `index`'s input as JSON text, or with null for the main thread to read it again: aliases let a file's objects be
+ * far larger as JSON than as YAML (one anchored text repeated hundreds of times), past the longest string V8 makes.
+ * The main thread keeps such aliased nodes shared, as one thread alone would.
+ */
+function entryOf(index: number, input: ManifestInput): string {
+    try {
+        return JSON.stringify([index, input]);
+    } catch (error) {
+        if (error instanceof RangeError) return JSON.stringify([index, null]);
+        throw error;
+    }
 }

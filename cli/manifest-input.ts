@@ -41,7 +41,7 @@ export function readManifestInput(file: string, enabled: readonly EnabledRule[])
  * Whether the object goes to the rules: one kubectl would apply (objectProblem finds nothing) and not another tool's
  * configuration file.
  */
-export function isClusterObject(object: KubeObject): boolean {
+function isClusterObject(object: KubeObject): boolean {
     return objectProblem(object) === undefined && toolConfiguration(object) === undefined;
 }
 

@@ -90,8 +90,10 @@ export function checkObjectsReport(
     };
     for (const object of objects) {
         for (const { policy, message, failed } of found?.get(object) ?? objectFindings(object, enabled)) {
+            const level = levels.get(policy);
+            if (level === undefined) throw new Error(`internal error: a finding of ${policy}, which the config does not enable`);
             if (failed) failures.push({ policy, object: objectRef(object), message });
-            else report(policy, levels.get(policy) as Violation["level"], object, message);
+            else report(policy, level, object, message);
         }
     }
     const stackRules = enabled.filter(({ rule }) => rule.scope === "stack");

@@ -48,5 +48,6 @@ function merge(mapping: Record<string, unknown>): void {
         }
     }
     for (const key of Object.keys(mapping)) delete mapping[key];
-    for (const [key, value] of result) mapping[key] = value;
+    // Defined, not assigned: `mapping["__proto__"] = value` would set the prototype, where go-yaml has a plain key.
+    for (const [key, value] of result) Object.defineProperty(mapping, key, { value, enumerable: true, writable: true, configurable: true });
 }

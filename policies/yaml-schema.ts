@@ -48,10 +48,16 @@ export function goYamlNumber(text: string): number | undefined {
     const special = SPECIAL_FLOATS.get(text);
     if (special !== undefined) return special;
     const first = text.charAt(0);
-    if (first === ".") return DOT_FLOAT.test(text) ? Number(text) : undefined;
+    if (first === ".") return DOT_FLOAT.test(text) ? goFloat(text) : undefined;
     if (!/[-+0-9]/.test(first)) return undefined;
     const plain = text.replace(/_/g, "");
-    return goInteger(plain) ?? (YAML_STYLE_FLOAT.test(plain) ? Number(plain) : undefined);
+    return goInteger(plain) ?? (YAML_STYLE_FLOAT.test(plain) ? goFloat(plain) : undefined);
+}
+
+/** Go's ParseFloat of a float's text: beyond float64's range it fails (ErrRange), and go-yaml keeps the text a string. */
+function goFloat(text: string): number | undefined {
+    const float = Number(text);
+    return Number.isFinite(float) ? float : undefined;
 }
 
 // go-yaml v2's nulls: an empty value, `~` and three spellings of null.

@@ -202,7 +202,7 @@ describe("the block-style YAML reader", () => {
             "18446744073709551615", "18446744073709551616", "-0", "+0", "-1", "+1", "1_000", "1e3", "1.", "1.5", "0x1F", "0X1bb",
             "0o17", "0b101", "250m", "128Mi", "1Gi", "1.27.3", "8080/tcp", "1:2", "null", "Null", "~", "y", "Yes", "NO", "off",
             ".inf", "-.Inf", ".NaN", ".5", ".", "+", "-a", "0x", "1 2", "True", "tRUE", "nul", "nulls", "Off", "oN", "~~", "yes!", "FALSE",
-            "falsey", "n", "N", "Nope",
+            "falsey", "n", "N", "Nope", "1e400", "-1e400", ".5e400", "1e-400", "99999999999999999999",
         ];
         // Read as a mapping's value, where the readers resolve scalars (a lone "-" would open a sequence even there).
         const jsYamlScalar = (scalar: string): unknown => (load(`k: ${scalar}`, { schema: MANIFEST_SCHEMA }) as { k: unknown }).k;

@@ -5,7 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { benchObjects } from "../../bench/bench-stack";
-import { PARALLEL_AFTER_BYTES, readManifestInputs } from "../../cli/check-threads";
+import { MessageChannel, Worker } from "node:worker_threads";
+import { DONE, PARALLEL_AFTER_BYTES, readManifestInputs, type WorkerData } from "../../cli/check-threads";
 import { manifestYaml } from "../../cli/manifest-yaml";
 import { enabledRules } from "../../policies/check";
 import { parsePolicyConfig } from "../../policies/policy-config";
@@ -26,6 +27,10 @@ const HOSTILE: Readonly<Record<string, string | Buffer>> = {
     "anchors.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: anchored, labels: &l {app: a}}\nspec:\n  nodeSelector: *l\n  containers:\n  - &c {name: c, image: 'nginx:1.27', ports: [{containerPort: 0x50, hostPort: 8_0}]}\n",
     "custom.yaml": "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: shop}\n",
     "empty.yaml": "# nothing here\n",
+    // A plain `__proto__` key through a merge, and floats beyond float64 (go-yaml keeps them text): neither may read
+    // differently once it crossed as JSON.
+    "proto.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: proto}\nspec:\n  <<: {hostNetwork: false}\n  __proto__: {hostPID: true}\n  containers: [{name: c, image: 'nginx:1.27'}]\n",
+    "huge-float.yaml": "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: huge, namespace: shop}\nspec: {maxUnavailable: 1e400, minAvailable: 100%, selector: {matchLabels: {app: a}}}\n",
 };
 
 /** A tree past PARALLEL_AFTER_BYTES: the benchmark's app stacks in files of their own, with the hostile files between them. */
@@ -58,21 +63,48 @@ const FILES = (function list(dir: string): string[] {
 
 describe("check on several threads", () => {
     it("reads the inputs on worker threads as the main thread reads them, in the order given", async () => {
-        const bytes = FILES.reduce((sum, file) => sum + (fs.existsSync(file) && fs.statSync(file).isFile() ? fs.statSync(file).size : 0), 0);
-        expect(bytes).toBeGreaterThan(2 * PARALLEL_AFTER_BYTES);
         // A parameter only the config gives: the benchmark's nginx tag counts as a moving one.
         const enabled = enabledRules(parsePolicyConfig({ "image-tag-pinned": { mutableTags: ["1.27.3-alpine"] } }, "test"));
         const alone = await readManifestInputs(FILES, enabled, 1);
-        const shared = await readManifestInputs(FILES, enabled, 3);
-        expect(alone.threads).toBe(1);
-        expect(shared.threads).toBe(3);
+        // Threads from the first file on, so that every worker surely reads some.
+        const shared = await readManifestInputs(FILES, enabled, 3, 0);
+        expect(alone.filesPerThread).toEqual([FILES.length]);
+        expect(shared.filesPerThread).toHaveLength(3);
+        expect(shared.filesPerThread.every((files) => files > 0), `${shared.filesPerThread}`).toBe(true);
+        expect(shared.filesPerThread.reduce((a, b) => a + b)).toBe(FILES.length);
         expect(shared.inputs).toEqual(alone.inputs);
         // The parameter reached the workers: every stateless app of the corpus is found, wherever it was read.
         const findings = shared.inputs.flatMap((input) => ("findings" in input ? input.findings.flat() : []));
         expect(findings.filter((f) => f?.policy === "image-tag-pinned" && f.message.includes("1.27.3-alpine")).length).toBeGreaterThanOrEqual(600);
+        // The past-the-range float stayed text, whichever thread read it.
+        const huge = shared.inputs.flatMap((input) => ("parsed" in input ? input.parsed.objects : [])).find((o) => o.kind === "PodDisruptionBudget" && (o.metadata as { name: string }).name === "huge");
+        expect(huge?.spec).toMatchObject({ maxUnavailable: "1e400" });
+    });
+
+    it("leaves a file whose objects would not fit in one JSON text to the main thread", async () => {
+        // One anchored megabyte repeated 530 times: longer as JSON than the longest string V8 makes.
+        const file = path.join(tmp, "aliases.yaml");
+        const aliases = Array.from({ length: 530 }, (_, i) => `  k${i}: *text\n`).join("");
+        fs.writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  text: &text "${"x".repeat(1024 * 1024)}"\n${aliases}`);
+        const { port1, port2 } = new MessageChannel();
+        const data: WorkerData = { files: [file], next: new Int32Array(new SharedArrayBuffer(4)), rules: [], port: port2 };
+        const worker = new Worker(path.join(__dirname, "../../bin/check-worker.js"), { workerData: data, transferList: [port2] });
+        const messages: string[] = [];
+        port1.on("message", (message: string) => messages.push(message));
+        const code = await new Promise((resolve) => worker.once("exit", resolve));
+        port1.close();
+        expect(code).toBe(0);
+        expect(messages).toEqual(["[[0,null]]", DONE]);
+        // The main thread reads it, the alias shared as one thread alone keeps it.
+        const read = await readManifestInputs([file], [], 2, 0);
+        expect(read.filesPerThread).toEqual([1]);
+        expect("parsed" in read.inputs[0] && read.inputs[0].parsed.objects[0].data).toMatchObject({ k529: "x".repeat(1024 * 1024) });
     });
 
     it("reports the same whatever --jobs says: violations, waivers, errors, warnings and held-back findings alike", async () => {
+        // Large enough that the command starts its threads.
+        const bytes = FILES.reduce((sum, file) => sum + (fs.existsSync(file) && fs.statSync(file).isFile() ? fs.statSync(file).size : 0), 0);
+        expect(bytes).toBeGreaterThan(2 * PARALLEL_AFTER_BYTES);
         const runs = await Promise.all(["1", "2", "4"].map((jobs) => check(TREE, "--format", "json", "--jobs", jobs, "--config", path.join(__dirname, "../../policies/config/prod.json"))));
         const [one, ...others] = runs;
         expect(one.status).toBe(2);

@@ -77,11 +77,17 @@ describe("what kubectl reads, where YAML readers disagree", () => {
         const after = read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\nbase: &b {a: "1", b: "2"}\ndata:\n  <<: *b\n  b: "3"\n`).objects[0] as unknown as { data: unknown };
         expect(after.data).toEqual({ a: "1", b: "3" });
         expect(read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata:\n  <<: "text"\n`).errors[0].message).toContain("a merge key (<<) needs a mapping");
+        // `__proto__` stays a plain key through a merge, as it is to go-yaml: the object never inherits what it names.
+        const proto = read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\ndata:\n  <<: {a: "1"}\n  __proto__: {hidden: "yes"}\n`).objects[0] as unknown as { data: Record<string, unknown> };
+        expect(Object.keys(proto.data)).toEqual(["a", "__proto__"]);
+        expect(Object.getPrototypeOf(proto.data)).toBe(Object.prototype);
+        expect(proto.data.hidden).toBeUndefined();
     });
 
     it("reads numbers as go-yaml v2 does: underscores, Go's prefixes, a leading 0 as octal, signed fractions", () => {
-        const { objects } = read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n}\ndata: {a: 8_0, b: 0X1BB, c: 017, d: 0_, e: +.5, f: -0b101, g: 1:20, h: 08}\n`);
-        expect((objects[0] as unknown as { data: unknown }).data).toEqual({ a: 80, b: 443, c: 15, d: 0, e: 0.5, f: -5, g: "1:20", h: 8 });
+        const { objects } = read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n}\ndata: {a: 8_0, b: 0X1BB, c: 017, d: 0_, e: +.5, f: -0b101, g: 1:20, h: 08, i: 1e400, j: -.5e400, k: 1e-400}\n`);
+        // Beyond float64's range Go's ParseFloat fails, and go-yaml keeps the text (it never becomes Infinity).
+        expect((objects[0] as unknown as { data: unknown }).data).toEqual({ a: 80, b: 443, c: 15, d: 0, e: 0.5, f: -5, g: "1:20", h: 8, i: "1e400", j: "-.5e400", k: 0 });
         expect(firing(pod("  hostNetwork: false", "      ports: [{containerPort: 80, hostPort: 8_0}]"))).toContain("no-host-ports");
     });
 

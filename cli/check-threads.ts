@@ -36,9 +36,10 @@ export interface WorkerData {
 }
 
 /**
- * A worker's message: a batch of inputs as JSON (`[index, ManifestInput | null][]`, null for a file the main thread must
- * read itself), or DONE once it has taken its last file.
+ * A worker's message: a batch of inputs, each as its own JSON text (`[index, ManifestInput | null]`, null for a file the
+ * main thread must read itself), or DONE once it has taken its last file.
  */
+export type Message = readonly string[] | typeof DONE;
 export const DONE = "done";
 
 /**
@@ -54,6 +55,7 @@ const WORKER_SCRIPT = path.join(__dirname, "..", "bin", "check-worker.js");
 /** How the inputs were read: each in the order of `files`, and how many files each thread read (this one first). */
 export interface ReadInputs {
     readonly inputs: ManifestInput[];
+    /** Tests read it to make sure that every worker took part. */
     readonly filesPerThread: number[];
 }
 
@@ -73,7 +75,7 @@ export async function readManifestInputs(
         read++;
         return (results[i] = readManifestInput(files[i], enabled));
     };
-    // Only this thread reads standard input, first.
+    // Standard input can be read once, so no worker may take it: this thread reads it before any starts.
     files.forEach((file, i) => {
         if (file === STDIN) readHere(i);
     });
@@ -85,11 +87,11 @@ export async function readManifestInputs(
             if (results[i] !== undefined) continue;
             bytes += readHere(i).bytes;
             if (workers === undefined && jobs > 1 && bytes >= parallelAfterBytes && Atomics.load(next, 0) < files.length) {
-                workers = new Workers(jobs - 1, { files, next, rules: enabled.map(({ rule, level, params }) => [rule.name, level, params]) });
+                workers = new Workers(jobs - 1, { files, next, rules: enabled.map(({ rule, level, params }) => [rule.name, level, params]) }, results);
             }
-            workers?.take(results);
+            workers?.take();
         }
-        await workers?.finish(results);
+        await workers?.finish();
     } catch (error) {
         workers?.stop();
         throw error;
@@ -104,6 +106,8 @@ export async function readManifestInputs(
 interface Running {
     readonly worker: Worker;
     readonly port: MessagePort;
+    /** Settles when the worker has ended: after its DONE it resolves, before it (or on an error) it rejects. */
+    readonly ended: Promise<void>;
     done: boolean;
     read: number;
 }
@@ -111,57 +115,80 @@ interface Running {
 class Workers {
     private readonly running: Running[] = [];
 
-    constructor(count: number, data: Omit<WorkerData, "port">) {
+    /** Starts `count` workers whose inputs go into `results`; if one cannot start, those already started are stopped. */
+    constructor(count: number, data: Omit<WorkerData, "port">, private readonly results: Array<ManifestInput | undefined>) {
         const { MessageChannel, Worker } = workerThreads();
-        for (let k = 0; k < count; k++) {
-            const { port1, port2 } = new MessageChannel();
-            const worker = new Worker(WORKER_SCRIPT, { workerData: { ...data, port: port2 } satisfies WorkerData, transferList: [port2] });
-            this.running.push({ worker, port: port1, done: false, read: 0 });
+        try {
+            for (let k = 0; k < count; k++) {
+                const { port1: port, port2 } = new MessageChannel();
+                const worker = new Worker(WORKER_SCRIPT, { workerData: { ...data, port: port2 } satisfies WorkerData, transferList: [port2] });
+                const running: Running = { worker, port, done: false, read: 0, ended: this.watch(worker, port) };
+                this.running.push(running);
+            }
+        } catch (error) {
+            this.stop();
+            throw error;
         }
+    }
+
+    /**
+     * The worker's end, watched from its start: an error event with no listener would end the process, even after the
+     * check has failed for another reason and stopped the workers.
+     */
+    private watch(worker: Worker, port: MessagePort): Promise<void> {
+        const ended = new Promise<void>((resolve, reject) => {
+            port.on("message", (message: Message) => this.receive(port, message));
+            worker.once("error", (error) => reject(new Error(`a worker thread of the check failed: ${error.message} (--jobs 1 reads every file on the main thread)`, { cause: error })));
+            worker.once("exit", (code) => {
+                this.takeFrom(port);
+                port.close();
+                if (this.runningOn(port).done) resolve();
+                else reject(new Error(`a worker thread of the check stopped (exit code ${code}) before it had read the files it took (--jobs 1 reads every file on the main thread)`));
+            });
+        });
+        // Awaited by finish(); after stop() nobody awaits it, and its rejection must not count as unhandled.
+        ended.catch(() => undefined);
+        return ended;
     }
 
     get filesRead(): number[] {
         return this.running.map(({ read }) => read);
     }
 
-    /** Puts every batch the workers have sent so far into `results`, without waiting for more. */
-    take(results: Array<ManifestInput | undefined>): void {
+    /** Puts every batch the workers have sent so far into the results, without waiting for more. */
+    take(): void {
+        for (const { port } of this.running) this.takeFrom(port);
+    }
+
+    private takeFrom(port: MessagePort): void {
         const { receiveMessageOnPort } = workerThreads();
-        for (const running of this.running) {
-            for (let message = receiveMessageOnPort(running.port); message !== undefined; message = receiveMessageOnPort(running.port)) {
-                this.receive(running, message.message as string, results);
-            }
+        for (let message = receiveMessageOnPort(port); message !== undefined; message = receiveMessageOnPort(port)) {
+            this.receive(port, message.message as Message);
         }
     }
 
-    private receive(running: Running, message: string, results: Array<ManifestInput | undefined>): void {
+    private runningOn(port: MessagePort): Running {
+        return this.running.find((running) => running.port === port) as Running;
+    }
+
+    private receive(port: MessagePort, message: Message): void {
+        const running = this.runningOn(port);
         if (message === DONE) {
             running.done = true;
             return;
         }
-        for (const [index, input] of JSON.parse(message) as Array<[number, ManifestInput | null]>) {
+        for (const entry of message) {
+            const [index, input] = JSON.parse(entry) as [number, ManifestInput | null];
             if (input === null) continue;
-            results[index] = input;
+            this.results[index] = input;
             running.read++;
         }
     }
 
-    /**
-     * Waits for every worker to end (after its last batch, and its code cache written); a worker that fails or ends
-     * before its DONE fails the check.
-     */
-    async finish(results: Array<ManifestInput | undefined>): Promise<void> {
-        this.take(results);
-        await Promise.all(this.running.map((running) => new Promise<void>((resolve, reject) => {
-            running.port.on("message", (message: string) => this.receive(running, message, results));
-            running.worker.once("error", reject);
-            running.worker.once("exit", (code) => {
-                this.take(results);
-                running.port.close();
-                if (running.done) resolve();
-                else reject(new Error(`a worker thread of the check stopped (exit code ${code}) before it had read its files`));
-            });
-        })));
+    /** Waits for every worker to end (after its last batch, and its code cache written); one that fails fails the check. */
+    async finish(): Promise<void> {
+        this.take();
+        await Promise.all(this.running.map(({ ended }) => ended));
     }
 
     /** Stops every worker at once: the check failed, and what they read would go unused. */

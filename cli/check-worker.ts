@@ -3,11 +3,18 @@ import { workerData } from "node:worker_threads";
 import type { EnabledRule } from "../policies/check";
 import { rules } from "../policies/rules";
 import { STDIN } from "./check-report";
-import { DONE, type WorkerData } from "./check-threads";
+import { DONE, type Message, type WorkerData } from "./check-threads";
 import { type ManifestInput, readManifestInput } from "./manifest-input";
 
 /** JSON characters per batch sent: large enough that messages are few, small enough that the main thread is never idle long. */
 const BATCH_CHARS = 1024 * 1024;
+
+/**
+ * How much larger than its file a file's JSON may be before the main thread reads the file itself. Manifests are smaller
+ * as JSON than as YAML, or about as large; only aliases repeat text (one anchored string a hundred times), and the main
+ * thread keeps aliased nodes shared, where JSON would copy each, and copy again into the main thread.
+ */
+const MAX_JSON_PER_BYTE = 16;
 
 export function run(): void {
     const { files, next, rules: settings, port } = workerData as WorkerData;
@@ -20,7 +27,7 @@ export function run(): void {
     let batch: string[] = [];
     let length = 0;
     const send = (): void => {
-        port.postMessage(`[${batch.join(",")}]`);
+        port.postMessage(batch satisfies Message);
         batch = [];
         length = 0;
     };
@@ -32,20 +39,22 @@ export function run(): void {
         if (length >= BATCH_CHARS) send();
     }
     if (batch.length > 0) send();
-    port.postMessage(DONE);
+    port.postMessage(DONE satisfies Message);
     port.close();
 }
 
 /**
- * File `index`'s input as JSON text, or with null for the main thread to read it again: aliases let a file's objects be
- * far larger as JSON than as YAML (one anchored text repeated hundreds of times), past the longest string V8 makes.
- * The main thread keeps such aliased nodes shared, as one thread alone would.
+ * File `index`'s input as JSON text, or with null for the main thread to read it again when its JSON is far larger
+ * than the file (MAX_JSON_PER_BYTE), up to longer than the longest string V8 makes.
  */
 function entryOf(index: number, input: ManifestInput): string {
+    const readAgain = JSON.stringify([index, null]);
+    let entry: string;
     try {
-        return JSON.stringify([index, input]);
+        entry = JSON.stringify([index, input]);
     } catch (error) {
-        if (error instanceof RangeError) return JSON.stringify([index, null]);
+        if (error instanceof RangeError) return readAgain;
         throw error;
     }
+    return entry.length > MAX_JSON_PER_BYTE * input.bytes + BATCH_CHARS ? readAgain : entry;
 }

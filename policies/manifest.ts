@@ -94,7 +94,8 @@ export function parseManifest(text: string, source: string): ParsedManifest {
             warnings.push({ source, document: document.number, message: `${template}; until then its objects are checked as written` });
         }
         // The fast reader reads no aliases.
-        if (!blockStyle && ALIAS.test(document.text) && excessiveAliasing(value)) {
+        const aliased = !blockStyle && ALIAS.test(document.text);
+        if (aliased && excessiveAliasing(value)) {
             errors.push({ source, document: document.number, message: EXCESSIVE_ALIASING });
             continue;
         }
@@ -113,7 +114,7 @@ export function parseManifest(text: string, source: string): ParsedManifest {
         }
         const before = objects.length;
         try {
-            for (const problem of collectObjects(value, objects)) errors.push({ source, document: document.number, message: problem });
+            for (const problem of collectObjects(value, objects, aliased)) errors.push({ source, document: document.number, message: problem });
         } catch (error) {
             if (!(error instanceof TooManyObjects)) throw error;
             objects.length = before;
@@ -340,8 +341,11 @@ class TooManyObjects extends Error {}
  * mapping that names an apiVersion and a kind is still none (`kind: 123`). Iterative, so no nesting depth of Lists
  * exhausts the stack.
  */
-function collectObjects(value: unknown, into: KubeObject[]): string[] {
+function collectObjects(value: unknown, into: KubeObject[], aliased: boolean): string[] {
     const problems: string[] = [];
+    // An aliased object listed twice (`items: [*a, *a]`) is two objects to kubectl, and must be two here: rules key
+    // their findings by object, and a copy that crossed threads as JSON is one already.
+    const collected = aliased ? new Set<KubeObject>() : undefined;
     // Each value with the path of the List holding it and its index there (-1 for the document itself); the path of
     // an item is spelled out only for a problem or a List nested in a List.
     const pending: Array<[value: unknown, list: string, index: number]> = [[value, "", -1]];
@@ -362,7 +366,8 @@ function collectObjects(value: unknown, into: KubeObject[]): string[] {
             for (let i = items.length - 1; i >= 0; i--) pending.push([items[i], path, i]);
         } else {
             if (into.length >= MAX_OBJECTS_PER_FILE) throw new TooManyObjects();
-            into.push(next);
+            into.push(collected?.has(next) ? structuredClone(next) : next);
+            collected?.add(next);
         }
     }
     return problems;

@@ -30,6 +30,8 @@ const HOSTILE: Readonly<Record<string, string | Buffer>> = {
     // A plain `__proto__` key through a merge, and floats beyond float64 (go-yaml keeps them text): neither may read
     // differently once it crossed as JSON.
     "proto.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: proto}\nspec:\n  <<: {hostNetwork: false}\n  __proto__: {hostPID: true}\n  containers: [{name: c, image: 'nginx:1.27'}]\n",
+    // One StorageClass listed twice through an alias: two objects, on any thread.
+    "aliased-items.yaml": "apiVersion: v1\nkind: List\nitems:\n- &sc {apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {name: fast, annotations: {storageclass.kubernetes.io/is-default-class: 'true'}}, provisioner: x}\n- *sc\n- {apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: claim, namespace: shop}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}}\n",
     "huge-float.yaml": "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: huge, namespace: shop}\nspec: {maxUnavailable: 1e400, minAvailable: 100%, selector: {matchLabels: {app: a}}}\n",
 };
 
@@ -81,24 +83,24 @@ describe("check on several threads", () => {
         expect(huge?.spec).toMatchObject({ maxUnavailable: "1e400" });
     });
 
-    it("leaves a file whose objects would not fit in one JSON text to the main thread", async () => {
-        // One anchored megabyte repeated 530 times: longer as JSON than the longest string V8 makes.
+    it("leaves a file whose objects are far larger as JSON than as YAML to the main thread", async () => {
+        // One anchored 100 kB text repeated 200 times: 20 MB as JSON from a file of 100 kB.
         const file = path.join(tmp, "aliases.yaml");
-        const aliases = Array.from({ length: 530 }, (_, i) => `  k${i}: *text\n`).join("");
-        fs.writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  text: &text "${"x".repeat(1024 * 1024)}"\n${aliases}`);
+        const aliases = Array.from({ length: 200 }, (_, i) => `  k${i}: *text\n`).join("");
+        fs.writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  text: &text "${"x".repeat(100_000)}"\n${aliases}`);
         const { port1, port2 } = new MessageChannel();
         const data: WorkerData = { files: [file], next: new Int32Array(new SharedArrayBuffer(4)), rules: [], port: port2 };
         const worker = new Worker(path.join(__dirname, "../../bin/check-worker.js"), { workerData: data, transferList: [port2] });
-        const messages: string[] = [];
-        port1.on("message", (message: string) => messages.push(message));
+        const messages: unknown[] = [];
+        port1.on("message", (message: unknown) => messages.push(message));
         const code = await new Promise((resolve) => worker.once("exit", resolve));
         port1.close();
         expect(code).toBe(0);
-        expect(messages).toEqual(["[[0,null]]", DONE]);
-        // The main thread reads it, the alias shared as one thread alone keeps it.
+        expect(messages).toEqual([["[0,null]"], DONE]);
+        // Read on the main thread, the text stays one string that every key shares.
         const read = await readManifestInputs([file], [], 2, 0);
         expect(read.filesPerThread).toEqual([1]);
-        expect("parsed" in read.inputs[0] && read.inputs[0].parsed.objects[0].data).toMatchObject({ k529: "x".repeat(1024 * 1024) });
+        expect("parsed" in read.inputs[0] && read.inputs[0].parsed.objects[0].data).toMatchObject({ k199: "x".repeat(100_000) });
     });
 
     it("reports the same whatever --jobs says: violations, waivers, errors, warnings and held-back findings alike", async () => {

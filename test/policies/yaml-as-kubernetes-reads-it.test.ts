@@ -77,6 +77,11 @@ describe("what kubectl reads, where YAML readers disagree", () => {
         const after = read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\nbase: &b {a: "1", b: "2"}\ndata:\n  <<: *b\n  b: "3"\n`).objects[0] as unknown as { data: unknown };
         expect(after.data).toEqual({ a: "1", b: "3" });
         expect(read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata:\n  <<: "text"\n`).errors[0].message).toContain("a merge key (<<) needs a mapping");
+        // An aliased object listed twice is two objects, as kubectl applies it twice.
+        const twice = read(`apiVersion: v1\nkind: List\nitems:\n- &c {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}\n- *c\n`).objects;
+        expect(twice).toHaveLength(2);
+        expect(twice[1]).toEqual(twice[0]);
+        expect(twice[1]).not.toBe(twice[0]);
         // `__proto__` stays a plain key through a merge, as it is to go-yaml: the object never inherits what it names.
         const proto = read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\ndata:\n  <<: {a: "1"}\n  __proto__: {hidden: "yes"}\n`).objects[0] as unknown as { data: Record<string, unknown> };
         expect(Object.keys(proto.data)).toEqual(["a", "__proto__"]);

@@ -116,11 +116,13 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
     const uncovered: KubeObject[] = [];
     const notChecked: CheckReport["notChecked"][number][] = [];
     for (const object of inputs.objects) {
-        const configuration = toolConfiguration(object);
-        if (configuration === undefined) clusterObjects.push(object);
-        else configFiles.push(object);
-        if (configuration === undefined && isChecked(object)) continue;
-        if (configuration === undefined) uncovered.push(object);
+        if (toolConfiguration(object) !== undefined) {
+            configFiles.push(object);
+        } else {
+            clusterObjects.push(object);
+            if (isChecked(object)) continue;
+            uncovered.push(object);
+        }
         notChecked.push({ ...objectRef(object), ...placeOf(object, inputs), reason: notCheckedReason(object) as string });
     }
     const checked = clusterObjects.length - uncovered.length;

@@ -60,15 +60,23 @@ export interface ReadInputs {
     readonly filesPerThread: number[];
 }
 
+/** Where tests move the defaults: workers from the first file on, or a worker script that fails. */
+export interface ThreadOptions {
+    /** @default PARALLEL_AFTER_BYTES */
+    readonly parallelAfterBytes?: number;
+    /** @default bin/check-worker.js */
+    readonly workerScript?: string;
+}
+
 /**
  * Every file read by readManifestInput, in the order of `files`, on up to `jobs` threads, once this thread has read
- * `parallelAfterBytes` (tests lower it to make the workers read).
+ * `parallelAfterBytes`.
  */
 export async function readManifestInputs(
     files: readonly string[],
     enabled: readonly EnabledRule[],
     jobs: number,
-    parallelAfterBytes = PARALLEL_AFTER_BYTES,
+    { parallelAfterBytes = PARALLEL_AFTER_BYTES, workerScript = WORKER_SCRIPT }: ThreadOptions = {},
 ): Promise<ReadInputs> {
     const results: Array<ManifestInput | undefined> = new Array(files.length);
     let read = 0;
@@ -88,7 +96,7 @@ export async function readManifestInputs(
             if (results[i] !== undefined) continue;
             bytes += readHere(i).bytes;
             if (workers === undefined && jobs > 1 && bytes >= parallelAfterBytes && Atomics.load(next, 0) < files.length) {
-                workers = new Workers(jobs - 1, { files, next, rules: enabled.map(({ rule, level, params }) => [rule.name, level, params]) }, results);
+                workers = new Workers(jobs - 1, workerScript, { files, next, rules: enabled.map(({ rule, level, params }) => [rule.name, level, params]) }, results);
             }
             workers?.take();
         }
@@ -117,12 +125,12 @@ class Workers {
     private readonly running: Running[] = [];
 
     /** Starts `count` workers whose inputs go into `results`; if one cannot start, those already started are stopped. */
-    constructor(count: number, data: Omit<WorkerData, "port">, private readonly results: Array<ManifestInput | undefined>) {
+    constructor(count: number, script: string, data: Omit<WorkerData, "port">, private readonly results: Array<ManifestInput | undefined>) {
         const { MessageChannel, Worker } = workerThreads();
         try {
             for (let k = 0; k < count; k++) {
                 const { port1: port, port2 } = new MessageChannel();
-                const worker = new Worker(WORKER_SCRIPT, { workerData: { ...data, port: port2 } satisfies WorkerData, transferList: [port2] });
+                const worker = new Worker(script, { workerData: { ...data, port: port2 } satisfies WorkerData, transferList: [port2] });
                 const running: Running = { worker, port, done: false, read: 0, ended: this.watch(worker, port) };
                 this.running.push(running);
             }

@@ -69,7 +69,7 @@ describe("check on several threads", () => {
         const enabled = enabledRules(parsePolicyConfig({ "image-tag-pinned": { mutableTags: ["1.27.3-alpine"] } }, "test"));
         const alone = await readManifestInputs(FILES, enabled, 1);
         // Threads from the first file on, so that every worker surely reads some.
-        const shared = await readManifestInputs(FILES, enabled, 3, 0);
+        const shared = await readManifestInputs(FILES, enabled, 3, { parallelAfterBytes: 0 });
         expect(alone.filesPerThread).toEqual([FILES.length]);
         expect(shared.filesPerThread).toHaveLength(3);
         expect(shared.filesPerThread.every((files) => files > 0), `${shared.filesPerThread}`).toBe(true);
@@ -98,9 +98,29 @@ describe("check on several threads", () => {
         expect(code).toBe(0);
         expect(messages).toEqual([["[0,null]"], DONE]);
         // Read on the main thread, the text stays one string that every key shares.
-        const read = await readManifestInputs([file], [], 2, 0);
+        const read = await readManifestInputs([file], [], 2, { parallelAfterBytes: 0 });
         expect(read.filesPerThread).toEqual([1]);
         expect("parsed" in read.inputs[0] && read.inputs[0].parsed.objects[0].data).toMatchObject({ k199: "x".repeat(100_000) });
+    });
+
+    it("fails the check, never hangs on it, when a worker fails, ends before its last file or cannot start", async () => {
+        const script = (name: string, body: string): string => {
+            const file = path.join(tmp, name);
+            fs.writeFileSync(file, body);
+            return file;
+        };
+        // A worker that takes a file from the shared counter and then fails, or ends without a word.
+        const take = 'const { workerData } = require("node:worker_threads"); Atomics.add(workerData.next, 0, 1);';
+        const failing = script("failing-worker.js", `${take} throw new Error("the worker broke");`);
+        const ending = script("ending-worker.js", `${take} process.exit(3);`);
+        const files = FILES.slice(0, 200);
+        await expect(readManifestInputs(files, [], 3, { parallelAfterBytes: 0, workerScript: failing }))
+            .rejects.toThrow("a worker thread of the check failed: the worker broke (--jobs 1 reads every file on the main thread)");
+        await expect(readManifestInputs(files, [], 2, { parallelAfterBytes: 0, workerScript: ending }))
+            .rejects.toThrow("a worker thread of the check stopped (exit code 3) before it had read the files it took");
+        // A worker that cannot start at all fails the check the same way.
+        await expect(readManifestInputs(files, [], 2, { parallelAfterBytes: 0, workerScript: path.join(tmp, "no-such-worker.js") }))
+            .rejects.toThrow(/a worker thread of the check failed: Cannot find module/);
     });
 
     it("reports the same whatever --jobs says: violations, waivers, errors, warnings and held-back findings alike", async () => {

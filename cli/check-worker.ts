@@ -48,13 +48,11 @@ export function run(): void {
  * than the file (MAX_JSON_PER_BYTE), up to longer than the longest string V8 makes.
  */
 function entryOf(index: number, input: ManifestInput): string {
-    const readAgain = JSON.stringify([index, null]);
-    let entry: string;
+    let entry: string | undefined;
     try {
         entry = JSON.stringify([index, input]);
     } catch (error) {
-        if (error instanceof RangeError) return readAgain;
-        throw error;
+        if (!(error instanceof RangeError)) throw error;
     }
-    return entry.length > MAX_JSON_PER_BYTE * input.bytes + BATCH_CHARS ? readAgain : entry;
+    return entry !== undefined && entry.length <= MAX_JSON_PER_BYTE * input.bytes + BATCH_CHARS ? entry : JSON.stringify([index, null]);
 }

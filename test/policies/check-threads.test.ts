@@ -97,10 +97,22 @@ describe("check on several threads", () => {
         port1.close();
         expect(code).toBe(0);
         expect(messages).toEqual([["[0,null]"], DONE]);
-        // Read on the main thread, the text stays one string that every key shares.
-        const read = await readManifestInputs([file], [], 2, { parallelAfterBytes: 0 });
-        expect(read.filesPerThread).toEqual([1]);
-        expect("parsed" in read.inputs[0] && read.inputs[0].parsed.objects[0].data).toMatchObject({ k199: "x".repeat(100_000) });
+    });
+
+    it("reads on the main thread, in order, every file a worker hands back unread", async () => {
+        // A worker that takes every file and hands each back as the real one does a file too large as JSON.
+        const script = path.join(tmp, "handing-back-worker.js");
+        fs.writeFileSync(script, `const { workerData: { files, next, port } } = require("node:worker_threads");
+const batch = [];
+for (let i = Atomics.add(next, 0, 1); i < files.length; i = Atomics.add(next, 0, 1)) batch.push(JSON.stringify([i, null]));
+port.postMessage(batch);
+port.postMessage(${JSON.stringify(DONE)});
+port.close();`);
+        const files = FILES.slice(0, 300);
+        const alone = await readManifestInputs(files, [], 1);
+        const handedBack = await readManifestInputs(files, [], 2, { parallelAfterBytes: 0, workerScript: script });
+        expect(handedBack.filesPerThread).toEqual([files.length, 0]);
+        expect(handedBack.inputs).toEqual(alone.inputs);
     });
 
     it("fails the check, never hangs on it, when a worker fails, ends before its last file or cannot start", async () => {

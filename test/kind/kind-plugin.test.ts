@@ -173,8 +173,11 @@ describe("the kube-appstack-kind provider plugin", () => {
         expect(replaced.getChanges()).toBe(DiffResponse.DiffChanges.DIFF_SOME);
         expect(replaced.getReplacesList()).toEqual(["workerNodes", "kindConfig"]);
         expect(replaced.getDeletebeforereplace()).toBe(true);
-        // The engine shows the plugin's stderr in the preview.
-        expect(plugin.stderr()).toMatch(/kind cluster "dev" will be deleted and created again because workerNodes, kindConfig changed/);
+        // The engine shows the plugin's stderr in the preview. The pipe may deliver it after the call's answer, so give it
+        // a few seconds to arrive (a bound on a pipe, not a timing assertion).
+        const said = /kind cluster "dev" will be deleted and created again because workerNodes, kindConfig changed/;
+        for (let waited = 0; !said.test(plugin.stderr()) && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(plugin.stderr()).toMatch(said);
     });
 
     it("a failed kind command is the call's error: the advice first, kind's own words after, no stack trace", async () => {

@@ -75,7 +75,7 @@ function timed(argv: string[]): Promise<number> {
         const start = performance.now();
         const child = spawn(argv[0], argv.slice(1), { cwd: REPO, stdio: ["ignore", "ignore", "pipe"] });
         let stderr = "";
-        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
         child.on("error", reject);
         child.on("close", (code) => {
             const ms = performance.now() - start;
@@ -95,7 +95,7 @@ export async function runCliGroup(runs: number, log: (line: string) => void): Pr
         const prod = await new Promise<string>((resolve, reject) => {
             const child = spawn(process.execPath, [BIN, "render", "--stack", "prod"], { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
             let out = "";
-            child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+            child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
             child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`render --stack prod exited with ${code}`))));
         });
         fs.writeFileSync(inputs.oneFile, prod);

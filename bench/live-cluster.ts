@@ -35,11 +35,11 @@ export function liveCluster(): LiveCluster | { skipped: string } {
         const child = spawn(kubectlBin, [...base, ...args], { stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let output = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-            stdout += chunk.toString();
-            output += chunk.toString();
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+            stdout += chunk;
+            output += chunk;
         });
-        child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
         child.on("error", reject);
         child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`kubectl ${args.join(" ")} exited with ${code}:\n${output}`))));
     });

@@ -68,8 +68,9 @@ function runCommand(command: string, args: string[]): Promise<KindRun> {
         const child = childProcess.spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        // Decoded as a stream: a character split between two reads stays whole.
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
         child.on("error", (err: NodeJS.ErrnoException) => (err.code === "ENOENT"
             ? (command === "kind" ? reject(kindMissingError()) : resolve({ code: null, signal: null, stdout: "", stderr: `${command} not found` }))
             : reject(err)));

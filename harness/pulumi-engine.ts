@@ -1,6 +1,6 @@
 // Drives the real Pulumi CLI for the engine and integration tests and the benchmark: finds the binaries, gives every run its own
 // throw-away project copy, local file backend, PULUMI_HOME and passphrase, and removes all of it.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -110,12 +110,13 @@ export class EngineProject {
         const copy = path.join(tempDir, "copy");
         // .local-cluster: a running cluster's etcd data, keys and logs, never part of a project.
         const skipped = new Set(["node_modules", ".git", ".tools", "bin-out", "rendered", ".pulumi", ".kind-data", ".local-cluster"]);
-        fs.cpSync(source, copy, {
-            recursive: true,
-            // The prebuilt bundles in .build/ (scripts/build.js) stay fresh only while their sources keep their times.
-            preserveTimestamps: true,
-            filter: (file) => !(path.dirname(file) === source && skipped.has(path.basename(file))),
-        });
+        // The prebuilt bundles in .build/ (scripts/build.js) stay fresh only while their sources keep their modification
+        // times to the nanosecond: fs.cpSync's preserveTimestamps rounds them (Node 20), so every copy rebuilt its
+        // bundles inside the first command, the program and the policy pack at once. GNU cp -a keeps them exact.
+        fs.mkdirSync(copy);
+        const entries = fs.readdirSync(source).filter((name) => !skipped.has(name)).map((name) => path.join(source, name));
+        const copied = spawnSync("cp", ["-a", "--", ...entries, copy], { encoding: "utf8" });
+        if (copied.status !== 0) throw new Error(`copying ${source} to ${copy} failed: ${copied.stderr || copied.error?.message}`);
         fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(copy, "node_modules"), "dir");
         const dir = path.join(copy, options.projectDir ?? ".");
         const backend = path.join(tempDir, "backend");
@@ -229,13 +230,14 @@ function run(
         let stdout = "";
         let stderr = "";
         let output = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-            stdout += chunk.toString();
-            output += chunk.toString();
+        // Decoded as streams: a character split between two reads stays whole.
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+            stdout += chunk;
+            output += chunk;
         });
-        child.stderr.on("data", (chunk: Buffer) => {
-            stderr += chunk.toString();
-            output += chunk.toString();
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+            stderr += chunk;
+            output += chunk;
         });
         const timer = setTimeout(() => child.kill("SIGKILL"), commandTimeoutMs);
         child.on("error", (error) => {

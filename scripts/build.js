@@ -134,12 +134,34 @@ function writeAtomically(file, content) {
     fs.renameSync(temporary, file);
 }
 
+/** How far before a build's start a source's modification time still counts as possibly read changed. */
+const FILE_CLOCK_MARGIN_MS = 20;
+
+/**
+ * Drops the set's code caches. Two processes that find the set stale (the program and the policy pack that one
+ * `pulumi preview` starts together) build it at once, and one may write a cache while the other removes them: the
+ * directory is moved aside first, so the removal never meets a file written into it later.
+ */
+function removeCodeCaches(name) {
+    const dir = codeCacheDirOf(name);
+    const doomed = `${dir}.${process.pid}.removed`;
+    try {
+        fs.renameSync(dir, doomed);
+    } catch (error) {
+        if (error.code === "ENOENT") return;
+        throw error;
+    }
+    // A write that had already opened its temporary file there may still land: retry the removal then.
+    fs.rmSync(doomed, { recursive: true, force: true, maxRetries: 3 });
+}
+
 /** Bundles set `name` and records, per bundle, the files it was made from. */
 async function build(name) {
     const set = setOf(name);
     const outDir = outDirOf(name);
-    // A file modified from here on may have changed after esbuild read it (a millisecond early, for coarse clocks).
-    const started = Date.now() - 1;
+    // A file modified from here on may have changed after esbuild read it. File times come from the kernel's coarse
+    // clock, which can lag Date.now() by a tick (10 ms at HZ=100; 3 ms was measured here): hence the margin.
+    const started = Date.now() - FILE_CLOCK_MARGIN_MS;
     const esbuild = require("esbuild");
     const result = await esbuild.build({
         ...esbuildOptions(name),
@@ -149,7 +171,7 @@ async function build(name) {
         write: false,
     });
     fs.mkdirSync(outDir, { recursive: true });
-    fs.rmSync(codeCacheDirOf(name), { recursive: true, force: true });
+    removeCodeCaches(name);
     for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
     // A source map an earlier build wrote, which this one no longer does, must not be taken for this bundle's.
     const written = new Set(result.outputFiles.map((file) => file.path));

@@ -1,6 +1,6 @@
 // The built command (the `cli` set of scripts/build.js, bin/load-bundle.js): each subcommand is its own bundle with
 // only its own modules, and an edited source is what runs next, never the bundle built before the edit.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -102,6 +102,22 @@ describe("a source edited after the build", () => {
         expect(result.stderr).not.toMatch(/^\s+at /m);
         edit("cli/rules.ts", "const EXIT_OK = ;", "const EXIT_OK = 0;");
         expect(run("rules").status).toBe(0);
+    });
+
+    it("is built by several processes at once, as a preview starts the program and the policy pack, while commands write code caches", async () => {
+        const started = (argv: string[]) => new Promise<{ status: number | null; stderr: string }>((resolve) => {
+            const child = spawn(process.execPath, argv, { cwd: copy, stdio: ["ignore", "ignore", "pipe"] });
+            let stderr = "";
+            child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+            child.on("close", (status) => resolve({ status, stderr }));
+        });
+        const results = await Promise.all([
+            ...Array.from({ length: 3 }, () => started([path.join(copy, "scripts", "build.js"), "cli"])),
+            ...Array.from({ length: 3 }, () => started([path.join(copy, "bin", "kube-appstack.js"), "rules"])),
+        ]);
+        for (const result of results) expect(result).toEqual({ status: 0, stderr: "" });
+        expect(fs.readdirSync(path.join(copy, "bin-out")).filter((name) => name.includes("code-cache."))).toEqual([]);
+        expect(run("--version")).toMatchObject({ status: 0, stdout: "kube-appstack 0.1.0\n", stderr: "" });
     });
 
     it("starts from V8's code cache after the first run, with the same output", () => {

@@ -32,18 +32,19 @@ interface Plugin {
 /** Starts the plugin as the engine does (the engine's address as its argument) and connects to the port it prints. */
 async function startPlugin(env: KindTestEnv): Promise<Plugin> {
     const child = spawn(PLUGIN, ["127.0.0.1:1"], {
-        env: { PATH: `${env.fake.dir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, XDG_STATE_HOME: env.stateHome, HOME: env.stateHome },
+        env: { PATH: `${env.fake.dir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, XDG_STATE_HOME: env.stateHome, HOME: env.stateHome, TMPDIR: os.tmpdir() },
         stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const port = await new Promise<string>((resolve, reject) => {
-        child.stdout?.on("data", (chunk: Buffer) => {
-            stdout += chunk.toString();
+        child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+            stdout += chunk;
             if (stdout.includes("\n")) resolve(stdout.split("\n")[0]);
         });
-        child.on("exit", (code) => reject(new Error(`the plugin exited (${code}) before printing its port: ${stderr}`)));
+        // "close", not "exit": only then has all of stderr arrived.
+        child.on("close", (code) => reject(new Error(`the plugin exited (${code}) before printing its port: ${stderr}`)));
     });
     const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     return { child, client, stdout: () => stdout, stderr: () => stderr };

@@ -28,15 +28,16 @@ let info: analyzer.AnalyzerInfo;
 function startPack(): Promise<number> {
     pack = spawn(process.execPath, [path.join(ROOT, "node_modules/@pulumi/pulumi/cmd/run-policy-pack/index.js"), "127.0.0.1:1", PACK], { cwd: PACK });
     let stderr = "";
-    pack.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    pack.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     return new Promise((resolve, reject) => {
         let stdout = "";
-        pack.stdout?.on("data", (chunk: Buffer) => {
-            stdout += chunk.toString();
+        pack.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+            stdout += chunk;
             const [line] = stdout.split("\n");
             if (stdout.includes("\n")) resolve(Number(line));
         });
-        pack.on("exit", (code) => reject(new Error(`policy pack exited with ${code} before printing its port:\n${stderr}`)));
+        // "close", not "exit": only then has all of stderr arrived.
+        pack.on("close", (code) => reject(new Error(`policy pack exited with ${code} before printing its port:\n${stderr}`)));
     });
 }
 

@@ -129,10 +129,34 @@ function providerService<I extends object, O extends object>(definition: PluginD
     };
 }
 
+/** How often a plugin the engine started looks whether the engine is still there. */
+const ENGINE_WATCH_INTERVAL_MS = 1000;
+
+/**
+ * Ends the plugin once the engine that started it is gone. An engine that ends normally stops its plugins (SIGINT,
+ * then SIGKILL); one that is killed (a closed terminal, a cancelled CI job) cannot, and the plugin would serve nobody
+ * for as long as the machine runs. Pulumi's Go providers ask the engine's health endpoint every 5 minutes for this. The
+ * engine is this process's parent, so a new parent (init, or a subreaper) says the same within a second, without a
+ * connection. A kind command still running goes on to its end, as when the plugin is killed: the next create finds
+ * what it left (components/kind-cluster-provider.ts).
+ */
+function endWithEngine(server: grpc.Server): void {
+    const engine = process.ppid;
+    const watch = setInterval(() => {
+        if (process.ppid === engine) return;
+        clearInterval(watch);
+        server.forceShutdown();
+        process.exit(0);
+    }, ENGINE_WATCH_INTERVAL_MS);
+    // The watch alone keeps nothing running.
+    watch.unref();
+}
+
 /**
  * Serves `definition` as a provider plugin: listens on a free local port and prints it, as the engine expects of a
- * plugin it starts (its first argument is the engine's address, which a provider without callbacks does not need).
- * Resolves with the server, which runs until the engine stops the process.
+ * plugin it starts. Its first argument is the engine's address, which a provider without callbacks does not need: its
+ * presence says an engine started the plugin (without it, the plugin runs on its own, as in Pulumi's attach mode).
+ * Resolves with the server, which runs until the engine stops the process or is gone (endWithEngine).
  */
 export async function servePlugin<I extends object, O extends object>(definition: PluginDefinition<I, O>): Promise<grpc.Server> {
     // The engine's messages can be larger than gRPC's 4 MiB default (a kind config with many mounts, a large state).
@@ -141,6 +165,7 @@ export async function servePlugin<I extends object, O extends object>(definition
     const port = await new Promise<number>((resolve, reject) => {
         server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
     });
+    if (process.argv.length > 2) endWithEngine(server);
     process.stdout.write(`${port}\n`);
     return server;
 }

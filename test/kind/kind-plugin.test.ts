@@ -29,12 +29,23 @@ interface Plugin {
     stderr(): string;
 }
 
+/** The plugin's environment: the fake kind first on the PATH, and its own state and home. */
+const startEnv = (env: KindTestEnv) => ({
+    PATH: `${env.fake.dir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, XDG_STATE_HOME: env.stateHome, HOME: env.stateHome, TMPDIR: os.tmpdir(),
+});
+
+/** Whether the process runs: it exists and is no zombie (a reparented process is reaped by whoever adopted it, maybe late). */
+function running(pid: number): boolean {
+    try {
+        return !/^\d+ \(.*\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+    } catch {
+        return false;
+    }
+}
+
 /** Starts the plugin as the engine does (the engine's address as its argument) and connects to the port it prints. */
 async function startPlugin(env: KindTestEnv): Promise<Plugin> {
-    const child = spawn(PLUGIN, ["127.0.0.1:1"], {
-        env: { PATH: `${env.fake.dir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, XDG_STATE_HOME: env.stateHome, HOME: env.stateHome, TMPDIR: os.tmpdir() },
-        stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(PLUGIN, ["127.0.0.1:1"], { env: startEnv(env), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
@@ -190,6 +201,25 @@ describe("the kube-appstack-kind provider plugin", () => {
         expect(details).toContain("Is the docker daemon running?");
         expect(details).not.toMatch(/\n\s+at /);
         expect(env.fake.clusters()).toEqual([]);
+    });
+
+    it("ends within seconds once the engine that started it is gone: a killed engine cannot stop its plugins", async () => {
+        // A stand-in for the engine: starts the plugin as the engine does, says its pid once it serves, then waits.
+        const engine = spawn(process.execPath, ["-e", `
+            const plugin = require("node:child_process").spawn(${JSON.stringify(PLUGIN)}, ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "inherit"] });
+            plugin.stdout.once("data", () => console.log(plugin.pid));
+            setInterval(() => undefined, 60_000);`], { env: startEnv(env), stdio: ["ignore", "pipe", "inherit"] });
+        const pid = await new Promise<number>((resolve) => engine.stdout.setEncoding("utf8").once("data", (line: string) => resolve(Number(line))));
+        try {
+            expect(running(pid)).toBe(true);
+            engine.kill("SIGKILL");
+            // A bound on the plugin's one-second watch, not a timing assertion.
+            for (let waited = 0; running(pid) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+            expect(running(pid)).toBe(false);
+        } finally {
+            engine.kill("SIGKILL");
+            if (running(pid)) process.kill(pid, "SIGKILL");
+        }
     });
 
     it("a create interrupted by killing the plugin leaves nothing that blocks the next create", async () => {

@@ -18,9 +18,11 @@ export interface SnapshotScriptArgs {
 const quote = (value: string | number): string => `'${String(value).replace(/'/g, "'\\''")}'`;
 
 /**
- * The script, for `sh -c`. Snapshots are named `<claim>-<UTC time to the second>`. Pruning keeps the newest `retain`
- * snapshots that are ready to use and deletes only what is older than the oldest of them: snapshots still being taken
- * or failing never push a good one out, and with fewer ready ones than `retain` nothing is deleted.
+ * The script, for `sh -c`. Snapshots are named `<claim>-<UTC time to the second>`. Pruning keeps, per claim, the newest
+ * `retain` snapshots that are ready to use, and the newest `retain` snapshots whatever their state, and deletes the
+ * rest: snapshots still being taken or failing never push a good one out, and a snapshot that is not ready goes only
+ * once `retain` newer ones were taken, when it has been stuck for `retain` runs, so a broken snapshot driver leaves
+ * `retain` of them behind instead of one more every run.
  */
 export function snapshotScript(args: SnapshotScriptArgs): string {
     const selector = (claim: string) => `${BACKUP_APP_LABEL}=$app,${BACKUP_CLAIM_LABEL}=${claim}`;
@@ -50,8 +52,8 @@ export function snapshotScript(args: SnapshotScriptArgs): string {
         '    persistentVolumeClaimName: "$claim"',
         "EOF",
         `  listed=$(kubectl get volumesnapshots -l "${selector("$claim")}" --sort-by=.metadata.creationTimestamp -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.readyToUse}{"\\n"}{end}')`,
-        // Newest first: once `retain` ready snapshots are counted, every older one goes.
-        `  old=$(printf '%s\\n' "$listed" | awk -v keep="$retain" 'NF { name[++n] = $1; ready[n] = $2 } END { for (i = n; i >= 1; i--) { if (kept >= keep) print name[i]; else if (ready[i] == "true") kept++ } }')`,
+        // Newest first: a ready one within the newest `retain` ready ones stays, and so does any within the newest `retain`.
+        `  old=$(printf '%s\\n' "$listed" | awk -v keep="$retain" 'NF { name[++n] = $1; ready[n] = $2 } END { for (i = n; i >= 1; i--) { if (ready[i] == "true" && kept < keep) kept++; else if (n - i >= keep) print name[i] } }')`,
         '  for snapshot in $old; do kubectl delete volumesnapshot "$snapshot" --wait=false; done',
         "done",
         "",

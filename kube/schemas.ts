@@ -12,6 +12,12 @@ export const show = (value: unknown): string => (value === undefined ? "nothing"
 /** A default as the generated references print it: the value in code font. */
 export const code = (value: unknown): string => `\`${JSON.stringify(value)}\``;
 
+/** The indexes of keys seen before, in one pass: a hostile list of 100000 entries must not cost quadratic time. */
+export function repeatedIndexes(keys: readonly string[]): number[] {
+    const seen = new Set<string>();
+    return keys.flatMap((key, i) => (seen.has(key) ? [i] : (seen.add(key), [])));
+}
+
 export const dnsLabel = z.string().refine(isDnsLabel, {
     error: (iss) => `${show(iss.input)} is not a valid name; allowed: ${DNS_LABEL_HELP}`,
 }).meta({ type: "DNS-1123 label" });

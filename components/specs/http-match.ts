@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isDnsSubdomain } from "../../kube/names";
-import { show } from "../../kube/schemas";
+import { repeatedIndexes, show } from "../../kube/schemas";
 
 // What an HTTP request is matched on, host and path, as the API server validates it for an Ingress
 // (k8s.io/kubernetes pkg/apis/networking/validation) and for an HTTPRoute (the Gateway API CRD's schema and CEL rules),
@@ -29,12 +29,6 @@ export const hostname = z.string().refine(isHostname, {
 
 /** A refusal of an empty list that says what the key is for: `atLeastOne("host name")`. */
 export const atLeastOne = (what: string) => ({ error: () => `is empty; allowed: at least one ${what}, or leave the key out for the default` });
-
-/** The indexes of keys seen before, in one pass: a hostile list of 100000 entries must not cost quadratic time. */
-export function repeatedIndexes(keys: readonly string[]): number[] {
-    const seen = new Set<string>();
-    return keys.flatMap((key, i) => (seen.has(key) ? [i] : (seen.add(key), [])));
-}
 
 /** Host names, each once (a repeat would only make a second, identical rule). */
 export const hostnames = z.array(hostname).superRefine((names, ctx) => {

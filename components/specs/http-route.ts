@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { code, dnsLabel, dnsSubdomain, intIn, port, serviceName, show } from "../../kube/schemas";
+import { code, dnsLabel, dnsSubdomain, intIn, port, repeatedIndexes, serviceName, show } from "../../kube/schemas";
 import { compact, KubeObject } from "./kube-object";
-import { atLeastOne, hostnames, repeatedIndexes, ROUTE_PATH_MAX, routePathProblem } from "./http-match";
+import { atLeastOne, hostnames, ROUTE_PATH_MAX, routePathProblem } from "./http-match";
 import { type PortArgs, primaryPort } from "./ports";
 
 // The Gateway API's limits (HTTPRoute CRD, standard channel v1): what its schema and CEL rules refuse is refused here.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { show } from "../../kube/schemas";
+import { repeatedIndexes, show } from "../../kube/schemas";
 import { KubeObject } from "./kube-object";
 
 /**
@@ -20,11 +20,9 @@ export const registryUsername = z.string().min(1).refine((user) => !user.include
 
 /** Each registry once: the docker config keys its entries by server. */
 export function uniqueServers(credentials: ReadonlyArray<{ server: string }>, ctx: z.RefinementCtx): void {
-    const seen = new Set<string>();
-    credentials.forEach((c, i) => {
-        if (seen.has(c.server)) ctx.addIssue({ code: "custom", path: [i, "server"], message: `${show(c.server)} is already given; allowed: each registry once` });
-        seen.add(c.server);
-    });
+    for (const i of repeatedIndexes(credentials.map((c) => c.server))) {
+        ctx.addIssue({ code: "custom", path: [i, "server"], message: `${show(credentials[i].server)} is already given; allowed: each registry once` });
+    }
 }
 
 export function registrySecretName(app: string): string {

@@ -4,6 +4,7 @@ import { kindClusterProvider } from "../components/kind-cluster-provider";
 import { version } from "../package.json";
 import { servePlugin } from "./provider-server";
 
-export function main(): Promise<unknown> {
-    return servePlugin({ version, provider: kindClusterProvider });
+/** `enginePid`: the process that started the plugin (servePlugin). */
+export function main(enginePid: number): Promise<unknown> {
+    return servePlugin({ version, provider: kindClusterProvider }, enginePid);
 }

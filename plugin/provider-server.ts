@@ -11,6 +11,7 @@
 // (ConfigureResponse says so, and the engine then strips secrets and sends no references), there is no provider
 // config, and nothing happens during a preview: a previewed create answers with its inputs (the SDK shows every output
 // as unknown), a previewed update with what the provider's previewUpdate computes, without doing anything.
+import * as fs from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { ResourceProviderService, type IResourceProviderServer } from "@pulumi/pulumi/proto/provider_grpc_pb";
@@ -129,24 +130,35 @@ function providerService<I extends object, O extends object>(definition: PluginD
     };
 }
 
-/** How often a plugin the engine started looks whether the engine is still there. */
+/** How often a plugin the engine started looks whether its parent is still the engine. */
 const ENGINE_WATCH_INTERVAL_MS = 1000;
 
 /**
  * Ends the plugin once the engine that started it is gone. An engine that ends normally stops its plugins (SIGINT,
  * then SIGKILL); one that is killed (a closed terminal, a cancelled CI job) cannot, and the plugin would serve nobody
- * for as long as the machine runs. Pulumi's Go providers ask the engine's health endpoint every 5 minutes for this. The
- * engine is this process's parent, so a new parent (init, or a subreaper) says the same within a second, without a
- * connection. A kind command still running goes on to its end, as when the plugin is killed: the next create finds
- * what it left (components/kind-cluster-provider.ts).
+ * for as long as the machine runs. (Pulumi's Go providers ask the engine's health endpoint every 5 minutes for this.)
+ * - The engine gives the plugin a stdin pipe and holds its write end, never writing to it or closing it, for as long
+ *   as it runs (Go's cmd.StdinPipe in the SDK's plugin launcher): the pipe's end is the engine's end, at once, also
+ *   through a launcher that passes stdin on.
+ * - A plugin whose stdin is no pipe (started by hand with /dev/null, or behind a launcher that keeps stdin to itself)
+ *   looks every second whether its parent is still `enginePid`: the engine's death gives it a new parent.
+ * A kind command still running goes on to its end, as when the plugin is killed: the next create finds what it left
+ * (components/kind-cluster-provider.ts).
  */
-function endWithEngine(server: grpc.Server): void {
-    const engine = process.ppid;
-    const watch = setInterval(() => {
-        if (process.ppid === engine) return;
-        clearInterval(watch);
+function endWithEngine(server: grpc.Server, enginePid: number): void {
+    const end = () => {
         server.forceShutdown();
         process.exit(0);
+    };
+    let stdin: fs.Stats | undefined;
+    try {
+        stdin = fs.fstatSync(0);
+    } catch {
+        stdin = undefined;
+    }
+    if (stdin?.isFIFO() || stdin?.isSocket()) process.stdin.once("end", end).once("error", end).resume();
+    const watch = setInterval(() => {
+        if (process.ppid !== enginePid) end();
     }, ENGINE_WATCH_INTERVAL_MS);
     // The watch alone keeps nothing running.
     watch.unref();
@@ -156,16 +168,18 @@ function endWithEngine(server: grpc.Server): void {
  * Serves `definition` as a provider plugin: listens on a free local port and prints it, as the engine expects of a
  * plugin it starts. Its first argument is the engine's address, which a provider without callbacks does not need: its
  * presence says an engine started the plugin (without it, the plugin runs on its own, as in Pulumi's attach mode).
- * Resolves with the server, which runs until the engine stops the process or is gone (endWithEngine).
+ * Resolves with the server, which runs until the engine stops the process or is gone (endWithEngine). `enginePid` is
+ * the parent the process started with: read by the launcher before it loads (or rebuilds) the bundle, so that an
+ * engine that dies meanwhile is still noticed.
  */
-export async function servePlugin<I extends object, O extends object>(definition: PluginDefinition<I, O>): Promise<grpc.Server> {
+export async function servePlugin<I extends object, O extends object>(definition: PluginDefinition<I, O>, enginePid: number): Promise<grpc.Server> {
     // The engine's messages can be larger than gRPC's 4 MiB default (a kind config with many mounts, a large state).
     const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
     server.addService(ResourceProviderService, providerService(definition) as grpc.UntypedServiceImplementation);
     const port = await new Promise<number>((resolve, reject) => {
         server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
     });
-    if (process.argv.length > 2) endWithEngine(server);
+    if (process.argv.length > 2) endWithEngine(server, enginePid);
     process.stdout.write(`${port}\n`);
     return server;
 }

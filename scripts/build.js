@@ -137,22 +137,37 @@ function writeAtomically(file, content) {
 /** How far before a build's start a source's modification time still counts as possibly read changed. */
 const FILE_CLOCK_MARGIN_MS = 20;
 
+/** Longer than any build takes. */
+const LEFT_ASIDE_MS = 10 * 60 * 1000;
+
 /**
  * Drops the set's code caches. Two processes that find the set stale (the program and the policy pack that one
  * `pulumi preview` starts together) build it at once, and one may write a cache while the other removes them: the
- * directory is moved aside first, so the removal never meets a file written into it later.
+ * directory is moved aside first (into a directory of its own), so the removal never meets a file written into it
+ * later. What a build that was killed left aside goes with a build at least LEFT_ASIDE_MS later, when no build that is
+ * still running can be using it.
  */
 function removeCodeCaches(name) {
     const dir = codeCacheDirOf(name);
-    const doomed = `${dir}.${process.pid}.removed`;
+    const aside = fs.mkdtempSync(`${dir}-removed-`);
     try {
-        fs.renameSync(dir, doomed);
+        fs.renameSync(dir, path.join(aside, "code-cache"));
     } catch (error) {
-        if (error.code === "ENOENT") return;
-        throw error;
+        if (error.code !== "ENOENT") throw error;
     }
-    // A write that had already opened its temporary file there may still land: retry the removal then.
-    fs.rmSync(doomed, { recursive: true, force: true, maxRetries: 3 });
+    const removeQuietly = (file) => {
+        try {
+            fs.rmSync(file, { recursive: true, force: true, maxRetries: 3 });
+        } catch {
+            // Only disk space: a later build tries again.
+        }
+    };
+    removeQuietly(aside);
+    const prefix = `${path.basename(dir)}-removed-`;
+    for (const entry of fs.readdirSync(path.dirname(dir))) {
+        const file = path.join(path.dirname(dir), entry);
+        if (entry.startsWith(prefix) && (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < Date.now() - LEFT_ASIDE_MS) removeQuietly(file);
+    }
 }
 
 /** Bundles set `name` and records, per bundle, the files it was made from. */

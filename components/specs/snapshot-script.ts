@@ -17,12 +17,24 @@ export interface SnapshotScriptArgs {
 /** Every value is a Kubernetes name or a number (the schema makes sure), so single quotes are all the quoting needed. */
 const quote = (value: string | number): string => `'${String(value).replace(/'/g, "'\\''")}'`;
 
+/** A snapshot not ready this long after it was taken is given up on: no snapshot of a volume takes a week. */
+export const STUCK_SNAPSHOT_DAYS = 7;
+
 /**
- * The script, for `sh -c`. Snapshots are named `<claim>-<UTC time to the second>`. Pruning keeps, per claim, the newest
- * `retain` snapshots that are ready to use, and the newest `retain` snapshots whatever their state, and deletes the
- * rest: snapshots still being taken or failing never push a good one out, and a snapshot that is not ready goes only
- * once `retain` newer ones were taken, when it has been stuck for `retain` runs, so a broken snapshot driver leaves
- * `retain` of them behind instead of one more every run.
+ * Picks the snapshots of one claim to delete, from lines `<name> <creationTimestamp> <readyToUse>`, oldest first
+ * (readyToUse is empty until the snapshot controller sets it). With `keep` the ready snapshots kept, newest first:
+ * - once `keep` ready ones are counted, every older snapshot goes (`superseded`), ready or not;
+ * - newer than that, a snapshot not ready goes only when it is stuck: older than `cutoff` (RFC 3339 UTC, compared as
+ *   text) and not among the newest `keep` of any state (`stuck`). A snapshot still being cut is never deleted, and a
+ *   snapshot driver that never finishes leaves a week of attempts, not one more every run.
+ * Prints `<name> <reason>` per snapshot to delete.
+ */
+export const PRUNE_AWK = 'NF { name[++n] = $1; created[n] = $2; ready[n] = $3 } END { for (i = n; i >= 1; i--) { if (kept >= keep) print name[i], "superseded"; else if (ready[i] == "true") kept++; else if (n - i >= keep && created[i] < cutoff) print name[i], "stuck" } }';
+
+/**
+ * The script, for `sh -c`. Snapshots are named `<claim>-<UTC time to the second>`. Pruning keeps the newest `retain`
+ * ready snapshots of each claim and deletes what is older, and deletes stuck ones (PRUNE_AWK): snapshots still being
+ * taken or failing never push a good one out, and with fewer ready ones than `retain` no ready one is deleted.
  */
 export function snapshotScript(args: SnapshotScriptArgs): string {
     const selector = (claim: string) => `${BACKUP_APP_LABEL}=$app,${BACKUP_CLAIM_LABEL}=${claim}`;
@@ -31,6 +43,8 @@ export function snapshotScript(args: SnapshotScriptArgs): string {
         `app=${quote(args.app)}`,
         `retain=${quote(args.retain)}`,
         "stamp=$(date -u +%Y%m%d%H%M%S)",
+        // busybox's date (the image's) and GNU's both read `@<seconds>`.
+        `stuck=$(date -u -d "@$(( $(date +%s) - ${STUCK_SNAPSHOT_DAYS * 24 * 3600} ))" +%Y-%m-%dT%H:%M:%SZ)`,
         `for claim in ${args.claims.map(quote).join(" ")}; do`,
         // --ignore-not-found: a missing claim prints nothing, while an API error still stops the script.
         '  if [ -z "$(kubectl get persistentvolumeclaim "$claim" --ignore-not-found -o name)" ]; then',
@@ -51,10 +65,11 @@ export function snapshotScript(args: SnapshotScriptArgs): string {
         "  source:",
         '    persistentVolumeClaimName: "$claim"',
         "EOF",
-        `  listed=$(kubectl get volumesnapshots -l "${selector("$claim")}" --sort-by=.metadata.creationTimestamp -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.readyToUse}{"\\n"}{end}')`,
-        // Newest first: a ready one within the newest `retain` ready ones stays, and so does any within the newest `retain`.
-        `  old=$(printf '%s\\n' "$listed" | awk -v keep="$retain" 'NF { name[++n] = $1; ready[n] = $2 } END { for (i = n; i >= 1; i--) { if (ready[i] == "true" && kept < keep) kept++; else if (n - i >= keep) print name[i] } }')`,
-        '  for snapshot in $old; do kubectl delete volumesnapshot "$snapshot" --wait=false; done',
+        `  listed=$(kubectl get volumesnapshots -l "${selector("$claim")}" --sort-by=.metadata.creationTimestamp -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.metadata.creationTimestamp}{" "}{.status.readyToUse}{"\\n"}{end}')`,
+        `  printf '%s\\n' "$listed" | awk -v keep="$retain" -v cutoff="$stuck" '${PRUNE_AWK}' | while read -r snapshot why; do`,
+        `    if [ "$why" = stuck ]; then echo "$snapshot has not become ready in ${STUCK_SNAPSHOT_DAYS} days: deleting it"; fi`,
+        '    kubectl delete volumesnapshot "$snapshot" --wait=false',
+        "  done",
         "done",
         "",
     ].join("\n");

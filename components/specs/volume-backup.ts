@@ -46,7 +46,7 @@ export const backupSchema = z.strictObject({
         default: "the cluster's default VolumeSnapshotClass for the driver",
     }),
     retain: intIn(1, MAX_BACKUP_RETAIN).optional().meta({
-        description: "Ready snapshots kept per claim; older ones are deleted after each run. Snapshots not ready yet, or failed, never count and never push a ready one out; one that is not ready is deleted once `retain` newer snapshots were taken.",
+        description: "Ready snapshots kept per claim; older ones are deleted after each run. Snapshots not ready yet, or failed, never count and never push a ready one out; one still not ready a week after it was taken is deleted, unless it is among the newest `retain`.",
         default: code(DEFAULT_BACKUP_RETAIN),
     }),
     image: pinnedImage(DEFAULT_BACKUP_IMAGE).optional().meta({

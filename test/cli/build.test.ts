@@ -116,8 +116,11 @@ describe("a source edited after the build", () => {
             ...Array.from({ length: 3 }, () => started([path.join(copy, "bin", "kube-appstack.js"), "rules"])),
         ]);
         for (const result of results) expect(result).toEqual({ status: 0, stderr: "" });
-        expect(fs.readdirSync(path.join(copy, "bin-out")).filter((name) => name.includes("code-cache."))).toEqual([]);
         expect(run("--version")).toMatchObject({ status: 0, stdout: "kube-appstack 0.1.0\n", stderr: "" });
+        // A command that loaded a bundle a later build replaced may have written its cache after that build's removal:
+        // one more build leaves the caches of this build's bundles only, for the next test, and nothing aside.
+        expect(spawnSync(process.execPath, [path.join(copy, "scripts", "build.js"), "cli"], { encoding: "utf8" })).toMatchObject({ status: 0, stderr: "" });
+        expect(fs.readdirSync(path.join(copy, "bin-out")).filter((name) => name.includes("code-cache-removed-"))).toEqual([]);
     });
 
     it("starts from V8's code cache after the first run, with the same output", () => {

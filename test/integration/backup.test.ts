@@ -121,39 +121,32 @@ describe("a stateful app's backup on the live control plane", () => {
         expect(stack.list("volumesnapshots", `${BACKUP_APP_LABEL}=on`).map((s) => s.metadata.labels[BACKUP_CLAIM_LABEL])).toEqual(["data-cache-1"]);
     });
 
-    it("prunes to the newest `retain` ready snapshots of each claim, and `retain` others at most: never another's", async () => {
+    it("prunes to the newest `retain` ready snapshots of each claim: never one still being taken, never another's", async () => {
         const script = stack.get("cronjob", "cache-backup").spec.jobTemplate.spec.template.spec.containers[0].command[2] as string;
         const kubeconfig = accountKubeconfig();
         // A snapshot taken by hand (without the labels) is no business of the Job's.
         kubectl(["apply", "-n", NAMESPACE, "-f", "-"], stringify({
             apiVersion: "snapshot.storage.k8s.io/v1", kind: "VolumeSnapshot", metadata: { name: SNAPSHOT }, spec: { source: { persistentVolumeClaimName: "data-cache-0" } },
         }));
-        // Every snapshot of data-cache-1 the runs take, pruned or not.
-        const taken1 = new Set(snapshots("data-cache-1").map((s) => s.metadata.name));
-        const run = () => {
-            runAsJob(script, kubeconfig);
-            for (const s of snapshots("data-cache-1")) taken1.add(s.metadata.name);
-        };
         const [first] = snapshots("data-cache-0").map((s) => s.metadata.name);
         markReady(first);
         await nextSecond();
-        run();
+        runAsJob(script, kubeconfig);
         const [, second] = snapshots("data-cache-0").map((s) => s.metadata.name);
         markReady(second);
         await nextSecond();
-        // Two ready and one being taken: with retain 2, all three stay.
-        run();
+        // Two ready and one being taken: with retain 2 nothing is older than the second newest ready one.
+        runAsJob(script, kubeconfig);
         expect(snapshots("data-cache-0")).toHaveLength(3);
         const third = snapshots("data-cache-0")[2].metadata.name;
         markReady(third);
         await nextSecond();
         // The fourth is not ready: the third and second are the two kept, the first goes.
-        run();
+        runAsJob(script, kubeconfig);
         expect(snapshots("data-cache-0").map((s) => s.metadata.name)).toEqual([second, third, expect.stringMatching(/^data-cache-0-\d{14}$/)]);
-        // data-cache-1's snapshots were never ready (a snapshot driver that never finishes): of its four, the two oldest
-        // went once two newer ones were taken; the newest two stay, as they may still become ready.
-        const [, , ...newest] = [...taken1].sort();
-        expect(snapshots("data-cache-1").map((s) => s.metadata.name)).toEqual(newest);
+        // data-cache-1's snapshots were never ready, and were taken minutes ago: none of its four went (stuck ones, a week
+        // old, go: test/specs/volume-backup.test.ts, as no API server lets a test backdate a snapshot).
+        expect(snapshots("data-cache-1")).toHaveLength(4);
         expect(stack.get("volumesnapshot", SNAPSHOT).metadata.name).toBe(SNAPSHOT);
     });
 

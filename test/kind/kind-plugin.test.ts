@@ -45,7 +45,8 @@ function running(pid: number): boolean {
 
 /** Starts the plugin as the engine does (the engine's address as its argument) and connects to the port it prints. */
 async function startPlugin(env: KindTestEnv): Promise<Plugin> {
-    const child = spawn(PLUGIN, ["127.0.0.1:1"], { env: startEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    // A stdin pipe this process holds, as the engine does.
+    const child = spawn(PLUGIN, ["127.0.0.1:1"], { env: startEnv(env), stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
@@ -203,22 +204,33 @@ describe("the kube-appstack-kind provider plugin", () => {
         expect(env.fake.clusters()).toEqual([]);
     });
 
-    it("ends within seconds once the engine that started it is gone: a killed engine cannot stop its plugins", async () => {
-        // A stand-in for the engine: starts the plugin as the engine does, says its pid once it serves, then waits.
+    it("ends once the engine that started it is gone (a killed engine cannot stop its plugins): by its stdin, or by its parent", async () => {
+        // A stand-in for the engine. It starts one plugin directly, with no stdin pipe: only the change of parent tells.
+        // It starts another through a launcher that waits instead of replacing itself, so the parent never changes:
+        // only the end of the stdin pipe the engine holds, passed on by the launcher, tells. It prints both pids.
+        const launcher = `const p = require("node:child_process").spawn(${JSON.stringify(PLUGIN)}, ["127.0.0.1:1"], { stdio: ["inherit", "pipe", "inherit"] });
+            p.stdout.once("data", () => console.log(p.pid)); p.on("exit", () => process.exit());`;
         const engine = spawn(process.execPath, ["-e", `
-            const plugin = require("node:child_process").spawn(${JSON.stringify(PLUGIN)}, ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "inherit"] });
-            plugin.stdout.once("data", () => console.log(plugin.pid));
+            const { spawn } = require("node:child_process");
+            const direct = spawn(${JSON.stringify(PLUGIN)}, ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "inherit"] });
+            const launched = spawn(process.execPath, ["-e", ${JSON.stringify(launcher)}], { stdio: ["pipe", "pipe", "inherit"] });
+            const pids = [direct, launched].map((child) => new Promise((resolve) => child.stdout.once("data", (d) => resolve(child === direct ? direct.pid : Number(d)))));
+            Promise.all(pids).then((both) => console.log(both.join(" ")));
             setInterval(() => undefined, 60_000);`], { env: startEnv(env), stdio: ["ignore", "pipe", "inherit"] });
-        const pid = await new Promise<number>((resolve) => engine.stdout.setEncoding("utf8").once("data", (line: string) => resolve(Number(line))));
+        const pids = await new Promise<number[]>((resolve, reject) => {
+            engine.stdout.setEncoding("utf8").once("data", (line: string) => resolve(line.trim().split(" ").map(Number)));
+            engine.once("close", (code) => reject(new Error(`the stand-in engine ended (${code}) before both plugins served`)));
+        });
         try {
-            expect(running(pid)).toBe(true);
+            expect(pids).toHaveLength(2);
+            for (const pid of pids) expect(running(pid)).toBe(true);
             engine.kill("SIGKILL");
-            // A bound on the plugin's one-second watch, not a timing assertion.
-            for (let waited = 0; running(pid) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
-            expect(running(pid)).toBe(false);
+            // A bound on the plugins' noticing (at once by stdin, within a second by the parent), not a timing assertion.
+            for (let waited = 0; pids.some(running) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+            expect(pids.map(running)).toEqual([false, false]);
         } finally {
             engine.kill("SIGKILL");
-            if (running(pid)) process.kill(pid, "SIGKILL");
+            for (const pid of pids) if (running(pid)) process.kill(pid, "SIGKILL");
         }
     });
 

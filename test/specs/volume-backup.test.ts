@@ -1,10 +1,12 @@
 // Backup of a stateful app's claims: a CronJob that snapshots each replica's claim with the least privilege and the
 // restricted pod profile, and claims restored from a named snapshot.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BACKUP_APP_LABEL, BACKUP_CLAIM_LABEL } from "../../kube/backup-labels";
 import { statefulAppClaims, statefulAppObjects, StatefulAppArgs } from "../../components/specs/stateful-app";
 import { BACKUP_RULES, BACKUP_USER, DEFAULT_BACKUP_IMAGE, DEFAULT_BACKUP_RETAIN, DEFAULT_BACKUP_SCHEDULE } from "../../components/specs/volume-backup";
+import { PRUNE_AWK } from "../../components/specs/snapshot-script";
 import { hasDigest } from "../../kube/image";
 import { validateAgainstOpenApi } from "../support/openapi";
 
@@ -114,5 +116,39 @@ describe("a stateful app restored from a snapshot", () => {
         expect(template.spec.dataSource).toEqual({ apiGroup: "snapshot.storage.k8s.io", kind: "VolumeSnapshot", name: "data-db-0-20261130023000" });
         validateAgainstOpenApi(o.statefulSet);
         expect((statefulAppObjects("db", db()).statefulSet as any).spec.volumeClaimTemplates[0].spec).not.toHaveProperty("dataSource");
+    });
+});
+
+describe("the backup's pruning (PRUNE_AWK, run by the host's awk as the Job's busybox awk runs it)", () => {
+    const CUTOFF = "2026-11-23T12:00:00Z";
+    const OLD = "2026-11-20T02:30:00Z";
+    const prune = (keep: number, lines: string[]): string[] => {
+        const result = spawnSync("awk", ["-v", `keep=${keep}`, "-v", `cutoff=${CUTOFF}`, PRUNE_AWK], { input: lines.map((l) => `${l}\n`).join(""), encoding: "utf8" });
+        expect(result.stderr).toBe("");
+        return result.stdout.split("\n").filter(Boolean);
+    };
+    // `<name> <created> <readyToUse>`, oldest first; readyToUse is empty until the snapshot controller sets it.
+    const at = (day: number) => `2026-11-${String(day).padStart(2, "0")}T02:30:00Z`;
+
+    it("keeps the newest `retain` ready snapshots and deletes every older one, ready or not", () => {
+        expect(prune(2, [])).toEqual([]);
+        expect(prune(2, [`a ${at(24)} true`, `b ${at(25)} true`, `c ${at(26)} true`, `d ${at(27)} true`])).toEqual(["b superseded", "a superseded"]);
+        expect(prune(2, [`a ${at(24)} false`, `b ${at(25)} true`, `c ${at(26)}`, `d ${at(27)} true`])).toEqual(["a superseded"]);
+        expect(prune(1, [`a ${at(24)} true`, `b ${at(25)} true`])).toEqual(["a superseded"]);
+    });
+
+    it("never lets a snapshot that is not ready push a ready one out, nor deletes one still being cut", () => {
+        // Taking the first snapshot of a large volume outlasts several hourly runs: nothing goes, with retain 1 too.
+        expect(prune(1, [`a ${at(20)} true`, `b ${at(29)}`, `c ${at(29)} false`, `d ${at(30)}`])).toEqual([]);
+        // Fewer ready ones than retain: no ready one goes.
+        expect(prune(3, [`a ${OLD} true`, `b ${at(29)}`, `c ${at(30)} true`])).toEqual([]);
+    });
+
+    it("deletes a stuck snapshot, one older than a week that is not among the newest `retain`, so a broken driver leaves a week of them", () => {
+        expect(prune(2, [`a ${OLD}`, `b ${OLD} false`, `c ${at(22)}`, `d ${at(23)}`, `e ${at(29)}`])).toEqual(["c stuck", "b stuck", "a stuck"]);
+        // Among the newest `retain`, even a stuck one stays (a monthly schedule's last attempt).
+        expect(prune(2, [`a ${OLD}`, `b ${OLD}`])).toEqual([]);
+        // A ready one older than the stuck ones is kept, and still counts.
+        expect(prune(2, [`a ${OLD} true`, `b ${OLD}`, `c ${at(29)}`, `d ${at(30)}`])).toEqual(["b stuck"]);
     });
 });

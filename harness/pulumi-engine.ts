@@ -2,6 +2,7 @@
 // throw-away project copy, local file backend, PULUMI_HOME and passphrase, and removes all of it.
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
@@ -118,6 +119,13 @@ export class EngineProject {
         const copied = spawnSync("cp", ["-a", "--", ...entries, copy], { encoding: "utf8" });
         if (copied.status !== 0) throw new Error(`copying ${source} to ${copy} failed: ${copied.stderr || copied.error?.message}`);
         fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(copy, "node_modules"), "dir");
+        // Where cp rounds the times (busybox, some BSDs), the copy's bundles read as stale: they are built here, once,
+        // before any command could build them twice at once. Fresh, this costs a stat per source.
+        const build = path.join(copy, "scripts", "build.js");
+        if (fs.existsSync(build)) {
+            const { ensureBuilt, SETS } = createRequire(__filename)(build) as { ensureBuilt(set: string, entry: string): string; SETS: Record<string, { entries: object }> };
+            for (const entry of Object.keys(SETS.pulumi.entries)) ensureBuilt("pulumi", entry);
+        }
         const dir = path.join(copy, options.projectDir ?? ".");
         const backend = path.join(tempDir, "backend");
         const home = path.join(tempDir, "home");

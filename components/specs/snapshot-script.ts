@@ -25,8 +25,9 @@ export const STUCK_SNAPSHOT_DAYS = 7;
  * (readyToUse is empty until the snapshot controller sets it). With `keep` the ready snapshots kept, newest first:
  * - once `keep` ready ones are counted, every older snapshot goes (`superseded`), ready or not;
  * - newer than that, a snapshot not ready goes only when it is stuck: older than `cutoff` (RFC 3339 UTC, compared as
- *   text) and not among the newest `keep` of any state (`stuck`). A snapshot still being cut is never deleted, and a
- *   snapshot driver that never finishes leaves a week of attempts, not one more every run.
+ *   text) and not among the newest `keep` of any state (`stuck`). So a snapshot still being cut is deleted only once
+ *   `keep` newer ones are ready, and a snapshot driver that never finishes leaves a week of attempts, not one more
+ *   every run.
  * Prints `<name> <reason>` per snapshot to delete.
  */
 export const PRUNE_AWK = 'NF { name[++n] = $1; created[n] = $2; ready[n] = $3 } END { for (i = n; i >= 1; i--) { if (kept >= keep) print name[i], "superseded"; else if (ready[i] == "true") kept++; else if (n - i >= keep && created[i] < cutoff) print name[i], "stuck" } }';
@@ -66,9 +67,13 @@ export function snapshotScript(args: SnapshotScriptArgs): string {
         '    persistentVolumeClaimName: "$claim"',
         "EOF",
         `  listed=$(kubectl get volumesnapshots -l "${selector("$claim")}" --sort-by=.metadata.creationTimestamp -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.metadata.creationTimestamp}{" "}{.status.readyToUse}{"\\n"}{end}')`,
-        `  printf '%s\\n' "$listed" | awk -v keep="$retain" -v cutoff="$stuck" '${PRUNE_AWK}' | while read -r snapshot why; do`,
+        // Its own step, so that a failing awk stops the script (in a pipeline only the last command's status counts).
+        `  doomed=$(printf '%s\\n' "$listed" | awk -v keep="$retain" -v cutoff="$stuck" '${PRUNE_AWK}')`,
+        `  printf '%s\\n' "$doomed" | while read -r snapshot why; do`,
+        '    [ -n "$snapshot" ] || continue',
         `    if [ "$why" = stuck ]; then echo "$snapshot has not become ready in ${STUCK_SNAPSHOT_DAYS} days: deleting it"; fi`,
-        '    kubectl delete volumesnapshot "$snapshot" --wait=false',
+        // An earlier run's delete (--wait=false) may finish between the list and this delete: that is no failure.
+        '    kubectl delete volumesnapshot "$snapshot" --wait=false --ignore-not-found',
         "  done",
         "done",
         "",

@@ -11,7 +11,8 @@ import { stringify } from "yaml";
 import { tool } from "../../scripts/local-cluster/cluster";
 import { snapshotScript } from "../../components/specs/snapshot-script";
 import { BACKUP_APP_LABEL, BACKUP_CLAIM_LABEL } from "../../kube/backup-labels";
-import { cacheApp, KubeJson, kubectl, LiveStack, localStackConfig, requireLocalCluster, waitFor } from "./live-stack";
+import { cacheApp, KubeJson, kubectl, LiveStack, localStackConfig, requireLocalCluster } from "./live-stack";
+import { waitFor } from "../support/wait-for";
 
 const NAMESPACE = "it-backup";
 const ACCOUNT = `system:serviceaccount:${NAMESPACE}:cache-backup`;

@@ -2,7 +2,8 @@
 // checked the way Kubernetes sees it: objects, rollout, endpoints, autoscaler, disruption budget, claims, spreading.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderStack } from "../../cli/render";
-import { emulateCpuLoad, kubectl, KubeJson, LiveStack, localStackConfig, requireLocalCluster, resourceSummary, waitFor } from "./live-stack";
+import { emulateCpuLoad, kubectl, KubeJson, LiveStack, localStackConfig, requireLocalCluster, resourceSummary } from "./live-stack";
+import { waitFor } from "../support/wait-for";
 
 const NAMESPACE = "it-deploy";
 let stack: LiveStack;

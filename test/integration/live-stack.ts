@@ -112,22 +112,6 @@ export class LiveStack {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KubeJson = Record<string, any>;
 
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => T | undefined): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-        try {
-            const value = check();
-            if (value !== undefined) return value;
-        } catch (error) {
-            last = error;
-        }
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-}
-
 /**
  * Emulated CPU load: every pod that matches `selector` reports `cpu` of usage (KWOK's usage-from-annotation, which
  * metrics-server scrapes), applied again every 2 seconds so that pods the autoscaler adds are loaded too.

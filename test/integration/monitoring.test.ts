@@ -9,7 +9,8 @@ import { validateStackConfig } from "../../config/validate-stack";
 import { stackObjects } from "../../program/stack-objects";
 import { stackPlan } from "../../program/stack-plan";
 import { ruleFileProblems } from "../support/promql-check";
-import { cacheApp, KubeJson, LiveStack, localStackConfig, requireLocalCluster, waitFor, webApp } from "./live-stack";
+import { cacheApp, KubeJson, LiveStack, localStackConfig, requireLocalCluster, webApp } from "./live-stack";
+import { waitFor } from "../support/wait-for";
 
 const NAMESPACE = "it-monitoring";
 const operator = { prometheusOperator: true, labels: { release: "kube-prometheus-stack" } };

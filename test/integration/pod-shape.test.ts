@@ -2,7 +2,8 @@
 // admission "restricted" on the namespace) accepts the pods as built, the Services map each port by name, and the
 // EndpointSlice controller resolves every name, a sidecar's included, to its container port.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cacheApp, KubeJson, kubectl, LiveStack, localStackConfig, requireLocalCluster, waitFor, webApp } from "./live-stack";
+import { cacheApp, KubeJson, kubectl, LiveStack, localStackConfig, requireLocalCluster, webApp } from "./live-stack";
+import { waitFor } from "../support/wait-for";
 
 const NAMESPACE = "it-pod-shape";
 let stack: LiveStack;

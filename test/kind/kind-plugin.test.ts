@@ -17,6 +17,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KindClusterInputs, KindClusterOutputs } from "../../components/kind-cluster-provider";
 import { version } from "../../package.json";
+import { waitFor } from "../support/wait-for";
 import { KindTestEnv, kindInputs, useFakeKind } from "./kind-env";
 
 const PLUGIN = path.resolve(__dirname, "../../bin/pulumi-resource-kube-appstack-kind");
@@ -116,8 +117,8 @@ describe("the kube-appstack-kind provider plugin", () => {
         plugin.child.kill("SIGKILL");
         for (const file of caches()) fs.rmSync(path.join(cacheDir, file));
         plugin = await startPlugin(env);
-        // Written right after the port is printed; wait for it (not a timing assertion: the test's timeout bounds it).
-        while (caches().length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        // Written right after the port is printed.
+        await waitFor("the plugin's code cache", 10_000, () => (caches().length > 0 || undefined), 20);
         const info = await call<Empty, PluginInfo>(plugin.client, "getPluginInfo", new Empty());
         expect(info.getVersion()).toBe(version);
         plugin.child.kill("SIGINT");
@@ -186,11 +187,9 @@ describe("the kube-appstack-kind provider plugin", () => {
         expect(replaced.getChanges()).toBe(DiffResponse.DiffChanges.DIFF_SOME);
         expect(replaced.getReplacesList()).toEqual(["workerNodes", "kindConfig"]);
         expect(replaced.getDeletebeforereplace()).toBe(true);
-        // The engine shows the plugin's stderr in the preview. The pipe may deliver it after the call's answer, so give it
-        // a few seconds to arrive (a bound on a pipe, not a timing assertion).
+        // The engine shows the plugin's stderr in the preview. The pipe may deliver it after the call's answer.
         const said = /kind cluster "dev" will be deleted and created again because workerNodes, kindConfig changed/;
-        for (let waited = 0; !said.test(plugin.stderr()) && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-        expect(plugin.stderr()).toMatch(said);
+        await waitFor(`the plugin to say ${said} on stderr`, 5000, () => (said.test(plugin.stderr()) || undefined), 20);
     });
 
     it("a failed kind command is the call's error: the advice first, kind's own words after, no stack trace", async () => {
@@ -225,9 +224,8 @@ describe("the kube-appstack-kind provider plugin", () => {
             expect(pids).toHaveLength(2);
             for (const pid of pids) expect(running(pid)).toBe(true);
             engine.kill("SIGKILL");
-            // A bound on the plugins' noticing (at once by stdin, within a second by the parent), not a timing assertion.
-            for (let waited = 0; pids.some(running) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
-            expect(pids.map(running)).toEqual([false, false]);
+            // At once by stdin, within a second by the parent.
+            await waitFor("both plugins to end", 10_000, () => (pids.some(running) ? undefined : true), 100);
         } finally {
             engine.kill("SIGKILL");
             for (const pid of pids) if (running(pid)) process.kill(pid, "SIGKILL");
@@ -239,9 +237,7 @@ describe("the kube-appstack-kind provider plugin", () => {
         const interrupted = create(kindInputs()).catch((e: Error) => e);
         const hungPid = path.join(env.fake.dir, "hung.pid");
         // Wait (not a timing assertion) until kind is halfway: the node containers exist and kind is still running.
-        while (!fs.existsSync(hungPid) || fs.readFileSync(hungPid, "utf8") === "") {
-            await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+        await waitFor("kind to be halfway through the create", 10_000, () => (fs.existsSync(hungPid) && fs.readFileSync(hungPid, "utf8") !== "") || undefined, 50);
         plugin.child.kill("SIGKILL");
         process.kill(Number(fs.readFileSync(hungPid, "utf8")), "SIGKILL");
         expect(await interrupted).toMatchObject({ code: grpc.status.UNAVAILABLE });

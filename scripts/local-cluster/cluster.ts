@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { CRD_SOURCES, crdFiles } from "./crds";
 import { localClusterStages } from "./emulation";
 import { kindStorage } from "./kind-storage";
-import { kwokctlConfiguration } from "./kwokctl-config";
+import { CLUSTER_COMPONENTS, kwokctlConfiguration } from "./kwokctl-config";
 import { localNodes, nodeObject } from "./nodes";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
@@ -91,10 +91,12 @@ export function isRunning(): boolean {
 }
 
 /** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat): with the PID, it names one process. */
+/** When the process started (clock ticks since boot); undefined once it has ended, a zombie included. */
 function processStartTime(pid: number): string | undefined {
     try {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return fields[0] === "Z" ? undefined : fields[19];
     } catch {
         return undefined;
     }
@@ -120,17 +122,24 @@ function signal(pid: number, name: NodeJS.Signals): void {
     }
 }
 
+/** The provisioner's PID and start time as `up` recorded them; undefined without a PID file or with a damaged one. */
+function readProvisionerPid(): { pid: number; start: string } | undefined {
+    if (!fs.existsSync(provisionerPidFile)) return undefined;
+    try {
+        const { pid, start } = JSON.parse(fs.readFileSync(provisionerPidFile, "utf8")) as { pid?: unknown; start?: unknown };
+        return typeof pid === "number" && typeof start === "string" ? { pid, start } : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 function stopProvisioner(): void {
     if (!fs.existsSync(provisionerPidFile)) return;
-    let recorded: { pid?: unknown; start?: unknown } = {};
-    try {
-        recorded = JSON.parse(fs.readFileSync(provisionerPidFile, "utf8")) as typeof recorded;
-    } catch {
-        // A damaged PID file names no process we can be sure of: nothing is stopped on its word.
-    }
-    const { pid, start } = recorded;
+    // A damaged PID file names no process we can be sure of: nothing is stopped on its word.
+    const recorded = readProvisionerPid();
     // Only the process we started: a PID reused by another process since then has another start time.
-    if (typeof pid === "number" && typeof start === "string" && processStartTime(pid) === start) {
+    if (recorded !== undefined && processStartTime(recorded.pid) === recorded.start) {
+        const { pid, start } = recorded;
         signal(pid, "SIGTERM");
         const deadline = Date.now() + 10_000;
         while (processStartTime(pid) === start && Date.now() < deadline) spawnSync("sleep", ["0.1"]);
@@ -148,17 +157,75 @@ function isOurs(pid: number): boolean {
     }
 }
 
+const componentPidsDir = path.join(kwokWorkdir, "clusters", CLUSTER_NAME, "pids");
+
+/** The PID a PID file holds; undefined when it is gone or holds no PID. */
+function readPidFile(file: string): number | undefined {
+    try {
+        const pid = Number(fs.readFileSync(file, "utf8").trim());
+        return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 /**
  * kwokctl stops its components by the PIDs in its PID files, whoever has them now. After a reboot or a crash those PIDs
  * may belong to other processes: drop every PID file whose process is not one of ours, so kwokctl never signals it.
  */
 function dropStalePidFiles(): void {
-    const pids = path.join(kwokWorkdir, "clusters", CLUSTER_NAME, "pids");
-    if (!fs.existsSync(pids)) return;
-    for (const file of fs.readdirSync(pids)) {
-        const pid = Number(fs.readFileSync(path.join(pids, file), "utf8").trim());
-        if (!Number.isInteger(pid) || pid <= 0 || !isOurs(pid)) fs.rmSync(path.join(pids, file));
+    if (!fs.existsSync(componentPidsDir)) return;
+    for (const file of fs.readdirSync(componentPidsDir)) {
+        const pid = readPidFile(path.join(componentPidsDir, file));
+        if (pid === undefined || !isOurs(pid)) fs.rmSync(path.join(componentPidsDir, file), { force: true });
     }
+}
+
+/** The PID of each component kwokctl runs, by name: undefined for one without a readable PID file. */
+export function componentPids(): Map<string, number | undefined> {
+    return new Map(CLUSTER_COMPONENTS.map((name) => [name, readPidFile(path.join(componentPidsDir, `${name}.pid`))]));
+}
+
+/** How many lines of a stopped component's log `stoppedComponents` quotes: enough for the reason it gave. */
+const LOG_TAIL_LINES = 15;
+
+/** Bytes read from the end of a log for its tail: an API server's log grows to many megabytes. */
+const LOG_TAIL_BYTES = 64 * 1024;
+
+function logTail(file: string): string {
+    let fd: number;
+    try {
+        fd = fs.openSync(file, "r");
+    } catch {
+        return "    (no log)";
+    }
+    try {
+        const size = fs.fstatSync(fd).size;
+        const buffer = Buffer.alloc(Math.min(size, LOG_TAIL_BYTES));
+        fs.readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+        const lines = buffer.toString("utf8").trimEnd().split("\n");
+        return lines.slice(-LOG_TAIL_LINES).map((line) => `    ${line.slice(0, 300)}`).join("\n");
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+/**
+ * The cluster's processes that are no longer running, each with the end of its log. Nothing restarts a component that
+ * exits, so the cluster is broken from then on, even though its API server may still answer.
+ */
+export function stoppedComponents(): string[] {
+    const logs = path.join(kwokWorkdir, "clusters", CLUSTER_NAME, "logs");
+    const stopped = (name: string, log: string) => `${name} has stopped; the end of its log:\n${logTail(log)}`;
+    const components = [...componentPids()].flatMap(([name, pid]) => {
+        if (pid === undefined) return [`${name} has no readable PID file in ${path.relative(repoRoot, componentPidsDir)}: it never started, or its file was removed or changed`];
+        return isOurs(pid) ? [] : [stopped(name, path.join(logs, `${name}.log`))];
+    });
+    const provisioner = readProvisionerPid();
+    if (provisioner === undefined) {
+        return [...components, `local-path-provisioner has no readable PID file (${path.relative(repoRoot, provisionerPidFile)}): it never started, or the file was changed`];
+    }
+    return processStartTime(provisioner.pid) === provisioner.start ? components : [...components, stopped("local-path-provisioner", provisionerLog)];
 }
 
 /** Processes whose command line names the state folder: after `down`, there must be none. */
@@ -182,6 +249,11 @@ export function installTools(group: "engine" | "cluster"): void {
 export async function up(): Promise<void> {
     installTools("cluster");
     if (isRunning()) {
+        const stopped = stoppedComponents();
+        if (stopped.length > 0) {
+            throw new StepError(`the local cluster runs, but not all of it:\n${stopped.join("\n")}\n` +
+                "run `npm run cluster:down`, then up again");
+        }
         log(`already running; kubeconfig ${path.relative(repoRoot, kubeconfigPath)}, context ${CONTEXT}`);
         return;
     }
@@ -274,6 +346,11 @@ export function down(): void {
 export function status(): boolean {
     if (!isRunning()) {
         log("not running (npm run cluster:up starts it)");
+        return false;
+    }
+    const stopped = stoppedComponents();
+    if (stopped.length > 0) {
+        log(`runs, but not all of it (npm run cluster:down, then up again):\n${stopped.join("\n")}`);
         return false;
     }
     log(`running; kubeconfig ${path.relative(repoRoot, kubeconfigPath)}, context ${CONTEXT}`);

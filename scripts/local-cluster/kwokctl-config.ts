@@ -17,6 +17,12 @@ export interface LocalClusterBinaries {
  */
 export const POD_CIDR = "10.244.0.1/16";
 
+/** The control plane's components that elect a leader among their instances. */
+export const SINGLE_INSTANCE_COMPONENTS = ["kube-controller-manager", "kube-scheduler"];
+
+/** Every process kwokctl runs with this configuration, by the name of its PID and log files. */
+export const CLUSTER_COMPONENTS = ["etcd", "kube-apiserver", ...SINGLE_INSTANCE_COMPONENTS, "kwok-controller", "metrics-server"];
+
 /**
  * The KwokctlConfiguration document. `metricsServerManifests` points at metrics-server's own
  * kustomize base in its Go module (kwokctl builds it with our kubectl and rewrites it to reach the local process), so
@@ -41,7 +47,13 @@ export function kwokctlConfiguration(binaries: LocalClusterBinaries, metricsServ
             metricsServerManifests: [metricsServerManifests],
             cacheDir,
         },
-        // A KwokConfiguration document would replace all of kwok's defaults; a flag changes only the pod range.
-        componentsPatches: [{ name: "kwok-controller", extraArgs: [{ key: "cidr", value: POD_CIDR }] }],
+        componentsPatches: [
+            // A KwokConfiguration document would replace all of kwok's defaults; a flag changes only the pod range.
+            { name: "kwok-controller", extraArgs: [{ key: "cidr", value: POD_CIDR }] },
+            // One instance of each, and nothing restarts them: with leader election on (kwokctl's default), an API server
+            // that stays unanswered for 10 s on a busy machine makes them give up their lease and exit for good, and every
+            // rollout after that stalls. Measured: an API server stopped for 20 s ended both.
+            ...SINGLE_INSTANCE_COMPONENTS.map((name) => ({ name, extraArgs: [{ key: "leader-elect", value: "false" }] })),
+        ],
     };
 }

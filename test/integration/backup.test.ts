@@ -104,7 +104,7 @@ describe("a stateful app's backup on the live control plane", () => {
     });
 
     it("runs its script as the account: a labelled snapshot of each replica's claim, and a claim that is missing skipped", async () => {
-        await waitFor("both claims of the cache", 60_000, () => (stack.list("persistentvolumeclaims").length === 2 ? true : undefined));
+        await waitFor("both claims of the cache", 60_000, () => stack.list("persistentvolumeclaims").length === 2);
         const script = stack.get("cronjob", "cache-backup").spec.jobTemplate.spec.template.spec.containers[0].command[2] as string;
         const kubeconfig = accountKubeconfig();
         const output = runAsJob(script, kubeconfig);

@@ -1,6 +1,6 @@
 // What the integration tests share: a Pulumi stack of this program on the local cluster (npm run cluster:up), deployed
 // by the real engine with the policy pack, and kubectl to look at what Kubernetes made of it.
-import { CONTEXT, isRunning, kubeconfigPath, kubectl } from "../../scripts/local-cluster/cluster";
+import { CONTEXT, isRunning, kubeconfigPath, kubectl, stoppedComponents } from "../../scripts/local-cluster/cluster";
 import { LOCAL_POLICY_CONFIG } from "../../scripts/local-cluster/deploy-local-stack";
 import { policyPackArgs } from "../../harness/app-stacks";
 import { EngineProject, findEngine, RunOptions, RunResult } from "../../harness/pulumi-engine";
@@ -8,11 +8,14 @@ import { stackConfigFile } from "../support/run-program";
 
 export { kubectl, LOCAL_POLICY_CONFIG };
 
-/** Throws, so the suite fails rather than skips, when the local cluster is not running. */
+/** Throws, so the suite fails rather than skips, when the local cluster or one of its components is not running. */
 export function requireLocalCluster(): void {
     if (!isRunning()) {
         throw new Error("The integration tests need the local cluster: run `npm run cluster:up` first (docs/local-cluster.md).");
     }
+    // A component that exited leaves a cluster whose API server answers but whose rollouts never finish: say which.
+    const stopped = stoppedComponents();
+    if (stopped.length > 0) throw new Error(`The local cluster is broken:\n${stopped.join("\n")}`);
 }
 
 type Config = Record<string, unknown>;

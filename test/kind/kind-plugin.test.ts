@@ -118,7 +118,7 @@ describe("the kube-appstack-kind provider plugin", () => {
         for (const file of caches()) fs.rmSync(path.join(cacheDir, file));
         plugin = await startPlugin(env);
         // Written right after the port is printed.
-        await waitFor("the plugin's code cache", 10_000, () => (caches().length > 0 || undefined), 20);
+        await waitFor("the plugin's code cache", 10_000, () => caches().length > 0, 20);
         const info = await call<Empty, PluginInfo>(plugin.client, "getPluginInfo", new Empty());
         expect(info.getVersion()).toBe(version);
         plugin.child.kill("SIGINT");
@@ -189,7 +189,7 @@ describe("the kube-appstack-kind provider plugin", () => {
         expect(replaced.getDeletebeforereplace()).toBe(true);
         // The engine shows the plugin's stderr in the preview. The pipe may deliver it after the call's answer.
         const said = /kind cluster "dev" will be deleted and created again because workerNodes, kindConfig changed/;
-        await waitFor(`the plugin to say ${said} on stderr`, 5000, () => (said.test(plugin.stderr()) || undefined), 20);
+        await waitFor(`the plugin to say ${said} on stderr`, 5000, () => said.test(plugin.stderr()), 20);
     });
 
     it("a failed kind command is the call's error: the advice first, kind's own words after, no stack trace", async () => {
@@ -225,7 +225,7 @@ describe("the kube-appstack-kind provider plugin", () => {
             for (const pid of pids) expect(running(pid)).toBe(true);
             engine.kill("SIGKILL");
             // At once by stdin, within a second by the parent.
-            await waitFor("both plugins to end", 10_000, () => (pids.some(running) ? undefined : true), 100);
+            await waitFor("both plugins to end", 10_000, () => !pids.some(running), 100);
         } finally {
             engine.kill("SIGKILL");
             for (const pid of pids) if (running(pid)) process.kill(pid, "SIGKILL");
@@ -237,7 +237,7 @@ describe("the kube-appstack-kind provider plugin", () => {
         const interrupted = create(kindInputs()).catch((e: Error) => e);
         const hungPid = path.join(env.fake.dir, "hung.pid");
         // Wait (not a timing assertion) until kind is halfway: the node containers exist and kind is still running.
-        await waitFor("kind to be halfway through the create", 10_000, () => (fs.existsSync(hungPid) && fs.readFileSync(hungPid, "utf8") !== "") || undefined, 50);
+        await waitFor("kind to be halfway through the create", 10_000, () => fs.existsSync(hungPid) && fs.readFileSync(hungPid, "utf8") !== "", 50);
         plugin.child.kill("SIGKILL");
         process.kill(Number(fs.readFileSync(hungPid, "utf8")), "SIGKILL");
         expect(await interrupted).toMatchObject({ code: grpc.status.UNAVAILABLE });

@@ -33,11 +33,11 @@ describe("StatefulApp autoscaling", () => {
         expect(patch.inputs).toMatchObject({ metadata: { name: "db", annotations: { "pulumi.com/patchFieldManager": REPLICAS_HANDOVER_MANAGER } }, spec: { replicas: 3 } });
         expect(patch.retainOnDelete).toBe(true);
         expect(run.get(STATEFUL_SET, "db").dependencies).toContain(patch.urn);
-        expect(run.stackReferences).toEqual(["organization/kube-appstack/staging"]);
+        expect(run.stackOutputReads).toEqual(["organization/kube-appstack/staging"]);
         const fixed = await runProgram("staging", config(db({ replicas: 3 })));
         expect((fixed.outputs.apps as any).db.replicas).toBe(3);
         // A stateful app reads the stack's last outputs even at a fixed size: a changed storage.restoreFrom is refused.
-        expect(fixed.stackReferences).toEqual(["organization/kube-appstack/staging"]);
+        expect(fixed.stackOutputReads).toEqual(["organization/kube-appstack/staging"]);
     });
 
     it("refuses replicas beside autoscaling, as for a stateless app", async () => {

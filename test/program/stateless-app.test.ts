@@ -1,6 +1,8 @@
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { REPLICAS_HANDOVER_MANAGER } from "../../components/specs/autoscaler";
-import { runProgram, SECRET_SIG } from "../support/run-program";
+import { READ_TRIES } from "../../program/previous-outputs";
+import { CHECKPOINT_EOF, ProgramFailure, runProgram, SECRET_SIG } from "../support/run-program";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const web = (extra: Record<string, unknown> = {}) => ({
@@ -57,10 +59,42 @@ describe("StatelessApp replicas and autoscaling", () => {
 
     it("reads the stack's last outputs only when an app is autoscaled and the stack deploys to a cluster", async () => {
         const autoscaled = web({ autoscaling: { maxReplicas: 6 } });
-        expect((await runProgram("staging", config(autoscaled))).stackReferences).toEqual(["organization/kube-appstack/staging"]);
-        expect((await runProgram("staging", config(web({ replicas: 3 })))).stackReferences).toEqual([]);
+        expect((await runProgram("staging", config(autoscaled))).stackOutputReads).toEqual(["organization/kube-appstack/staging"]);
+        expect((await runProgram("staging", config(web({ replicas: 3 })))).stackOutputReads).toEqual([]);
         const render = { ...config(autoscaled), "kube-appstack:cluster": { renderYamlToDirectory: "rendered/staging" } };
-        expect((await runProgram("staging", render)).stackReferences).toEqual([]);
+        expect((await runProgram("staging", render)).stackOutputReads).toEqual([]);
+    });
+
+    it("tries the read of its last outputs again when it fails, and after its last try fails naming the stack, with nothing declared", async () => {
+        const previousOutputs = { apps: { web: { kind: "stateless", replicas: 4 } } };
+        const autoscaled = config(web({ autoscaling: { minReplicas: 2, maxReplicas: 6 } }));
+        const retried = await runProgram("staging", autoscaled, { previousOutputs, failedOutputReads: 1 });
+        expect(retried.stackOutputReads).toHaveLength(2);
+        expect((retried.get(PATCH, "web-replicas-handover").inputs as any).spec.replicas).toBe(4);
+
+        const failure = await runProgram("staging", autoscaled, { previousOutputs, failedOutputReads: Infinity }).catch((e: ProgramFailure) => e);
+        expect(failure).toBeInstanceOf(ProgramFailure);
+        expect((failure as ProgramFailure).message).toBe("could not read the last outputs of stack organization/kube-appstack/staging " +
+            `(the apps' replica counts and restored snapshots) after ${READ_TRIES} tries: ${CHECKPOINT_EOF}`);
+        expect((failure as ProgramFailure).stackOutputReads).toHaveLength(READ_TRIES);
+        expect((failure as ProgramFailure).cause).toBeInstanceOf(pulumi.RunError);
+        expect((failure as ProgramFailure).registrations.filter((r) => r.type.startsWith("kubernetes:apps/"))).toEqual([]);
+    });
+
+    it("fails at once, without trying again, when the read fails for another reason than a checkpoint being written", async () => {
+        const outputReadError = "invocation of pulumi:pulumi:readStackOutputs returned an error: failed to decrypt";
+        const failure = await runProgram("staging", config(web({ autoscaling: { maxReplicas: 6 } })), { failedOutputReads: Infinity, outputReadError })
+            .catch((e: ProgramFailure) => e);
+        expect((failure as ProgramFailure).stackOutputReads).toHaveLength(1);
+        expect((failure as ProgramFailure).message).toBe("could not read the last outputs of stack organization/kube-appstack/staging " +
+            `(the apps' replica counts and restored snapshots): ${outputReadError}`);
+    });
+
+    it("reads the last replica count from an `apps` output that is a secret", async () => {
+        // On the wire as the engine sends it: the mocks would serialize a pulumi.secret() as its plain value.
+        const previousOutputs = { apps: { [pulumi.runtime.specialSigKey]: SECRET_SIG, value: { web: { kind: "stateless", replicas: 5 } } } };
+        const run = await runProgram("staging", config(web({ autoscaling: { minReplicas: 2, maxReplicas: 6 } })), { previousOutputs });
+        expect((run.get(PATCH, "web-replicas-handover").inputs as any).spec.replicas).toBe(5);
     });
 
     it("does not hand over when the app was already autoscaled, or in render mode", async () => {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { parse } from "yaml";
+import { READ_STACK_OUTPUTS } from "../../program/previous-outputs";
 
 export const REPO = path.resolve(__dirname, "../..");
 
@@ -30,17 +31,20 @@ export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export interface ProgramRun {
     registrations: Registration[];
     outputs: Record<string, unknown>;
-    /** The stacks whose outputs the program read through a StackReference (its own, for the last replica counts). */
-    stackReferences: string[];
+    /** The stacks whose outputs the program read (its own, for the last replica counts), once per try. */
+    stackOutputReads: string[];
     /** Registrations of one Pulumi type token, e.g. `kubernetes:apps/v1:Deployment`. */
     ofType(type: string): Registration[];
     /** The one registration of a type and name; throws when there is none. */
     get(type: string, name: string): Registration;
 }
 
+/** What the engine says when a read of a file backend's checkpoint meets the save rewriting it. */
+export const CHECKPOINT_EOF = "invocation of pulumi:pulumi:readStackOutputs returned an error: failed to load checkpoint: EOF";
+
 /** The program threw; `registrations` says what it had declared by then. */
 export class ProgramFailure extends Error {
-    constructor(public readonly cause: Error, public readonly registrations: Registration[]) {
+    constructor(public readonly cause: Error, public readonly registrations: Registration[], public readonly stackOutputReads: string[]) {
         super(cause.message);
     }
 }
@@ -70,24 +74,36 @@ type Monitor = { registerResource(req: AnyRequest, cb: (err: unknown, res?: { ge
 /**
  * Runs the kube-appstack program under Pulumi's mocks with the given stack config (keys with their namespace, values as
  * they appear in Pulumi.<stack>.yaml) and returns every resource registration, with the options the engine would see.
- * `previousOutputs` plays the stack's outputs from its last update (read back through a StackReference).
+ * `previousOutputs` plays the stack's outputs from its last update (read back through the engine's readStackOutputs);
+ * the first `failedOutputReads` reads of them fail, as a read racing the engine's checkpoint write does.
  */
 export async function runProgram(
     stack: string,
     config: Record<string, unknown>,
-    options: { previousOutputs?: Record<string, unknown>; secretKeys?: string[]; preview?: boolean } = {},
+    options: {
+        previousOutputs?: Record<string, unknown>;
+        failedOutputReads?: number;
+        /** What a failed read says. @default CHECKPOINT_EOF */
+        outputReadError?: string;
+        secretKeys?: string[];
+        preview?: boolean;
+    } = {},
 ): Promise<ProgramRun> {
     const registrations: Registration[] = [];
-    const stackReferences: string[] = [];
+    const stackOutputReads: string[] = [];
     await pulumi.runtime.setMocks({
-        newResource(args) {
-            if (args.type === "pulumi:pulumi:StackReference") {
-                stackReferences.push(args.name);
-                return { id: args.name, state: { name: args.name, outputs: options.previousOutputs ?? {}, secretOutputNames: [] } };
+        newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+        call(args) {
+            if (args.token !== READ_STACK_OUTPUTS) return args.inputs;
+            const name = args.inputs.name as string;
+            stackOutputReads.push(name);
+            // Shaped as the engine's gRPC error: the SDK rethrows its `details`.
+            if (stackOutputReads.length <= (options.failedOutputReads ?? 0)) {
+                const details = options.outputReadError ?? CHECKPOINT_EOF;
+                throw Object.assign(new Error(details), { code: 2, details });
             }
-            return { id: `${args.name}-id`, state: args.inputs };
+            return { name, outputs: options.previousOutputs ?? {}, secretOutputNames: [] };
         },
-        call: (args) => args.inputs,
     }, "kube-appstack", stack, options.preview ?? false, "organization");
 
     const monitor = settings.getMonitor() as unknown as Monitor;
@@ -126,7 +142,7 @@ export async function runProgram(
         result = await program();
     } catch (error) {
         await waitForRPCs();
-        throw new ProgramFailure(error as Error, registrations);
+        throw new ProgramFailure(error as Error, registrations, stackOutputReads);
     }
     const outputs = await resolve(result);
     await waitForRPCs();
@@ -135,7 +151,7 @@ export async function runProgram(
     return {
         registrations,
         outputs,
-        stackReferences,
+        stackOutputReads,
         ofType,
         get(type: string, name: string) {
             const found = ofType(type).find((r) => r.name === name);

@@ -15,8 +15,11 @@ const companions = ["pulumi-language-nodejs", "pulumi-resource-kubernetes", "pul
 /** Passphrase of every throw-away stack; it protects nothing, it only selects the passphrase provider. */
 const passphrase = "engine-tests-passphrase";
 
-/** Any one CLI command is killed after this: a hung plugin must fail the test, not stall CI. */
-const commandTimeoutMs = 10 * 60_000;
+/** Any one CLI command is killed after this, unless it sets its own: a hung plugin must fail the test, not stall CI. */
+const COMMAND_TIMEOUT_MS = 10 * 60_000;
+
+/** How the file backend refuses a stack whose lock file is still there. */
+export const STACK_LOCKED = "the stack is currently locked";
 
 export interface Engine {
     /** Absolute path of the `pulumi` binary. */
@@ -80,6 +83,8 @@ export interface RunOptions {
     env?: Record<string, string>;
     /** Resolve with a non-zero exit code instead of throwing (for the tests that expect a failure). */
     allowFailure?: boolean;
+    /** Kill the command (SIGKILL) after this long. @default COMMAND_TIMEOUT_MS */
+    timeoutMs?: number;
 }
 
 /** One throw-away Pulumi project: its own copy of the sources, backend, PULUMI_HOME and stacks. */
@@ -156,7 +161,7 @@ export class EngineProject {
         const result = await run(this.engine.pulumi, ["--color", "never", ...args], {
             cwd: this.dir,
             env: { ...this.env, ...options.env },
-        });
+        }, options.timeoutMs ?? COMMAND_TIMEOUT_MS);
         if (result.code !== 0 && !options.allowFailure) {
             throw new Error(`pulumi ${args.join(" ")} exited with ${result.code}:\n${result.output}`);
         }
@@ -219,7 +224,14 @@ export class EngineProject {
     async cleanup(): Promise<void> {
         try {
             for (const stack of this.stacks) {
-                await this.pulumi(["destroy", "--stack", stack, "--yes", "--skip-preview"], { allowFailure: true });
+                const destroy = ["destroy", "--stack", stack, "--yes", "--skip-preview"];
+                const destroyed = await this.pulumi(destroy, { allowFailure: true });
+                // A command killed on its timeout leaves its lock behind, and every later one refuses the stack.
+                // Commands here run one at a time, so a lock seen now belongs to no running process.
+                if (destroyed.code !== 0 && destroyed.output.includes(STACK_LOCKED)) {
+                    await this.pulumi(["cancel", "--stack", stack, "--yes"]);
+                    await this.pulumi(destroy, { allowFailure: true });
+                }
                 await this.pulumi(["stack", "rm", stack, "--yes", "--force"]);
             }
         } finally {
@@ -232,6 +244,7 @@ function run(
     command: string,
     args: string[],
     options: { cwd: string; env: NodeJS.ProcessEnv },
+    timeoutMs: number,
 ): Promise<RunResult> {
     return new Promise((resolve, reject) => {
         const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
@@ -247,7 +260,12 @@ function run(
             stderr += chunk;
             output += chunk;
         });
-        const timer = setTimeout(() => child.kill("SIGKILL"), commandTimeoutMs);
+        const timer = setTimeout(() => {
+            output += `\n[killed after ${timeoutMs / 1000} s: ${command} ${args.join(" ")}]\n`;
+            // The CLI starts its plugins (language host, program, providers) in process groups of their own: killing
+            // only the CLI would leave them running, a hung program among them.
+            for (const pid of [child.pid, ...descendants(child.pid)]) killQuietly(pid);
+        }, timeoutMs);
         child.on("error", (error) => {
             clearTimeout(timer);
             reject(error);
@@ -257,4 +275,35 @@ function run(
             resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, output });
         });
     });
+}
+
+/** Every process below `pid`, read from /proc (none where there is no /proc: macOS). */
+function descendants(pid: number | undefined): number[] {
+    if (pid === undefined || !fs.existsSync("/proc")) return [];
+    const children = new Map<number, number[]>();
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+        } catch {
+            // The process ended while we read.
+        }
+    }
+    const found: number[] = [];
+    for (let queue = [pid]; queue.length > 0;) {
+        const next = children.get(queue.pop() as number) ?? [];
+        found.push(...next);
+        queue.push(...next);
+    }
+    return found;
+}
+
+function killQuietly(pid: number | undefined): void {
+    try {
+        if (pid !== undefined) process.kill(pid, "SIGKILL");
+    } catch {
+        // Already gone.
+    }
 }

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineProject, findEngine } from "../../harness/pulumi-engine";
+import { EngineProject, findEngine, STACK_LOCKED } from "../../harness/pulumi-engine";
 
 const fixture = path.join(__dirname, "fixtures", "toolchain");
 
@@ -55,4 +55,31 @@ describe("engine toolchain", () => {
         expect(result.code).not.toBe(0);
         expect(result.output).toMatch(/\[mandatory\]\s+no-forbidden-greeting\s/);
     });
+
+    it("cleans up a stack whose update was killed on its timeout, though the update left the stack locked", async () => {
+        const hung = EngineProject.create(findEngine(), { source: fixture });
+        try {
+            await hung.initStack("hung", { "engine-toolchain:renderDir": path.join(hung.tempDir, "rendered"), "engine-toolchain:hang": "true" });
+            const killed = await hung.pulumi(["up", "--stack", "hung", "--yes", "--skip-preview"], { allowFailure: true, timeoutMs: 30_000 });
+            expect(killed.output).toContain("[killed after 30 s: ");
+            expect(processesWorkingIn(hung.tempDir)).toEqual([]);
+            const refused = await hung.pulumi(["up", "--stack", "hung", "--yes", "--skip-preview"], { allowFailure: true, timeoutMs: 60_000 });
+            expect(refused.output).toContain(STACK_LOCKED);
+        } finally {
+            // What is tested: before the harness cancelled a leftover lock, this threw and left the stack behind.
+            await hung.cleanup();
+        }
+    });
 });
+
+/** The command lines of the processes whose working directory is in `dir` (the engine's plugins run in the project). */
+function processesWorkingIn(dir: string): string[] {
+    return fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).flatMap((pid) => {
+        try {
+            if (!fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) return [];
+            return [fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim()];
+        } catch {
+            return [];
+        }
+    });
+}

@@ -260,11 +260,13 @@ function run(
             stderr += chunk;
             output += chunk;
         });
+        let killed: number[] = [];
         const timer = setTimeout(() => {
             output += `\n[killed after ${timeoutMs / 1000} s: ${command} ${args.join(" ")}]\n`;
             // The CLI starts its plugins (language host, program, providers) in process groups of their own: killing
             // only the CLI would leave them running, a hung program among them.
-            for (const pid of [child.pid, ...descendants(child.pid)]) killQuietly(pid);
+            killed = [child.pid, ...descendants(child.pid)].filter((pid) => pid !== undefined);
+            for (const pid of killed) killQuietly(pid);
         }, timeoutMs);
         child.on("error", (error) => {
             clearTimeout(timer);
@@ -272,7 +274,10 @@ function run(
         });
         child.on("close", (code, signal) => {
             clearTimeout(timer);
-            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, output });
+            void untilExited(killed).then((left) => {
+                if (left.length > 0) output += `[still exiting ${EXIT_WAIT_MS / 1000} s after the kill: ${left.join(", ")}]\n`;
+                resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, output });
+            });
         });
     });
 }
@@ -300,9 +305,34 @@ function descendants(pid: number | undefined): number[] {
     return found;
 }
 
-function killQuietly(pid: number | undefined): void {
+/** How long a killed command's result waits for its processes to finish exiting. */
+const EXIT_WAIT_MS = 10_000;
+
+/**
+ * Waits until every process of `pids` has exited; returns those still running after EXIT_WAIT_MS. A process SIGKILLed
+ * goes on exiting for a moment, releasing its memory and then its working directory (a plugin's is the project copy
+ * that cleanup removes), so the result of a killed command waits for that: nothing of the command outlives it. A zombie
+ * counts as exited, since only its exit status is left for a parent to collect.
+ */
+async function untilExited(pids: readonly number[]): Promise<number[]> {
+    const running = () => pids.filter((pid) => {
+        try {
+            const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+            return stat[stat.lastIndexOf(")") + 2] !== "Z";
+        } catch {
+            return false;
+        }
+    });
+    const deadline = Date.now() + EXIT_WAIT_MS;
+    for (let left = running(); ; left = running()) {
+        if (left.length === 0 || Date.now() > deadline) return left;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+}
+
+function killQuietly(pid: number): void {
     try {
-        if (pid !== undefined) process.kill(pid, "SIGKILL");
+        process.kill(pid, "SIGKILL");
     } catch {
         // Already gone.
     }

@@ -18,6 +18,7 @@ import type { Violation } from "../policies/rule";
 import { rules } from "../policies/rules";
 import { type CheckReport, type Location, STDIN } from "./check-report";
 import { defaultJobs, readManifestInputs } from "./check-threads";
+import { terminalLine } from "./terminal-line";
 import type { Io } from "./io";
 import { packageVersion } from "./version";
 
@@ -138,9 +139,9 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
     // violations, while any input failed (the run exits 2 anyway).
     const heldBack = sortByObject(errors.length > 0 ? found.filter((v) => CROSS_RESOURCE.has(v.policy)) : []);
     const violations = sortByObject(errors.length > 0 ? found.filter((v) => !CROSS_RESOURCE.has(v.policy)) : found);
-    for (const warning of inputs.warnings) io.stderr(`warning: ${formatManifestError(warning)}\n`);
-    for (const error of errors) io.stderr(`error: ${formatManifestError(error)}\n`);
-    for (const failure of failures) io.stderr(`error: ${failureLine(failure)}\n`);
+    for (const warning of inputs.warnings) io.stderr(`warning: ${terminalLine(formatManifestError(warning))}\n`);
+    for (const error of errors) io.stderr(`error: ${terminalLine(formatManifestError(error))}\n`);
+    for (const failure of failures) io.stderr(`error: ${terminalLine(failureLine(failure))}\n`);
     if (options.format === "json" || options.format === "sarif") {
         const mandatory = violations.filter((v) => v.level === "mandatory").length;
         const report: CheckReport = {
@@ -300,8 +301,11 @@ function duplicateWarnings(inputs: Inputs): ManifestError[] {
     return warnings;
 }
 
-/** The files a directory search reads, as `kubectl apply -f <directory>` does (its FileVisitor's extensions). */
-const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+/**
+ * The files a directory search reads, as `kubectl apply -f <directory>` does: its FileVisitor compares the extension
+ * with `.json`, `.yaml` and `.yml` as written, so `x.YAML` is skipped.
+ */
+const MANIFEST_FILE = /\.(ya?ml|json)$/;
 const JSON_FILE = /\.json$/i;
 
 /**
@@ -312,7 +316,9 @@ const JSON_FILE = /\.json$/i;
 function manifestFilesUnder(directory: string, errors: ManifestError[], excluded: ReadonlyArray<(file: string) => boolean>): string[] {
     let entries: fs.Dirent[];
     try {
-        entries = fs.readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+        // In byte order, as kubectl's filepath.Walk reads a directory: the order decides which of two copies of an
+        // object is applied last.
+        entries = fs.readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch (error) {
         errors.push({ source: directory, message: `cannot read: ${(error as Error).message}` });
         return [];
@@ -417,5 +423,5 @@ function textReport(
     if (counts.errors > 0 && !nothingRead) {
         lines.push(`${counts.errors} input error(s), listed above: the check is incomplete, and the findings of cross-resource policies (${[...CROSS_RESOURCE].join(", ")}) are held back until every input reads.`);
     }
-    return `${lines.join("\n")}\n`;
+    return `${lines.map(terminalLine).join("\n")}\n`;
 }

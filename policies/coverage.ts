@@ -4,8 +4,8 @@
  * a name is an input error, since kubectl would refuse it too; a nameless object of any other kind is some tool's
  * configuration file, not checked and not given to the rules.
  */
-import { apiGroup, asString, fieldAt, isKind, type KubeObject } from "./kube-object";
-import { podTemplateOf } from "./workload";
+import { apiGroup, asFields, asString, describeValue, fieldAt, isKind, type KubeObject } from "./kube-object";
+import { podTemplateOf, templatePath } from "./workload";
 import { suggestion } from "../kube/schema-problems";
 
 /** The kinds a rule reads besides the workloads (whose pod templates the container rules read). */
@@ -99,5 +99,46 @@ export function objectProblem(obj: KubeObject): string | undefined {
     const close = !known.includes(obj.kind) ? suggestion(obj.kind, [...known]) : "";
     if (close !== "") return `${obj.apiVersion} has no kind ${JSON.stringify(obj.kind)}${close}`;
     if (isBuiltInKind(obj) && isNameless(obj)) return `${obj.kind} has no metadata.name`;
+    return stringMapProblem(obj);
+}
+
+/**
+ * The maps of strings the rules read (labels, annotations, selectors, node selectors), which Kubernetes types as
+ * map[string]string: the API server refuses a number or boolean there. Unquoted, YAML reads `version: 2` as a number and
+ * `canary: no` as a boolean, and a rule that skipped such a value would judge a selector the cluster never sees.
+ */
+const OBJECT_MAPS: ReadonlyArray<readonly string[]> = [["metadata", "labels"], ["metadata", "annotations"]];
+const SELECTOR_MAP: ReadonlyArray<readonly string[]> = [["spec", "selector"]];
+const MATCH_LABELS: ReadonlyArray<readonly string[]> = [["spec", "selector", "matchLabels"]];
+// Worked out once per template path (the paths are constants of workload.ts): this runs for every object checked.
+const workloadMaps = new Map<readonly string[], ReadonlyArray<readonly string[]>>();
+
+function stringMapPaths(obj: KubeObject): ReadonlyArray<readonly string[]> {
+    const template = templatePath(obj);
+    if (template !== undefined) {
+        let paths = workloadMaps.get(template);
+        if (paths === undefined) {
+            const inTemplate = template.length === 0 ? [] : [[...template, "metadata", "labels"], [...template, "metadata", "annotations"], ...MATCH_LABELS];
+            workloadMaps.set(template, (paths = [...OBJECT_MAPS, [...template, "spec", "nodeSelector"], ...inTemplate]));
+        }
+        return isKind(obj, "", "ReplicationController") ? [...paths, ...SELECTOR_MAP] : paths;
+    }
+    if (isKind(obj, "", "Service")) return [...OBJECT_MAPS, ...SELECTOR_MAP];
+    if (isKind(obj, "policy", "PodDisruptionBudget")) return [...OBJECT_MAPS, ...MATCH_LABELS];
+    return OBJECT_MAPS;
+}
+
+function stringMapProblem(obj: KubeObject): string | undefined {
+    for (const path of stringMapPaths(obj)) {
+        const value = fieldAt(obj, ...path);
+        if (value === undefined || value === null) continue;
+        const map = asFields(value);
+        if (map === undefined) return `${path.join(".")} must be a mapping of strings; given ${describeValue(value)}`;
+        for (const [key, item] of Object.entries(map)) {
+            if (typeof item === "string" || item === null) continue;
+            const quote = typeof item === "number" || typeof item === "boolean" ? ": quote the value (unquoted, YAML reads yes, no, on, off, true and false as booleans and digits as numbers)" : "";
+            return `${path.join(".")}.${key} must be a string, which Kubernetes requires there; given ${describeValue(item)}${quote}`;
+        }
+    }
     return undefined;
 }

@@ -30,21 +30,33 @@ export function isKubeObject(value: unknown): value is KubeObject {
     return typeof fields?.apiVersion === "string" && typeof fields.kind === "string";
 }
 
+const IDENTITY = ["apiVersion", "kind"] as const;
+
 /**
- * Why a mapping that has both an `apiVersion` and a `kind` field is still no Kubernetes object (`kind: 123`, a Helm
- * action `{{ .Values.kind }}` read as a mapping), or `undefined`. Without both fields it is some other YAML, not a
- * broken object.
+ * Why a value is meant as a Kubernetes object but is none, or `undefined`. An item of a List (`inList`) must be an
+ * object: kubectl refuses the List otherwise. A document is meant as one when it has both `apiVersion` and `kind` (and
+ * one of them is no string: `kind: 123`, a Helm action `{{ .Values.kind }}` read as a mapping), or one of them and a
+ * `metadata` mapping (`apiversion: v1` misspelled beside `kind: Pod` would hide the whole Pod). Other YAML, such as a
+ * Helm chart's Chart.yaml (an apiVersion, no kind, no metadata) or a values file, is none and not meant as one.
  */
-export function identityProblem(value: unknown): string | undefined {
+export function identityProblem(value: unknown, inList = false): string | undefined {
     const fields = asFields(value);
-    if (fields === undefined || !Object.hasOwn(fields, "apiVersion") || !Object.hasOwn(fields, "kind")) return undefined;
-    const wrong = (["apiVersion", "kind"] as const).find((key) => typeof fields[key] !== "string");
-    if (wrong === undefined) return undefined;
-    const example = wrong === "kind" ? `"Deployment"` : `"apps/v1"`;
-    return `${wrong} must be a string, such as ${example}; given ${describeValue(fields[wrong])}, so this is no Kubernetes object`;
+    if (fields === undefined) return inList ? `a List item must be a Kubernetes object; given ${describeValue(value)}, which kubectl refuses` : undefined;
+    const present = IDENTITY.filter((key) => Object.hasOwn(fields, key));
+    if (present.length === 2) {
+        const wrong = IDENTITY.find((key) => typeof fields[key] !== "string");
+        if (wrong === undefined) return undefined;
+        const example = wrong === "kind" ? `"Deployment"` : `"apps/v1"`;
+        return `${wrong} must be a string, such as ${example}; given ${describeValue(fields[wrong])}, so this is no Kubernetes object`;
+    }
+    if (!inList && (present.length === 0 || asFields(fields.metadata) === undefined)) return undefined;
+    const missing = IDENTITY.filter((key) => !Object.hasOwn(fields, key));
+    const misspelled = missing.flatMap((key) => Object.keys(fields).filter((field) => field !== key && field.toLowerCase() === key.toLowerCase()).map((field) => `"${field}"`));
+    return `${missing.join(" and ")} not set${misspelled.length > 0 ? ` (given ${misspelled.join(" and ")}: field names are case-sensitive)` : ""}, so kubectl refuses this object; allowed: both apiVersion and kind, such as "apps/v1" and "Deployment"`;
 }
 
-function describeValue(value: unknown): string {
+/** A value as a message names what was given: `42, a number`, `a mapping`, `nothing (null)`. */
+export function describeValue(value: unknown): string {
     if (Array.isArray(value)) return "a list";
     if (typeof value === "object" && value !== null) return "a mapping";
     if (value === null) return "nothing (null)";

@@ -67,7 +67,7 @@ export function parseManifest(text: string, source: string): ParsedManifest {
             errors.push({ source, document: document.number, message: document.problem });
             continue;
         }
-        const refused = document.json ? undefined : yamlOnlyKubectlProblem(document.text);
+        const refused = document.json ? undefined : yamlOnlyKubectlProblem(document.text, document.firstLine);
         if (refused !== undefined) {
             errors.push({ source, document: document.number, message: refused });
             continue;
@@ -93,8 +93,14 @@ export function parseManifest(text: string, source: string): ParsedManifest {
             templateReported = true;
             warnings.push({ source, document: document.number, message: `${template}; until then its objects are checked as written` });
         }
-        // The fast reader reads no aliases.
-        const aliased = !blockStyle && ALIAS.test(document.text);
+        // The fast reader reads no aliases. Every alias node is a `*` and a name; where else a `*` stands (a scalar, a
+        // comment) it only costs the two walks, which find no shared node. No narrower test: an alias it missed (one
+        // right after a flow key's `:`, `{"k":*a}`, was) would let a cycle through, and the walks after it never end.
+        const aliased = !blockStyle && document.text.includes("*");
+        if (aliased && containsItself(value)) {
+            errors.push({ source, document: document.number, message: CONTAINS_ITSELF });
+            continue;
+        }
         if (aliased && excessiveAliasing(value)) {
             errors.push({ source, document: document.number, message: EXCESSIVE_ALIASING });
             continue;
@@ -143,12 +149,30 @@ const MAYBE_EMPTY_ENTRY = /(?:^|[\n\r ])-[ \t]*(?:[\n\r#]|$)/;
 const ENTRY = /^( *)-(?:[ \t]|$)/;
 const BLANK_LINE = /^[ \t]*(?:#.*)?$/;
 
-/** Why kubectl would read a YAML document differently from both readers here, so it must not be judged, or undefined. */
-function yamlOnlyKubectlProblem(text: string): string | undefined {
+// A mapping key `<<` in quotes: go-yaml merges only a plain `<<` (or one tagged !!merge), so to kubectl this is a field
+// named "<<", which the API server refuses as unknown (or drops, unvalidated), where the readers here would merge it.
+const QUOTED_MERGE_KEY = /(?:^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)(["'])<<\1[ \t]*:/m;
+// An explicit merge tag, which go-yaml merges like a plain `<<` and js-yaml's schema here does not know.
+const MERGE_TAG = /!!merge\b|!<tag:yaml\.org,2002:merge>/;
+
+/** Why kubectl would read a YAML document (from line `firstLine` of its file) differently from both readers here, so it must not be judged, or undefined. */
+function yamlOnlyKubectlProblem(text: string, firstLine: number): string | undefined {
+    // Lines of the file, as the parser's errors give them: the document's first line is `firstLine` (from 0).
+    const lineAt = (index: number) => firstLine + lineOf(text, index);
     const foreign = FOREIGN_LINE_BREAK.exec(text);
     if (foreign !== null) {
         const code = foreign[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
-        return `contains U+${code} at line ${lineOf(text, foreign.index)}, which kubectl's YAML reader takes for a line break; allowed: ordinary line breaks (write the character escaped in a double-quoted string)`;
+        return `contains U+${code} at line ${lineAt(foreign.index)}, which kubectl's YAML reader takes for a line break; allowed: ordinary line breaks (write the character escaped in a double-quoted string)`;
+    }
+    if (text.includes("<<")) {
+        const quoted = QUOTED_MERGE_KEY.exec(text);
+        if (quoted !== null) {
+            return `has a quoted ${quoted[1]}<<${quoted[1]} key at line ${lineAt(quoted.index + quoted[0].indexOf("<<"))}, which kubectl reads as a field named "<<", not as a merge key (the API server refuses the unknown field); allowed: a plain << to merge, or no such key`;
+        }
+        const tagged = MERGE_TAG.exec(text);
+        if (tagged !== null) {
+            return `has an explicit merge tag (${tagged[0]}) at line ${lineAt(tagged.index)}, which this reader does not take; allowed: a plain << (kubectl merges both alike)`;
+        }
     }
     if (!MAYBE_EMPTY_ENTRY.test(text)) return undefined;
     for (const empty of text.matchAll(EMPTY_ENTRY)) {
@@ -159,7 +183,7 @@ function yamlOnlyKubectlProblem(text: string): string | undefined {
             if (!BLANK_LINE.test(line)) {
                 const entry = ENTRY.exec(line);
                 if (entry !== null && entry[1].length < empty[1].length) {
-                    return `has an empty "-" entry at line ${lineOf(text, empty.index)} followed by a less indented "-" entry, which kubectl and this reader take for different lists; allowed: "- null" (or "- ~") for an empty entry, or consistent indentation`;
+                    return `has an empty "-" entry at line ${lineAt(empty.index)} followed by a less indented "-" entry, which kubectl and this reader take for different lists; allowed: "- null" (or "- ~") for an empty entry, or consistent indentation`;
                 }
                 break;
             }
@@ -353,7 +377,7 @@ function collectObjects(value: unknown, into: KubeObject[], aliased: boolean): s
     while (pending.length > 0) {
         const [next, list, index] = pending.pop() as [unknown, string, number];
         if (!isKubeObject(next)) {
-            const problem = identityProblem(next);
+            const problem = index < 0 && Array.isArray(next) ? topLevelListProblem(next) : identityProblem(next, index >= 0);
             if (problem !== undefined) problems.push(index < 0 ? problem : `${pathOf(list, index)}: ${problem}`);
             continue;
         }
@@ -373,9 +397,46 @@ function collectObjects(value: unknown, into: KubeObject[], aliased: boolean): s
     return problems;
 }
 
-// An alias node (`*name`) follows white space, a flow indicator or the start of a line. A `*` elsewhere in a scalar
-// can match too; that only costs the walk below, which finds no shared node.
-const ALIAS = /(^|[\s,[{])\*[^\s,[\]{}]/m;
+/**
+ * Why a document that is a sequence holding Kubernetes objects is refused: kubectl decodes each document into one
+ * object, and a sequence is none. A sequence of anything else is other YAML.
+ */
+function topLevelListProblem(list: unknown[]): string | undefined {
+    if (!list.some((item) => isKubeObject(item) || identityProblem(item) !== undefined)) return undefined;
+    return `a list of ${list.length} item(s) at the top of the document, which kubectl refuses (it reads one object per document); allowed: one object per document, separated by "---", or a kind: List with the objects under items`;
+}
+
+const CONTAINS_ITSELF =
+    "an anchor's value contains an alias of that anchor (the document would be infinite); Kubernetes refuses it (\"anchor ... value contains itself\"), so it was not checked";
+
+/**
+ * Whether the document's value reaches itself: an alias inside its own anchor's node, which go-yaml refuses and js-yaml
+ * turns into a cycle that every walk below would follow forever. A depth-first walk that meets a node on its own path.
+ */
+export function containsItself(value: unknown): boolean {
+    // true: on the current path; false: every node below it walked.
+    const onPath = new Map<object, boolean>();
+    const path: Array<{ node: object; children: unknown[]; next: number }> = [];
+    const enter = (node: unknown): boolean => {
+        if (typeof node !== "object" || node === null) return false;
+        const state = onPath.get(node);
+        if (state !== undefined) return state;
+        onPath.set(node, true);
+        path.push({ node, children: Array.isArray(node) ? node : Object.values(node), next: 0 });
+        return false;
+    };
+    if (enter(value)) return true;
+    while (path.length > 0) {
+        const top = path[path.length - 1];
+        if (top.next === top.children.length) {
+            onPath.set(top.node, false);
+            path.pop();
+        } else if (enter(top.children[top.next++])) {
+            return true;
+        }
+    }
+    return false;
+}
 
 const EXCESSIVE_ALIASING =
     "document contains excessive aliasing (YAML aliases expand it far beyond its text); Kubernetes refuses it with the same words, so it was not checked";

@@ -119,6 +119,7 @@ export function isReplicatedService(obj: KubeObject): boolean {
     return isKind(obj, "apps", "Deployment") || isKind(obj, "apps", "StatefulSet");
 }
 
-function templatePath(obj: KubeObject): readonly string[] | undefined {
+/** Where the object keeps its pod template (empty for a bare Pod), `undefined` for other kinds. */
+export function templatePath(obj: KubeObject): readonly string[] | undefined {
     return TEMPLATE_PATHS.find((t) => isKind(obj, t.group, t.kind))?.path;
 }

@@ -81,6 +81,22 @@ describe("kube-appstack check: what it judges", () => {
         expect(stdout).toBe("Nothing checked: 2 input error(s), listed above.\n");
     });
 
+    it("reports a label, selector or annotation that is not a string as an input error, instead of judging a selector without it", async () => {
+        // Unquoted, `canary: no` is false and `version: 2` a number: the API server refuses both, and a rule that skipped
+        // them would find this selector matching the template.
+        const web = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web, canary: no}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: app, image: "nginx:1.27"}]}\n`;
+        const service = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web, version: 2}, ports: [{port: 80}]}\n";
+        const labels = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: [app]}\n";
+        const nodeSelector = web.replace("canary: no", "tier: web").replace("spec: {containers", "spec: {nodeSelector: {gpu: true}, containers");
+        const { status, stderr, file } = await check([web, service, labels, nodeSelector].join("---\n"));
+        expect(status).toBe(2);
+        const quote = "quote the value (unquoted, YAML reads yes, no, on, off, true and false as booleans and digits as numbers)";
+        expect(stderr).toContain(`error: ${file}: document 1: spec.selector.matchLabels.canary must be a string, which Kubernetes requires there; given false, a boolean: ${quote}`);
+        expect(stderr).toContain(`error: ${file}: document 2: spec.selector.version must be a string, which Kubernetes requires there; given 2, a number: ${quote}`);
+        expect(stderr).toContain(`error: ${file}: document 3: metadata.labels must be a mapping of strings; given a list`);
+        expect(stderr).toContain(`error: ${file}: document 4: spec.template.spec.nodeSelector.gpu must be a string, which Kubernetes requires there; given true, a boolean: ${quote}`);
+    });
+
     it("lists a built-in group's kind it does not know, and is not close to a known one, as not checked (it may be newer)", async () => {
         const { status, stdout } = await check("apiVersion: networking.k8s.io/v1beta1\nkind: FutureThing\nmetadata: {name: f}\n");
         expect(status).toBe(0);

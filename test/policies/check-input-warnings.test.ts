@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { excessiveAliasing, parseManifest } from "../../policies/manifest";
+import { containsItself, excessiveAliasing, parseManifest } from "../../policies/manifest";
 import { check, checkJson } from "./run-check";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "check-input-warnings-"));
@@ -52,6 +52,32 @@ describe("YAML aliases, counted as Kubernetes counts them", () => {
         const { errors, objects } = parseManifest(text, "laughs.yaml");
         expect(objects).toEqual([]);
         expect(errors).toEqual([{ source: "laughs.yaml", document: 1, message: expect.stringContaining("document contains excessive aliasing") }]);
+    });
+
+    it("finds aliases written right after a flow key's colon, as go-yaml reads them", () => {
+        const lines = ['"l0": &l0 ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]'];
+        for (let i = 1; i <= 9; i++) lines.push(`"l${i}": &l${i} [${Array(10).fill(`{"x":*l${i - 1}}`).join(",")}]`);
+        const { errors, objects } = parseManifest(`{${lines.join(",\n")}}\n`, "tight.yaml");
+        expect(objects).toEqual([]);
+        expect(errors).toEqual([{ source: "tight.yaml", document: 1, message: expect.stringContaining("document contains excessive aliasing") }]);
+    });
+
+    it("refuses an anchor whose value contains its own alias, however the alias is written, instead of walking it forever", () => {
+        const selfList = (tail: string) => `apiVersion: v1\nkind: List\nitems: &s [&m {"apiVersion": "v1", "kind": "List", "items":${tail}}]\n`;
+        // The second also holds a `<<`, so the merge keys would be applied to the cycle next.
+        for (const text of [selfList("*s"), `${selfList("*s")}# <<\n`, selfList(" *s"), "a: &a\n  b: *a\n", "- &x [*x]\n"]) {
+            const { errors, objects } = parseManifest(text, "cycle.yaml");
+            expect(objects, text).toEqual([]);
+            expect(errors, text).toEqual([{ source: "cycle.yaml", document: 1, message: expect.stringContaining("an anchor's value contains an alias of that anchor") }]);
+        }
+    });
+
+    it("tells a cycle from a node shared in several places", () => {
+        const shared = { a: [1, 2] };
+        expect(containsItself({ x: shared, y: [shared, shared], z: { w: shared } })).toBe(false);
+        const cycle: Record<string, unknown> = { a: [1] };
+        (cycle.a as unknown[]).push({ back: cycle });
+        expect(containsItself({ top: [cycle] })).toBe(true);
     });
 
     it("counts an alias of an alias inside the expansion", () => {

@@ -204,6 +204,34 @@ describe("encodings", () => {
     });
 });
 
+describe("bytes that are not UTF-8", () => {
+    it("refuses them in YAML, as kubectl's YAML reader does, naming the line and byte, not the first U+FFFD the file spells itself", async () => {
+        const before = `${HOST_POD_YAML}# \uFFFD as text\n  `;
+        const bad = Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe]), Buffer.from("\n")]);
+        // An overlong encoding of "/" and a lone continuation byte are not UTF-8 either.
+        const overlong = Buffer.concat([Buffer.from("a: b\n"), Buffer.from([0xc0, 0xaf]), Buffer.from("\n")]);
+        const dir = tree({ "bad.yaml": bad, "overlong.yaml": overlong });
+        const { status, stderr } = await check(dir);
+        expect(status).toBe(2);
+        const refused = "which kubectl's YAML reader refuses (\"invalid leading UTF-8 octet\"); allowed: UTF-8, or UTF-16 with a byte order mark";
+        expect(stderr).toBe([
+            `error: ${path.join(dir, "bad.yaml")}: not UTF-8 text: a byte that is not UTF-8 at line ${before.split("\n").length} (byte ${Buffer.byteLength(before)}), ${refused}`,
+            `error: ${path.join(dir, "overlong.yaml")}: not UTF-8 text: a byte that is not UTF-8 at line 2 (byte 5), ${refused}`,
+            "",
+        ].join("\n"));
+    });
+
+    it("reads them in a JSON stream as U+FFFD, as Go's JSON decoder does", async () => {
+        const json = JSON.stringify(HOST_POD).replace('"shop"', '"shop", "annotations": {"note": "BAD"}');
+        const bytes = Buffer.from(json);
+        const at = bytes.indexOf("BAD");
+        bytes[at] = 0xff;
+        const { status, stdout } = await check(path.join(tree({ "pod.json": bytes }), "pod.json"), "--config", PROD);
+        expect(status).toBe(1);
+        expect(stdout).toContain("[mandatory] no-host-namespaces");
+    });
+});
+
 describe("other tools' configuration files", () => {
     const configs = {
         "kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [deployment.yaml]\n",
@@ -306,6 +334,16 @@ describe("what check says when an input names no object it can check", () => {
         const { status, stderr } = await check(dir);
         expect(status).toBe(2);
         expect(stderr).toBe(`error: ${dir}: no Kubernetes object found (no .yaml, .yml or .json file there): a check that checked nothing cannot pass\n`);
+    });
+
+    it("takes the extensions kubectl takes in a directory, case and all, in its byte order", async () => {
+        const dir = tree({ "upper.YAML": HOST_POD_YAML, "mixed.Yml": HOST_POD_YAML, "shout.JSON": JSON.stringify(HOST_POD), "b.yaml": configMap("b"), "B.yaml": configMap("B") });
+        const { stdout } = await check(dir, "--format", "json");
+        const report = JSON.parse(stdout) as { summary: { files: number }; violations: unknown[]; notChecked: Array<{ file: string }> };
+        expect(report.summary.files).toBe(2);
+        expect(report.violations).toEqual([]);
+        // Upper case sorts first in byte order, as Go's sort.Strings has it.
+        expect(report.notChecked.map((o) => path.basename(o.file))).toEqual(["B.yaml", "b.yaml"]);
     });
 
     it("names a pod template without labels as such in pdb-required's message", () => {

@@ -178,6 +178,25 @@ describe("kube-appstack check (text)", () => {
     });
 });
 
+describe("kube-appstack check (text) on names that hold control characters", () => {
+    it("writes them escaped, so a manifest can neither forge a line of the report nor send the terminal escape sequences", async () => {
+        const forged = "Checked 0 object(s) in 1 file(s): no violations.";
+        const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: "evil\\n${forged}\\e[2K\\u202e", namespace: shop}\nspec: {hostNetwork: true, containers: [{name: app, image: "nginx:1.27"}]}\n`;
+        const dir = fs.mkdtempSync(path.join(tmp, "control-"));
+        fs.writeFileSync(path.join(dir, "pod.yaml"), pod);
+        // A file name is the input's too: one with a line break, holding a document that does not parse.
+        fs.writeFileSync(path.join(dir, `broken\n${forged}.yaml`), "a: [\n");
+        const { status, stdout, stderr } = await run("check", dir);
+        expect(status).toBe(2);
+        for (const output of [stdout, stderr]) {
+            expect(output).not.toMatch(/[\x1b\u202e]/);
+            expect(output.split("\n")).not.toContain(forged);
+        }
+        expect(stdout).toContain(`Pod shop/evil\\n${forged}\\u001b[2K\\u202e  (`);
+        expect(stderr).toContain(`error: ${dir}/broken\\n${forged}.yaml: document 1: `);
+    });
+});
+
 describe("command line usage", () => {
     it.each([
         [["check"], /give at least one file or directory/],

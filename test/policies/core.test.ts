@@ -97,11 +97,35 @@ describe("parseManifest", () => {
             "",
             "just: data",
             "- a list",
-            "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n- {apiVersion: v1, kind: List, items: [{apiVersion: v1, kind: Secret, metadata: {name: c}}]}\n- not-an-object",
+            // A Helm chart's Chart.yaml: an apiVersion, but no kind and no metadata.
+            "apiVersion: v2\nname: chart\nversion: 1.0.0",
+            "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n- {apiVersion: v1, kind: List, items: [{apiVersion: v1, kind: Secret, metadata: {name: c}}]}",
         ].join("\n---\n");
         const { objects, errors } = parseManifest(text, "m.yaml");
         expect(errors).toEqual([]);
         expect(objects.map((o) => `${o.kind}/${(o.metadata as { name: string }).name}`)).toEqual(["ConfigMap/a", "ConfigMap/b", "Secret/c"]);
+    });
+
+    it("refuses what is meant as an object but is none, as kubectl does, instead of skipping it", () => {
+        const text = [
+            "kind: Pod\nmetadata: {name: no-version}\nspec: {hostNetwork: true}",
+            "apiversion: v1\nkind: Pod\nmetadata: {name: misspelled}",
+            "apiVersion: v1\nmetadata: {name: no-kind}",
+            "- {apiVersion: v1, kind: Pod, metadata: {name: listed}}",
+            "apiVersion: v1\nkind: List\nitems:\n- {kind: Pod, metadata: {name: item}}\n- 42\n- null\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: kept}}",
+        ].join("\n---\n");
+        const { objects, errors } = parseManifest(text, "m.yaml");
+        const allowed = 'so kubectl refuses this object; allowed: both apiVersion and kind, such as "apps/v1" and "Deployment"';
+        expect(errors).toEqual([
+            { source: "m.yaml", document: 1, message: `apiVersion not set, ${allowed}` },
+            { source: "m.yaml", document: 2, message: `apiVersion not set (given "apiversion": field names are case-sensitive), ${allowed}` },
+            { source: "m.yaml", document: 3, message: `kind not set, ${allowed}` },
+            { source: "m.yaml", document: 4, message: expect.stringMatching(/^a list of 1 item\(s\) at the top of the document, which kubectl refuses/) },
+            { source: "m.yaml", document: 5, message: `items[0]: apiVersion not set, ${allowed}` },
+            { source: "m.yaml", document: 5, message: "items[1]: a List item must be a Kubernetes object; given 42, a number, which kubectl refuses" },
+            { source: "m.yaml", document: 5, message: "items[2]: a List item must be a Kubernetes object; given nothing (null), which kubectl refuses" },
+        ]);
+        expect(objects.map((o) => o.kind)).toEqual(["ConfigMap"]);
     });
 
     const cm = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}`;

@@ -111,6 +111,21 @@ describe("what kubectl reads, where YAML readers disagree", () => {
         }
     });
 
+    it("refuses a quoted << key, a field to kubectl, and an explicit merge tag, instead of merging either the wrong way", () => {
+        // Merged here, the false would hide the host network kubectl's pod has (with --validate=false it ignores "<<").
+        for (const spec of ["  hostNetwork: true\n  '<<': {hostNetwork: false}", '  hostNetwork: true\n  "<<": {hostNetwork: false}', '  hostNetwork: true\n  securityContext: {runAsNonRoot: true, "<<": {}}']) {
+            const { objects, errors } = read(pod(spec));
+            expect(objects, spec).toEqual([]);
+            expect(errors[0].message, spec).toMatch(/^has a quoted (["'])<<\1 key at line 6, which kubectl reads as a field named "<<", not as a merge key/);
+        }
+        const tagged = read(`---\n${pod("  !!merge <<: {hostNetwork: true}")}`);
+        expect(tagged.objects).toEqual([]);
+        // The line is the file's, as a parse error's is: the document starts after its "---".
+        expect(tagged.errors[0].message).toBe("has an explicit merge tag (!!merge) at line 6, which this reader does not take; allowed: a plain << (kubectl merges both alike)");
+        // In a value, or in a string, "<<" is only text.
+        expect(read(pod("  hostNetwork: false", `      command: ["sh", "-c", "cat <<'EOF' > /x", '"<<": not a key']`)).errors).toEqual([]);
+    });
+
     it("reads a JSON stream's << as a plain key, as kubectl's JSON decoder does", () => {
         const { objects } = read('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j"}, "data": {"<<": {"a": "1"}}}');
         expect((objects[0] as unknown as { data: unknown }).data).toEqual({ "<<": { a: "1" } });

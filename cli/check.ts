@@ -99,11 +99,7 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
     }
     let config: PolicyConfig;
     try {
-        // CrossGuard reads an empty file as "no config"; a gate given an empty config by mistake must not pass quietly.
-        if (options.config !== undefined && fs.existsSync(options.config) && fs.readFileSync(options.config, "utf8").trim() === "") {
-            throw new PolicyConfigError(`${options.config}: the policy config is empty; allowed: a JSON object of levels and parameters (leave --config out for the defaults)`);
-        }
-        config = options.config === undefined ? defaultPolicyConfig() : loadPolicyConfig(options.config);
+        config = options.config === undefined ? defaultPolicyConfig() : loadPolicyConfig(options.config, { emptyRefused: true });
     } catch (error) {
         if (!(error instanceof PolicyConfigError)) throw error;
         io.stderr(`error: ${error.message}\n`);

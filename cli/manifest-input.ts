@@ -3,6 +3,7 @@
  * say of each object kubectl would apply. Plain data, so a worker thread can hand it back (cli/check-threads.ts).
  */
 import * as fs from "node:fs";
+import { FileReadError, readBoundedFile } from "../io/bounded-file";
 import { type EnabledRule, objectFindings, type ObjectFindings } from "../policies/check";
 import { objectProblem, toolConfiguration } from "../policies/coverage";
 import type { KubeObject } from "../policies/kube-object";
@@ -27,11 +28,11 @@ export function readManifestInput(file: string, enabled: readonly EnabledRule[])
     let bytes: Buffer;
     let text: string;
     try {
-        bytes = file === STDIN ? fs.readFileSync(0) : readManifestFile(file);
+        bytes = file === STDIN ? fs.readFileSync(0) : readBoundedFile(file, MAX_FILE_BYTES);
         text = manifestText(bytes);
     } catch (error) {
-        const message = (error as Error).message;
-        return { unreadable: error instanceof ManifestEncodingError ? message : `cannot read: ${message}`, bytes: 0 };
+        const unreadable = error instanceof FileReadError ? error.reason : error instanceof ManifestEncodingError ? error.message : `cannot read: ${(error as Error).message}`;
+        return { unreadable, bytes: 0 };
     }
     const parsed = parseManifest(text, file);
     return { parsed, findings: parsed.objects.map((object) => (isClusterObject(object) ? objectFindings(object, enabled) : null)), bytes: bytes.length };
@@ -43,15 +44,4 @@ export function readManifestInput(file: string, enabled: readonly EnabledRule[])
  */
 function isClusterObject(object: KubeObject): boolean {
     return objectProblem(object) === undefined && toolConfiguration(object) === undefined;
-}
-
-/**
- * A manifest file's bytes. Only regular files (links followed) are read: a FIFO, a device such as /dev/zero or a
- * socket would block or never end.
- */
-function readManifestFile(file: string): Buffer {
-    const stat = fs.statSync(file);
-    if (!stat.isFile()) throw new Error("not a regular file (a FIFO, device or socket is never read)");
-    if (stat.size > MAX_FILE_BYTES) throw new Error(`${stat.size} bytes; allowed: at most ${MAX_FILE_BYTES}`);
-    return fs.readFileSync(file);
 }

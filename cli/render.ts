@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { KubeObject } from "../components/specs/kube-object";
-import { CONFIG_NAMESPACE, configValue, MAX_STACK_FILE_ALIASES, MAX_STACK_FILE_BYTES, StackConfigError } from "../config/load-stack-config";
+import { CONFIG_NAMESPACE, configValue, MAX_STACK_FILE_ALIASES, readStackFileText, StackConfigError, StackFileError } from "../config/load-stack-config";
+import { FileReadError } from "../io/bounded-file";
 import { validateStackConfig } from "../config/validate-stack";
 import { SECRET_PLACEHOLDER, stackObjects } from "../program/stack-objects";
 import { ConfigPath, secretEnvNames, securePaths } from "../config/secret-paths";
@@ -39,11 +40,6 @@ const MARKER = ".kube-appstack-render";
 /** A stack name as Pulumi allows it (no path: `--stack ../x` must not read a file outside the project). */
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 
-/** A stack file that cannot be read or parsed: the message names the file and what is wrong. */
-export class StackFileError extends Error {
-    override name = "StackFileError";
-}
-
 /** The stacks of a project: the names of its Pulumi.<stack>.yaml files. */
 export function projectStacks(projectDir: string): string[] {
     const files = fs.existsSync(projectDir) ? fs.readdirSync(projectDir) : [];
@@ -57,11 +53,10 @@ export function readStackFile(projectDir: string, stack: string): { raw: Record<
         throw new StackFileError(`${STACK_NAME.test(stack) ? "no stack" : "not a stack name:"} ${JSON.stringify(stack)} in ${projectDir}; allowed: ${stacks.length > 0 ? stacks.join(", ") : "none (no Pulumi.<stack>.yaml here)"}`);
     }
     const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    const size = fs.statSync(file).size;
-    if (size > MAX_STACK_FILE_BYTES) throw new StackFileError(`${file}: ${size} bytes; allowed: at most ${MAX_STACK_FILE_BYTES}`);
+    const text = readStackFileText(file);
     let document: unknown;
     try {
-        document = parse(fs.readFileSync(file, "utf8"), { maxAliasCount: MAX_STACK_FILE_ALIASES });
+        document = parse(text, { maxAliasCount: MAX_STACK_FILE_ALIASES });
     } catch (error) {
         throw new StackFileError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
     }
@@ -144,7 +139,7 @@ export function runRender(args: string[], io: Io): number {
             io.stderr(`error: ${error.message}\n`);
             return 1;
         }
-        if (error instanceof StackFileError) {
+        if (error instanceof StackFileError || error instanceof FileReadError) {
             io.stderr(`error: ${error.message}\n`);
             return 2;
         }

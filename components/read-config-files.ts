@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { FileReadError, readBoundedFile } from "../io/bounded-file";
 import { formatPath } from "../kube/schema-problems";
 import { isWithin } from "../kube/paths";
 import { InvalidArgsError } from "./component-args";
@@ -44,7 +45,15 @@ export function readConfigFiles(files: ConfigFiles, projectDir: string, keyPath:
             problem(`is ${stat.size} bytes; allowed: at most ${MAX_CONFIG_FILES_BYTES} for all config files of the app (one ConfigMap)`);
             continue;
         }
-        const bytes = fs.readFileSync(real);
+        let bytes: Buffer;
+        try {
+            // Bounded again while reading: the file may have grown, or been replaced by a device, since it was measured.
+            bytes = readBoundedFile(real, MAX_CONFIG_FILES_BYTES);
+        } catch (error) {
+            if (!(error instanceof FileReadError)) throw error;
+            problem(`is ${error.reason}`);
+            continue;
+        }
         const content = bytes.toString("utf8");
         if (!Buffer.from(content, "utf8").equals(bytes)) {
             problem("is not UTF-8 text; allowed: text files (a ConfigMap's data is text)");

@@ -1,3 +1,4 @@
+import { readBoundedFile } from "../io/bounded-file";
 import { describeIssue, formatPath, suggestion, unsafeKeyProblems } from "../kube/schema-problems";
 import { ConfigPath, redactValues, secretPlacementProblems, secretValuesAt } from "./secret-paths";
 import { crossEntryProblems, StackConfig, stackConfigSchema, TOP_LEVEL_KEYS } from "./stack-config";
@@ -8,6 +9,14 @@ export const CONFIG_NAMESPACE = "kube-appstack";
 export const MAX_STACK_FILE_BYTES = 1024 * 1024;
 /** YAML aliases let a few hundred bytes expand to gigabytes (a "billion laughs"); real stack files need few, if any. */
 export const MAX_STACK_FILE_ALIASES = 100;
+
+/** The text of a stack file (or of Pulumi.yaml beside it), read within MAX_STACK_FILE_BYTES; throws FileReadError. */
+export const readStackFileText = (file: string): string => readBoundedFile(file, MAX_STACK_FILE_BYTES).toString("utf8");
+
+/** A stack file that cannot be read or parsed: the message names the file, what is wrong and what is allowed. */
+export class StackFileError extends Error {
+    override name = "StackFileError";
+}
 
 /** Every problem of a stack's configuration at once, so one `pulumi up` shows the whole list to fix. */
 export class StackConfigError extends Error {

@@ -8,7 +8,7 @@
  *
  * `all` sets the level of every rule first; entries for single rules then override it.
  */
-import * as fs from "node:fs";
+import { FileReadError, readBoundedFile } from "../io/bounded-file";
 import { asFields } from "./kube-object";
 import { ENFORCEMENT_LEVELS, type EnforcementLevel, type Rule } from "./rule";
 import { rules } from "./rules";
@@ -26,6 +26,9 @@ export class PolicyConfigError extends Error {
     override name = "PolicyConfigError";
 }
 
+/** Far above any real policy config (the shipped ones are a few hundred bytes). */
+const MAX_POLICY_CONFIG_BYTES = 1024 * 1024;
+
 const ALL = "all";
 const LEVEL_KEY = "enforcementLevel";
 
@@ -34,15 +37,19 @@ export function defaultPolicyConfig(): PolicyConfig {
     return new Map(rules.map((rule) => [rule.name, { level: rule.defaultLevel, params: resolveParameters(rule, {}, rule.name) }]));
 }
 
-export function loadPolicyConfig(file: string): PolicyConfig {
+export function loadPolicyConfig(file: string, { emptyRefused = false } = {}): PolicyConfig {
     let text: string;
     try {
-        text = fs.readFileSync(file, "utf8");
+        text = readBoundedFile(file, MAX_POLICY_CONFIG_BYTES).toString("utf8");
     } catch (error) {
-        throw new PolicyConfigError(`${file}: cannot read policy config: ${(error as Error).message}`);
+        if (!(error instanceof FileReadError)) throw error;
+        throw new PolicyConfigError(`${file}: policy config: ${error.reason}`);
     }
-    // CrossGuard accepts an empty file as "no config", so this does too.
-    if (text.trim() === "") return defaultPolicyConfig();
+    if (text.trim() === "") {
+        // CrossGuard accepts an empty file as "no config"; a gate given an empty config by mistake must not pass quietly.
+        if (emptyRefused) throw new PolicyConfigError(`${file}: the policy config is empty; allowed: a JSON object of levels and parameters (leave --config out for the defaults)`);
+        return defaultPolicyConfig();
+    }
     let raw: unknown;
     try {
         raw = JSON.parse(text);

@@ -1,8 +1,7 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { CONFIG_NAMESPACE, configValue, MAX_STACK_FILE_ALIASES, MAX_STACK_FILE_BYTES } from "../config/load-stack-config";
+import { CONFIG_NAMESPACE, configValue, MAX_STACK_FILE_ALIASES, readStackFileText } from "../config/load-stack-config";
 import { ConfigPath, securePaths } from "../config/secret-paths";
 
 /**
@@ -34,11 +33,10 @@ export function secretConfigPaths(stack: string, raw: Record<string, unknown>): 
     let file: Record<string, unknown> = {};
     try {
         const stackFile = path.join(stackConfigDir(), `Pulumi.${stack}.yaml`);
-        // The same bounds as `kube-appstack render`: Pulumi itself has read this file, but we parse it again.
-        if (fs.statSync(stackFile).size <= MAX_STACK_FILE_BYTES) {
-            const text = fs.readFileSync(stackFile, "utf8");
-            file = ((parse(text, { maxAliasCount: MAX_STACK_FILE_ALIASES }) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
-        }
+        // The same bounds as `kube-appstack render`: Pulumi itself has read this file, but we read and parse it again,
+        // and it may have changed since.
+        const text = readStackFileText(stackFile);
+        file = ((parse(text, { maxAliasCount: MAX_STACK_FILE_ALIASES }) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
     } catch {
         // No readable stack file: every secret key counts as secret as a whole.
     }
@@ -52,7 +50,7 @@ export function secretConfigPaths(stack: string, raw: Record<string, unknown>): 
 function stackConfigDir(): string {
     const project = process.cwd();
     try {
-        const settings = parse(fs.readFileSync(path.join(project, "Pulumi.yaml"), "utf8")) as { stackConfigDir?: unknown } | null;
+        const settings = parse(readStackFileText(path.join(project, "Pulumi.yaml")), { maxAliasCount: MAX_STACK_FILE_ALIASES }) as { stackConfigDir?: unknown } | null;
         return typeof settings?.stackConfigDir === "string" ? path.resolve(project, settings.stackConfigDir) : project;
     } catch {
         return project;

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = path.join(__dirname, "..", "..");
 
 /** Wing -> its floor. A wing may import its own files and any wing on a lower floor; wings on one floor are apart. */
-const FLOORS: Record<string, number> = { kube: 0, components: 1, policies: 1, config: 2, program: 3, harness: 4, cli: 4, plugin: 4, bench: 5 };
+const FLOORS: Record<string, number> = { kube: 0, io: 0, components: 1, policies: 1, config: 2, program: 3, harness: 4, cli: 4, plugin: 4, bench: 5 };
 
 function sources(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

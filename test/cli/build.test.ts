@@ -29,7 +29,7 @@ describe("the bundles", () => {
     });
 
     it("give check the policies and js-yaml, and nothing of render: no stack config, components, yaml or Pulumi", () => {
-        expect(wingsOf("check")).toEqual(["cli", "kube", "policies"]);
+        expect(wingsOf("check")).toEqual(["cli", "io", "kube", "policies"]);
         expect(packagesOf("check")).toEqual(["js-yaml", "zod"]);
     });
 
@@ -51,7 +51,7 @@ describe("the bundles", () => {
     });
 
     it("give render the stack config and the specs, and none of the policies", () => {
-        expect(wingsOf("render")).toEqual(["cli", "components", "config", "kube", "program"]);
+        expect(wingsOf("render")).toEqual(["cli", "components", "config", "io", "kube", "program"]);
         expect(packagesOf("render")).toEqual(["yaml", "zod"]);
     });
 });
@@ -59,7 +59,7 @@ describe("the bundles", () => {
 describe("a source edited after the build", () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-build-"));
     afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
-    for (const entry of ["bin", "scripts/build.js", "cli", "plugin", "policies", "kube", "components", "config", "program", "package.json", "tsconfig.json"]) {
+    for (const entry of ["bin", "scripts/build.js", "cli", "plugin", "policies", "kube", "io", "components", "config", "program", "package.json", "tsconfig.json"]) {
         fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"));

@@ -118,6 +118,17 @@ describe("kube-appstack check: what it judges", () => {
         expect(stderr).toBe(`error: ${empty}: the policy config is empty; allowed: a JSON object of levels and parameters (leave --config out for the defaults)\n`);
     });
 
+    it("refuses a --config that is no regular file (a directory, a named pipe, a device) with one line, without reading it", async () => {
+        const dir = fs.mkdtempSync(path.join(tmp, "config-"));
+        fs.symlinkSync("/dev/zero", path.join(dir, "zero.json"));
+        expect(spawnSync("mkfifo", [path.join(dir, "pipe.json")]).status).toBe(0);
+        for (const [config, what] of [[dir, "a directory"], [path.join(dir, "pipe.json"), "a named pipe"], [path.join(dir, "zero.json"), "a character device"]]) {
+            const { status, stderr } = await check(PRIVILEGED_DAEMONSET, "--config", config);
+            expect(status, config).toBe(2);
+            expect(stderr).toBe(`error: ${config}: policy config: ${what}, not a regular file; allowed: a regular file (symbolic links are followed)\n`);
+        }
+    });
+
     it("reads standard input for -", () => {
         const result = spawnSync(process.execPath, [path.join(ROOT, "bin/kube-appstack.js"), "check", "-", "--format", "json"], { input: PRIVILEGED_DAEMONSET, encoding: "utf8" });
         expect(result.status).toBe(1);
@@ -172,8 +183,8 @@ describe("kube-appstack check on a hostile file tree", () => {
         let stderr = "";
         const status = await main(["check", tree], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
         expect(status).toBe(2);
-        expect(stderr).toContain(`error: ${path.join(tree, "zero.yaml")}: cannot read: not a regular file`);
-        expect(stderr).toContain(`error: ${path.join(tree, "pipe.yaml")}: cannot read: not a regular file`);
+        expect(stderr).toContain(`error: ${path.join(tree, "zero.yaml")}: a character device, not a regular file; allowed: a regular file (symbolic links are followed)`);
+        expect(stderr).toContain(`error: ${path.join(tree, "pipe.yaml")}: a named pipe, not a regular file; allowed: a regular file (symbolic links are followed)`);
         expect(stdout).toContain(`DaemonSet kube-system/agent  (${path.join(tree, "ok.yaml")})`);
     });
 });

@@ -127,7 +127,7 @@ describe("parsePolicyConfig", () => {
 describe("loadPolicyConfig", () => {
     it("names the file when it cannot be read or is not JSON", () => {
         const missing = path.join(tmp, "missing.json");
-        expect(() => loadPolicyConfig(missing)).toThrow(new RegExp(`^${missing}: cannot read policy config: ENOENT`));
+        expect(() => loadPolicyConfig(missing)).toThrow(`${missing}: policy config: cannot be read (ENOENT); allowed: a readable regular file`);
         const broken = writeConfig("broken.json", "{ not json");
         expect(() => loadPolicyConfig(broken)).toThrow(new RegExp(`^${broken}: policy config is not valid JSON`));
     });

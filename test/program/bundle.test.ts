@@ -22,7 +22,7 @@ interface Stamp {
 /** A copy of everything the bundles are built from, with the repository's node_modules linked in. */
 function sourceCopy(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-appstack-bundle-"));
-    for (const entry of ["index.ts", "tsconfig.json", "package.json", "pulumi-program.js", "bin", "program", "components", "config", "kube", "policies", "scripts/build.js"]) {
+    for (const entry of ["index.ts", "tsconfig.json", "package.json", "pulumi-program.js", "bin", "program", "components", "config", "kube", "io", "policies", "scripts/build.js"]) {
         fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");

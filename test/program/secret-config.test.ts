@@ -147,4 +147,11 @@ describe("a secret inside the stack config", () => {
         expect(failure.message).toContain("kube-appstack:namespace: holds a secret value (not shown)");
         expect(failure.message).not.toContain("Bad_NS_s3cr3t");
     });
+
+    it("a stack file that is no regular file: not read (a device never ends), so every secret key is secret as a whole", async () => {
+        const config = { ...structuredClone(stackConfigFile("staging")), "kube-appstack:namespace": { name: "apps" } };
+        fs.symlinkSync("/dev/zero", path.join(project, "Pulumi.secrets.yaml"));
+        const failure = (await runProgram("secrets", config, { secretKeys: ["kube-appstack:namespace"] }).catch((e: ProgramFailure) => e)) as ProgramFailure;
+        expect(failure.message).toContain("kube-appstack:namespace: holds a secret value (not shown)");
+    });
 });

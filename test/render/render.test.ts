@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -191,6 +192,24 @@ describe("kube-appstack render", () => {
         const huge = await capture(["render", "--stack", "huge", "--project-dir", dir]);
         expect(huge.code).toBe(2);
         expect(huge.stderr).toMatch(/Pulumi\.huge\.yaml: \d+ bytes; allowed: at most 1048576\n$/);
+    });
+
+    it("refuses a stack file that is no regular file (a device, a pipe, a directory), with one line and without reading it", async () => {
+        const dir = tempDir();
+        fs.symlinkSync("/dev/zero", path.join(dir, "Pulumi.zero.yaml"));
+        fs.mkdirSync(path.join(dir, "Pulumi.x.yaml"));
+        execFileSync("mkfifo", [path.join(dir, "Pulumi.fifo.yaml")]);
+        const zero = await capture(["render", "--stack", "zero", "--project-dir", dir]);
+        expect(zero.code).toBe(2);
+        expect(zero.stderr).toBe(`error: ${path.join(dir, "Pulumi.zero.yaml")}: a character device, not a regular file; allowed: a regular file (symbolic links are followed)\n`);
+        const fifo = await capture(["render", "--stack", "fifo", "--project-dir", dir]);
+        expect(fifo.stderr).toBe(`error: ${path.join(dir, "Pulumi.fifo.yaml")}: a named pipe, not a regular file; allowed: a regular file (symbolic links are followed)\n`);
+        const directory = await capture(["render", "--stack", "x", "--project-dir", dir]);
+        expect(directory.stderr).toBe(`error: ${path.join(dir, "Pulumi.x.yaml")}: a directory, not a regular file; allowed: a regular file (symbolic links are followed)\n`);
+        fs.copyFileSync(path.join(REPO, "Pulumi.staging.yaml"), path.join(dir, "staging.yaml"));
+        fs.symlinkSync("staging.yaml", path.join(dir, "Pulumi.linked.yaml"));
+        fs.cpSync(path.join(REPO, "app-config"), path.join(dir, "app-config"), { recursive: true });
+        expect((await capture(["render", "--stack", "linked", "--project-dir", dir])).code).toBe(0);
     });
 
     it("refuses two objects that map to one file, before writing anything", () => {

@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
@@ -63,7 +64,10 @@ const mountSchema = z.strictObject({
     hostPath: z.string().refine((p) => p.trim() !== "" && !p.startsWith("~"), {
         error: (iss) => `${show(iss.input)} is not a usable path; allowed: an absolute laptop path, or one relative to the Pulumi project directory (~ is not expanded)`,
     }).meta({ description: "Directory on the laptop. A relative path is resolved against the Pulumi project directory; `~` is not expanded." }),
-    containerPath: absolutePath.meta({ description: "Absolute path of the mount inside each node container (what a `hostPath`/`local` PersistentVolume points at)." }),
+    // Docker refuses a mount over the node container's root.
+    containerPath: absolutePath.refine((p) => path.posix.resolve(p) !== "/", {
+        error: (iss) => `${show(iss.input)} is the node's root directory, which Docker refuses to mount over; allowed: a directory below "/", such as "/data"`,
+    }).meta({ description: "Absolute path of the mount inside each node container (what a `hostPath`/`local` PersistentVolume points at); not `/`." }),
     readOnly: z.boolean().optional().meta({ description: "Mount read-only.", default: code(DEFAULT_MOUNT_READ_ONLY) }),
 });
 
@@ -221,26 +225,51 @@ const RUNTIME_SOCKETS = [
 ];
 
 /**
+ * Where an absolute laptop path really leads: Docker follows symbolic links, so a link in the project to `/` must be
+ * judged as `/`. A path that does not exist yet (Docker creates it) is resolved from its deepest existing directory.
+ */
+export function realHostPath(absolute: string): string {
+    const missing: string[] = [];
+    for (let at = absolute; ; at = path.dirname(at)) {
+        try {
+            return path.join(fs.realpathSync(at), ...missing.reverse());
+        } catch {
+            if (at === path.dirname(at)) return absolute;
+            missing.push(path.basename(at));
+        }
+    }
+}
+
+/**
  * What `extraMounts` may not reach on the laptop: `/`, a container runtime's socket or a directory holding one (always),
  * and anything outside `projectDir` that `allowHostPaths` does not name. `keyPath` names the section in messages.
+ * Paths are judged where `realPath` says they lead (the file system by default; tests pass their own).
  */
-export function hostPathProblems(args: Pick<KindClusterArgs, "extraMounts" | "allowHostPaths">, projectDir: string, keyPath: string): string[] {
+export function hostPathProblems(
+    args: Pick<KindClusterArgs, "extraMounts" | "allowHostPaths">,
+    projectDir: string,
+    keyPath: string,
+    realPath: (absolute: string) => string = realHostPath,
+): string[] {
     const home = os.homedir();
     const sockets = [...RUNTIME_SOCKETS, path.join(home, ".docker", "run", "docker.sock"), ...(process.env.XDG_RUNTIME_DIR ? [
         path.join(process.env.XDG_RUNTIME_DIR, "docker.sock"), path.join(process.env.XDG_RUNTIME_DIR, "podman", "podman.sock"),
     ] : [])];
-    const allowed = args.allowHostPaths ?? [];
-    const project = path.resolve(projectDir);
-    const problems = allowed.flatMap((p, i) => (path.resolve(p) === "/" || sockets.some((s) => isWithin(path.resolve(p), s))
+    const exposes = (real: string) => real === "/" || sockets.some((s) => isWithin(real, s));
+    const shown = (given: string, real: string) => `${JSON.stringify(given)} (${real})`;
+    const allowed = (args.allowHostPaths ?? []).map((p) => realPath(path.resolve(p)));
+    const project = realPath(path.resolve(projectDir));
+    const problems = (args.allowHostPaths ?? []).flatMap((p, i) => (exposes(allowed[i])
         ? [`${keyPath}.allowHostPaths[${i}]: ${JSON.stringify(p)} would expose the whole laptop or its container runtime; allowed: a directory that holds neither "/" nor a runtime socket`]
         : []));
     (args.extraMounts ?? []).forEach((mount, i) => {
         const at = `${keyPath}.extraMounts[${i}].hostPath`;
-        const resolved = path.resolve(project, mount.hostPath);
-        if (resolved === "/" || sockets.some((s) => isWithin(resolved, s))) {
-            problems.push(`${at}: ${JSON.stringify(mount.hostPath)} (${resolved}) would give the cluster's pods the whole laptop or its container runtime; allowed: a data directory`);
-        } else if (!isWithin(project, resolved) && !allowed.some((a) => isWithin(path.resolve(a), resolved))) {
-            problems.push(`${at}: ${JSON.stringify(mount.hostPath)} (${resolved}) is outside the project directory ${project}; allowed: a path inside it, or one under a directory listed in allowHostPaths`);
+        // Resolved from the project directory as given, as kind's config will name it (resolveKindClusterArgs).
+        const real = realPath(path.resolve(projectDir, mount.hostPath));
+        if (exposes(real)) {
+            problems.push(`${at}: ${shown(mount.hostPath, real)} would give the cluster's pods the whole laptop or its container runtime; allowed: a data directory`);
+        } else if (!isWithin(project, real) && !allowed.some((a) => isWithin(a, real))) {
+            problems.push(`${at}: ${shown(mount.hostPath, real)} is outside the project directory ${project}; allowed: a path inside it, or one under a directory listed in allowHostPaths`);
         }
     });
     return problems;

@@ -26,9 +26,13 @@ export function isPinnedImage(image: string, mutableTags: readonly string[] = ["
 }
 
 // [registry[:port]/]repository[:tag][@sha256:<digest>], the grammar of github.com/distribution/reference minus upper
-// case, which that grammar only allows in a registry host name.
-const IMAGE_REFERENCE =
-    /^[a-z0-9]+([._-]+[a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+// case, which that grammar only allows in a registry host name. Between the alphanumeric runs of a path component goes
+// one separator: a period, one or two underscores, or any number of dashes (so "a..b", "a___b" and "a.-b" are no names).
+const SEPARATOR = "(?:[._]|__|-+)";
+const PATH_COMPONENT = `[a-z0-9]+(?:${SEPARATOR}[a-z0-9]+)*`;
+const IMAGE_REFERENCE = new RegExp(
+    `^${PATH_COMPONENT}(?::[0-9]+)?(?:/${PATH_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
 
 /** Whether a container runtime can parse the reference at all. */
 export function isImageReference(image: string): boolean {

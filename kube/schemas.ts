@@ -67,6 +67,14 @@ export const intOrPercent = z.union([z.number().int().min(0), z.string().regex(/
     error: (iss) => `${show(iss.input)} is not a count or percentage; allowed: an integer >= 0 or a percentage such as "25%"`,
 }).meta({ type: 'integer or percentage ("25%")' });
 
+/**
+ * A count or a percentage of at most 100%: the API server refuses more for a Deployment's maxUnavailable and a
+ * PodDisruptionBudget's minAvailable and maxUnavailable (IsNotMoreThan100Percent); a maxSurge may exceed it.
+ */
+export const intOrPercentUpTo100 = intOrPercent.refine((v) => typeof v === "number" || Number(v.slice(0, -1)) <= 100, {
+    error: (iss) => `${show(iss.input)} is above 100%; allowed: an integer >= 0 or a percentage from "0%" to "100%"`,
+}).meta({ type: 'integer or percentage up to "100%"' });
+
 export const pinnedImage = (example: string) => z.string({
     error: (iss) => (iss.input === undefined
         ? `required; allowed: a container image pinned by tag or digest, e.g. ${show(example)}`

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { code, cpuAndMemory, limitsNotBelowRequests, quantity, show } from "../../kube/schemas";
 import { isLabelKey } from "../../kube/names";
+import { suggestion } from "../../kube/schema-problems";
 import { parseQuantity } from "../../kube/quantity";
 import { compact, KubeObject } from "./kube-object";
 import { stackLabels } from "./labels";
@@ -14,18 +15,41 @@ export const DEFAULT_LIMIT_RANGE = {
     default: { cpu: "500m", memory: "512Mi" },
 };
 
-/** A ResourceQuota key: a qualified name such as `requests.cpu`, `pods` or `count/deployments.apps`. */
-const resourceName = z.string().refine(isLabelKey, {
-    error: (iss) => `${show(iss.input)} is not a valid resource name; allowed: a qualified name such as "requests.cpu", "pods" or "count/deployments.apps"`,
+// What the API server takes as a ResourceQuota key (k8s.io/kubernetes pkg/apis/core/validation
+// ValidateResourceQuotaResourceName and pkg/apis/core/helper): any qualified name with a "/" (`count/deployments.apps`,
+// `gold.storageclass.storage.k8s.io/requests.storage`, `requests.nvidia.com/gpu`), and without one only the resources
+// the quota system knows, so a typo such as `limits.memroy` is refused rather than quietly limiting nothing.
+const STANDARD_QUOTA_RESOURCES = [
+    "cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.storage", "requests.ephemeral-storage",
+    "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods", "resourcequotas", "services", "replicationcontrollers",
+    "secrets", "persistentvolumeclaims", "configmaps", "services.nodeports", "services.loadbalancers",
+];
+const HUGE_PAGES_PREFIXES = ["hugepages-", "requests.hugepages-"];
+const isStandardQuotaResource = (name: string): boolean => STANDARD_QUOTA_RESOURCES.includes(name) || HUGE_PAGES_PREFIXES.some((p) => name.startsWith(p));
+const QUOTA_RESOURCE_HELP = `one of ${STANDARD_QUOTA_RESOURCES.map((r) => JSON.stringify(r)).join(", ")}, ${HUGE_PAGES_PREFIXES.map((p) => `"${p}<size>"`).join(", ")}, or a qualified name with a "/" such as "count/deployments.apps"`;
+
+/** A ResourceQuota key, as the API server takes one. */
+const resourceName = z.string().superRefine((name, ctx) => {
+    if (!isLabelKey(name)) {
+        ctx.addIssue({ code: "custom", message: `${show(name)} is not a valid resource name; allowed: a qualified name such as "requests.cpu", "pods" or "count/deployments.apps"` });
+    } else if (!name.includes("/") && !isStandardQuotaResource(name)) {
+        ctx.addIssue({ code: "custom", message: `${show(name)} is not a quota resource${suggestion(name, STANDARD_QUOTA_RESOURCES)}; allowed: ${QUOTA_RESOURCE_HELP}` });
+    }
 }).meta({ type: "resource name" });
 
-// Quota resources counted in whole objects (k8s.io/kubernetes pkg/apis/core/helper IsIntegerResourceName): the API
-// server refuses a fractional quantity for them, such as `pods: 1m`.
+/**
+ * An extended resource (IsExtendedResourceName): outside kubernetes.io, not a `requests.` quota name, and still a
+ * qualified name with `requests.` in front. `count/...` and storage-class quotas are extended resources too.
+ */
+const isExtendedResource = (name: string): boolean => name.includes("/") && !name.includes("kubernetes.io/") && !name.startsWith("requests.") && isLabelKey(`requests.${name}`);
+
+// Quota resources counted in whole units (IsIntegerResourceName): the API server refuses a fractional quantity for
+// them, such as `pods: 1m` or `nvidia.com/gpu: 500m`.
 const INTEGER_RESOURCES = [
     "pods", "services", "replicationcontrollers", "resourcequotas", "secrets", "configmaps", "persistentvolumeclaims",
     "services.nodeports", "services.loadbalancers",
 ];
-const isIntegerResource = (name: string): boolean => INTEGER_RESOURCES.includes(name) || name.startsWith("count/");
+const isIntegerResource = (name: string): boolean => INTEGER_RESOURCES.includes(name) || isExtendedResource(name);
 
 /** A namespace for apps, with guardrails: Pod Security admission, a quota, default resources, optional default-deny. */
 export const appNamespaceArgsSchema = z.strictObject({

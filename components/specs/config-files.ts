@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { CONFIG_KEY_MAX } from "../../kube/names";
 import { absolutePath, show } from "../../kube/schemas";
 import { KubeObject } from "./kube-object";
 
@@ -45,10 +46,15 @@ export function configFilesName(app: string): string {
 
 /**
  * The keys of files mounted from one ConfigMap or Secret, by mount path: `<index>-<file name>` in path order, unique
- * (two files may share a name) and readable in `kubectl describe`.
+ * (two files may share a name) and readable in `kubectl describe`. A file name may be up to 255 bytes, a key at most
+ * CONFIG_KEY_MAX characters: the name is cut to fit rather than refused, since the index alone keeps keys unique and
+ * the key is never seen inside the container (the file appears at its mount path).
  */
 export function mountedFileKeys(paths: readonly string[]): Map<string, string> {
-    return new Map([...paths].sort().map((mountPath, i) => [mountPath, `${i}-${(mountPath.split("/").pop() || "file").replace(/[^-._a-zA-Z0-9]/g, "_")}`]));
+    return new Map([...paths].sort().map((mountPath, i) => {
+        const name = (mountPath.split("/").pop() || "file").replace(/[^-._a-zA-Z0-9]/g, "_");
+        return [mountPath, `${i}-${name}`.slice(0, CONFIG_KEY_MAX)];
+    }));
 }
 
 function keyed(files: ConfigFileContents): Array<{ key: string; mountPath: string; content: string }> {

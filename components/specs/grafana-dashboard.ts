@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { code, labelMap, show } from "../../kube/schemas";
+import { code, show } from "../../kube/schemas";
 import { matchers, MonitoredApp, podMatchers } from "./app-series";
 import { KubeObject } from "./kube-object";
+import { extraLabelMap } from "./labels";
 
 // The app's Grafana dashboard, as a ConfigMap that Grafana's dashboard sidecar (kube-prometheus-stack's Grafana runs
 // it) loads because of its label.
@@ -16,7 +17,7 @@ const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, {
 
 export const dashboardSchema = z.strictObject({
     enabled: z.boolean().optional().meta({ description: "Whether the dashboard ConfigMap exists.", default: code(true) }),
-    labels: labelMap.refine((labels) => Object.keys(labels).length > 0, {
+    labels: extraLabelMap.refine((labels) => Object.keys(labels).length > 0, {
         error: () => 'is empty, so no dashboard sidecar would find the ConfigMap; allowed: at least one label, the one the sidecar looks for (e.g. grafana_dashboard: "1"), or dashboard.enabled: false',
     }).optional().meta({
         description: "Labels Grafana's dashboard sidecar finds the ConfigMap by (its `sidecar.dashboards.label` and `labelValue`).",

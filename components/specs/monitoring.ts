@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { absolutePath, code, labelMap, port } from "../../kube/schemas";
+import { absolutePath, code, port } from "../../kube/schemas";
 import { MonitoredApp } from "./app-series";
 import { dashboardSchema, grafanaDashboardObject } from "./grafana-dashboard";
 import { KubeObject } from "./kube-object";
 import { alertsSchema, prometheusRuleObject } from "./prometheus-rule";
 import { durationMs, MAX_DURATION_MS, promDuration } from "./prometheus-duration";
-import { SCRAPED_SERVICE_LABEL, serviceMonitorObject } from "./service-monitor";
+import { extraLabelMap, SCRAPED_SERVICE_LABEL } from "./labels";
+import { serviceMonitorObject } from "./service-monitor";
 
 // An app's monitoring. Whether the cluster runs the Prometheus Operator is a setting, not a query of the cluster: the
 // objects a program declares must follow from its config alone, so a preview and `render` show exactly what `up` applies.
@@ -26,7 +27,7 @@ export const monitoringSchema = z.strictObject({
     }),
     interval: promDuration({ positive: true }).optional().meta({ description: "How often Prometheus scrapes the app (operator only).", default: code(DEFAULT_SCRAPE_INTERVAL) }),
     scrapeTimeout: promDuration({ positive: true }).optional().meta({ description: "How long a scrape may take, at most `interval` (operator only).", default: "Prometheus' global scrape timeout" }),
-    labels: labelMap.optional().meta({
+    labels: extraLabelMap.optional().meta({
         description: "Labels on the ServiceMonitor and PrometheusRule, for the Prometheus' `serviceMonitorSelector` and `ruleSelector` (kube-prometheus-stack selects `release: <its release name>` by default; operator only).",
         default: "the app's labels only",
     }),

@@ -8,12 +8,25 @@ import type { AppPort } from "./ports";
 /** Where cluster DNS runs, by the labels every distribution (kubeadm, kind, EKS, GKE, AKS) gives CoreDNS or kube-dns. */
 export const CLUSTER_DNS = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, port: 53 } as const;
 
-const cidr = z.string().refine((value) => {
+/** 4 or 6 for an address the API server takes, else 0. */
+function ipFamily(text: string): number {
+    // Node's isIP takes an IPv6 zone ("fe80::1%eth0"); the API server's parser (Go's net.ParseCIDR) does not.
+    return text.includes("%") ? 0 : isIP(text);
+}
+
+function isCidr(value: string): boolean {
     const [address, bits, ...rest] = value.split("/");
-    const family = isIP(address ?? "");
+    const family = ipFamily(address ?? "");
     const max = family === 4 ? 32 : 128;
     return family !== 0 && rest.length === 0 && /^\d{1,3}$/.test(bits ?? "") && Number(bits) <= max;
-}, { error: (iss) => `${show(iss.input)} is not a CIDR; allowed: an IPv4 or IPv6 network such as "10.0.0.0/8" or "fd00::/8"` }).meta({ type: "CIDR" });
+}
+
+const CIDR_HELP = 'an IPv4 or IPv6 network such as "10.0.0.0/8" or "fd00::/8"';
+const cidr = z.string().refine(isCidr, {
+    error: (iss) => (String(iss.input).split("/")[0].includes("%")
+        ? `${show(iss.input)} names an IPv6 zone (after "%"), which a CIDR cannot have; allowed: ${CIDR_HELP}, without a zone`
+        : `${show(iss.input)} is not a CIDR; allowed: ${CIDR_HELP}`),
+}).meta({ type: "CIDR" });
 
 const peerSchema = z.union([
     z.strictObject({ app: serviceName.meta({ description: "An app of the same namespace, by name." }) }),
@@ -26,7 +39,8 @@ const peerSchema = z.union([
         except: z.array(cidr).optional().meta({ description: "Parts of that network left out: each strictly inside it." }),
     }).superRefine((block, ctx) => {
         (block.except ?? []).forEach((part, i) => {
-            if (!strictlyInside(part, block.cidr)) {
+            // A network that is no CIDR has its own message.
+            if (isCidr(part) && isCidr(block.cidr) && !strictlyInside(part, block.cidr)) {
                 ctx.addIssue({ code: "custom", path: ["except", i], message: `${show(part)} is not strictly inside ${show(block.cidr)}; allowed: a smaller network within cidr (the API server refuses others)` });
             }
         });
@@ -35,7 +49,7 @@ const peerSchema = z.union([
 
 /** An address as a number and its width in bits, or undefined. */
 function address(text: string): { value: bigint; bits: number } | undefined {
-    const family = isIP(text);
+    const family = ipFamily(text);
     if (family === 4) return { value: text.split(".").reduce((n, part) => (n << 8n) + BigInt(part), 0n), bits: 32 };
     if (family !== 6) return undefined;
     // Expand `::` and an embedded IPv4 tail into eight groups.

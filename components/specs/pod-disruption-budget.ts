@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { code, intOrPercent } from "../../kube/schemas";
+import { code, intOrPercentUpTo100 } from "../../kube/schemas";
 import { KubeObject } from "./kube-object";
 import { selectorLabels } from "./labels";
 
@@ -10,8 +10,8 @@ export const DEFAULT_MAX_UNAVAILABLE_PODS = 1;
  * Give at most one of the two; integers or percentages ("50%").
  */
 export const disruptionSchema = z.strictObject({
-    minAvailable: intOrPercent.optional().meta({ description: "Pods that must stay up.", default: "unset (maxUnavailable is used)" }),
-    maxUnavailable: intOrPercent.optional().meta({ description: "Pods that may be down at once.", default: code(DEFAULT_MAX_UNAVAILABLE_PODS) }),
+    minAvailable: intOrPercentUpTo100.optional().meta({ description: "Pods that must stay up.", default: "unset (maxUnavailable is used)" }),
+    maxUnavailable: intOrPercentUpTo100.optional().meta({ description: "Pods that may be down at once.", default: code(DEFAULT_MAX_UNAVAILABLE_PODS) }),
 }).refine((d) => d.minAvailable === undefined || d.maxUnavailable === undefined, {
     error: "minAvailable and maxUnavailable are both set; allowed: at most one of them",
 }).meta({ title: "Disruption budget" });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { absolutePath, code, configKey, cpuAndMemory, dnsLabel, dnsSubdomain, intIn, labelMap, limitsNotBelowRequests, pinnedImage, port, show } from "../../kube/schemas";
 import { affinitySchema, tolerationSchema } from "./affinity";
 import { compact } from "./kube-object";
-import { selectorLabels } from "./labels";
+import { extraLabelMap, selectorLabels } from "./labels";
 import { containerSecurityContext, podSecurityContext, RESTRICTED_SECURITY, securitySchema, wantsTmpVolume } from "./pod-security";
 import { CONFIG_FILES_VOLUME, configFileMounts, configFilesSchema, fileContents } from "./config-files";
 import { registrySecretName } from "./registry-credentials";
@@ -102,7 +102,7 @@ export const workloadShape = {
         description: "Seconds a pod gets to shut down after SIGTERM.",
         default: code(DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS),
     }),
-    labels: labelMap.optional().meta({ description: "Extra labels on every object of the app (never used in selectors)." }),
+    labels: extraLabelMap.optional().meta({ description: "Extra labels on every object of the app (never used in selectors); not the keys the stack sets itself (`app.kubernetes.io/name`, ...)." }),
     networkPolicy: networkPolicySchema.optional().meta({
         description: "The app's own NetworkPolicy: ingress only from the peers listed, to its port; optionally egress only to the peers listed and cluster DNS.",
         default: "none (the namespace's policies alone apply)",
@@ -152,12 +152,15 @@ export function workloadProblems(
         secretFilePaths?: readonly string[];
     },
     ctx: z.RefinementCtx,
-    builtIn: ReadonlyArray<{ name: string; mountPath: string; owner: string }> = [],
+    builtIn: ReadonlyArray<{ name: string; mountPath: string; owner: string; /** The key that sets mountPath. */ at?: PropertyKey[] }> = [],
 ): void {
-    const own = [
-        ...builtIn,
-        ...((app.security?.tmpVolume ?? RESTRICTED_SECURITY.tmpVolume) ? [{ ...TMP_VOLUME, owner: "security.tmpVolume" }] : []),
-    ];
+    const tmp = (app.security?.tmpVolume ?? RESTRICTED_SECURITY.tmpVolume) ? [{ ...TMP_VOLUME, owner: "security.tmpVolume" }] : [];
+    // A built-in volume's path may come from the args (storage.mountPath): it must not land on the scratch volume's.
+    const own = [...tmp, ...builtIn.filter((v) => {
+        const clash = tmp.find((t) => t.mountPath === v.mountPath);
+        if (clash !== undefined) ctx.addIssue({ code: "custom", path: v.at ?? [v.owner], message: `${show(v.mountPath)} is already used by ${clash.owner}; allowed: a mountPath unique within the app` });
+        return clash === undefined;
+    })];
     // Config files and secret files are a volume each, and a mount per file.
     const fileSets = [
         { field: "configFiles", volume: CONFIG_FILES_VOLUME, paths: Object.keys(app.configFiles ?? {}) },

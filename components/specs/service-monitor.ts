@@ -1,9 +1,6 @@
 import type { MonitoredApp } from "./app-series";
 import { compact, KubeObject } from "./kube-object";
-import { selectorLabels } from "./labels";
-
-/** The label the app's scraped Service carries and its ServiceMonitor selects on, with the app's selector labels. */
-export const SCRAPED_SERVICE_LABEL = "kube-appstack.io/metrics";
+import { SCRAPED_SERVICE_LABEL, selectorLabels } from "./labels";
 
 /** The labels that pick the app's scraped Service, and no other Service (not even the app's other one). */
 export function scrapedServiceLabels(app: string): Record<string, string> {

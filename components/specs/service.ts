@@ -7,6 +7,8 @@ import { type AppPort, DEFAULT_SERVICE_PORT } from "./ports";
 export { DEFAULT_SERVICE_PORT } from "./ports";
 
 export const DEFAULT_SERVICE_TYPE = "ClusterIP";
+/** The Service types that open a port on every node. */
+const NODE_PORT_TYPES: readonly string[] = ["NodePort", "LoadBalancer"];
 
 /** How the app is reached inside (and optionally outside) the cluster. */
 export const serviceSchema = z.strictObject({
@@ -16,9 +18,19 @@ export const serviceSchema = z.strictObject({
     }),
     port: port.optional().meta({ description: "Port clients connect to; traffic goes to the container's \"http\" port (`port`). Each of `ports` has its own.", default: code(DEFAULT_SERVICE_PORT) }),
     nodePort: intIn(30000, 32767).optional().meta({
-        description: "Fixed node port of the \"http\" port for NodePort/LoadBalancer, e.g. to match a kind port mapping.",
+        description: "Fixed node port of the \"http\" port, e.g. to match a kind port mapping; only with type NodePort or LoadBalancer.",
         default: "assigned by Kubernetes",
     }),
+}).superRefine((s, ctx) => {
+    const type = s.type ?? DEFAULT_SERVICE_TYPE;
+    // The API server refuses it rather than ignore it.
+    if (s.nodePort !== undefined && !NODE_PORT_TYPES.includes(type)) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["nodePort"],
+            message: `${s.nodePort} is set on a Service of type ${type}${s.type === undefined ? " (the default)" : ""}, which has no node port; allowed: nodePort with type ${NODE_PORT_TYPES.join(" or ")}, or no nodePort`,
+        });
+    }
 }).meta({ title: "Service" });
 
 export type ServiceArgs = z.infer<typeof serviceSchema>;

@@ -88,7 +88,7 @@ type StatefulAppShape = z.infer<z.ZodObject<typeof statefulAppShape>>;
 /** What the API server refuses across a stateful app's fields: the workload's checks, with the data volume built in. */
 export function statefulAppProblems(app: StatefulAppShape & { secretConfig?: Record<string, string> }, ctx: z.RefinementCtx): void {
     const data = { name: DATA_VOLUME, mountPath: app.storage.mountPath ?? DEFAULT_DATA_MOUNT_PATH };
-    workloadProblems(app, ctx, [{ ...data, owner: "storage" }]);
+    workloadProblems(app, ctx, [{ ...data, owner: "storage", at: ["storage", "mountPath"] }]);
     appPortProblems(app, declaredSidecarPorts(app), [{ headless: true }, ...(app.clientService ? [{ field: "clientService", args: app.clientService }] : [])], ctx);
     initContainerProblems(app, ctx, [data]);
     replicasOrAutoscaling(app, ctx);

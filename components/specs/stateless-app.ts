@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { code, dnsLabel, intIn, intOrPercent, show } from "../../kube/schemas";
+import { code, dnsLabel, intIn, intOrPercent, intOrPercentUpTo100, show } from "../../kube/schemas";
 import { autoscalingSchema, horizontalPodAutoscaler, mostReplicas, previousReplicasSchema, replicasHandover, replicasOrAutoscaling } from "./autoscaler";
 import { compact, KubeObject } from "./kube-object";
 import { appLabels, selectorLabels } from "./labels";
@@ -33,7 +33,7 @@ export const DEFAULT_ROLLOUT = {
 
 const rolloutSchema = z.strictObject({
     maxSurge: intOrPercent.optional().meta({ description: "Extra pods allowed above the desired count during a rollout.", default: code(DEFAULT_ROLLOUT.maxSurge) }),
-    maxUnavailable: intOrPercent.optional().meta({
+    maxUnavailable: intOrPercentUpTo100.optional().meta({
         description: "Pods allowed below the desired count during a rollout; 0 means a rollout never takes the app down.",
         default: code(DEFAULT_ROLLOUT.maxUnavailable),
     }),

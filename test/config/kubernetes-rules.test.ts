@@ -131,7 +131,42 @@ describe("what the API server refuses", () => {
             /^kube-appstack:storage\[0\]\.size: "0" is not above zero/],
         ["a quota key that is no resource name", [web()], { namespace: { name: "apps", quota: { "requests cpu": "4" } } },
             /^kube-appstack:namespace\.quota\["requests cpu"\]: "requests cpu" is not a valid resource name/],
+        // Found by a hostile-input review:
+        ["a nodePort on a Service of the default type ClusterIP", [web({ service: { nodePort: 30080 } })], {},
+            /^kube-appstack:apps\[0\]\.service\.nodePort: 30080 is set on a Service of type ClusterIP \(the default\), which has no node port; allowed: nodePort with type NodePort or LoadBalancer, or no nodePort$/],
+        ["a nodePort on a stateful app's ClusterIP client Service", [db({ clientService: { type: "ClusterIP", nodePort: 30081 } })], {},
+            /^kube-appstack:apps\[0\]\.clientService\.nodePort: 30081 is set on a Service of type ClusterIP, which has no node port; allowed: nodePort with type NodePort or LoadBalancer, or no nodePort$/],
+        ["a stateful data volume on /tmp beside the scratch volume", [db({ storage: { size: "1Gi", mountPath: "/tmp" } })], {},
+            /^kube-appstack:apps\[0\]\.storage\.mountPath: "\/tmp" is already used by security\.tmpVolume; allowed: a mountPath unique within the app$/],
+        ["a rollout maxUnavailable above 100%", [web({ rollout: { maxUnavailable: "150%" } })], {},
+            /^kube-appstack:apps\[0\]\.rollout\.maxUnavailable: "150%" is above 100%; allowed: an integer >= 0 or a percentage from "0%" to "100%"$/],
+        ["a PDB minAvailable above 100%", [web({ disruption: { minAvailable: "150%" } })], {},
+            /^kube-appstack:apps\[0\]\.disruption\.minAvailable: "150%" is above 100%; allowed: /],
+        ["a PDB maxUnavailable above 100%", [db({ replicas: 3, disruption: { maxUnavailable: "101%" } })], {},
+            /^kube-appstack:apps\[0\]\.disruption\.maxUnavailable: "101%" is above 100%; allowed: /],
+        ["a quota key with a typo, which no quota resource has", [web()], { namespace: { name: "apps", quota: { "limits.memroy": "8Gi" } } },
+            /^kube-appstack:namespace\.quota\["limits\.memroy"\]: "limits\.memroy" is not a quota resource \(did you mean "limits\.memory"\?\); allowed: one of "cpu", .*"requests\.hugepages-<size>", or a qualified name with a "\/" such as "count\/deployments\.apps"$/],
+        ["a quota key the API server knows for containers but not for quotas", [web()], { namespace: { name: "apps", quota: { storage: "1Ti" } } },
+            /^kube-appstack:namespace\.quota\.storage: "storage" is not a quota resource/],
+        ["a fractional quota of an extended resource", [web()], { namespace: { name: "apps", quota: { "nvidia.com/gpu": "500m" } } },
+            /^kube-appstack:namespace\.quota\["nvidia\.com\/gpu"\]: "500m" is not a whole number; allowed: a whole number of nvidia\.com\/gpu$/],
+        ["an image name with two separators in a row", [web({ image: "x..y:1" })], {},
+            /^kube-appstack:apps\[0\]\.image: "x\.\.y:1" is not an image reference/],
+        ["an app label the stack sets itself", [web({ labels: { "app.kubernetes.io/name": "other" } })], {},
+            /^kube-appstack:apps\[0\]\.labels\["app\.kubernetes\.io\/name"\]: "app\.kubernetes\.io\/name" is a label the stack sets itself; allowed: any label key but "app\.kubernetes\.io\/name", "app\.kubernetes\.io\/instance", "app\.kubernetes\.io\/component", "app\.kubernetes\.io\/part-of", "app\.kubernetes\.io\/managed-by", "kube-appstack\.io\/metrics", "backup\.kube-appstack\.io\/app", "backup\.kube-appstack\.io\/claim"$/],
+        ["a monitoring label the stack sets itself", [web({ monitoring: { prometheusOperator: true, labels: { "app.kubernetes.io/managed-by": "helm" } } })], {},
+            /^kube-appstack:apps\[0\]\.monitoring\.labels\["app\.kubernetes\.io\/managed-by"\]: "app\.kubernetes\.io\/managed-by" is a label the stack sets itself/],
     ];
+    it("accepts what the API server takes next to what it refuses", () => {
+        expect(problems([
+            web({ service: { type: "NodePort", nodePort: 30080 }, rollout: { maxSurge: "200%", maxUnavailable: "100%" }, disruption: { maxUnavailable: "100%" }, labels: { team: "a", "app.kubernetes.io/version": "1" } }),
+            db({ clientService: { type: "LoadBalancer", nodePort: 30081 }, storage: { size: "1Gi", mountPath: "/tmp/data" }, disruption: { minAvailable: "100%" } }),
+        ], { namespace: { name: "apps", quota: {
+            "limits.memory": "8Gi", "hugepages-2Mi": "1Gi", "requests.hugepages-1Gi": "2Gi", "count/deployments.apps": "10", "requests.nvidia.com/gpu": "500m",
+            "gold.storageclass.storage.k8s.io/requests.storage": "500Gi", "example.com/foo": "2",
+        } } })).toEqual([]);
+    });
+
     it("refuses a stack whose name makes no valid default kind cluster name", () => {
         const raw = { cluster: { kind: {} }, namespace: { name: "apps" }, apps: [web()] };
         expect(() => validateStackConfig("Dev_Laptop", raw, [])).toThrow(

@@ -1,7 +1,10 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
-    DEFAULT_KIND_NODE_IMAGE, hostPathProblems, KindClusterArgs, kindClusterArgsProblems, renderKindConfig, resolveKindClusterArgs,
+    DEFAULT_KIND_NODE_IMAGE, hostPathProblems, KindClusterArgs, kindClusterArgsProblems, realHostPath, renderKindConfig, resolveKindClusterArgs,
 } from "../../components/kind-config";
 
 interface KindNode {
@@ -178,6 +181,40 @@ describe("hostPathProblems", () => {
     ])("refuses %s, even when allowHostPaths names it", (_, hostPath) => {
         const problems = hostPathProblems({ ...mounts(hostPath), allowHostPaths: ["/srv"] }, project, "cluster.kind");
         expect(problems).toEqual([expect.stringMatching(/^cluster\.kind\.extraMounts\[0\]\.hostPath: .* would give the cluster's pods the whole laptop or its container runtime/)]);
+    });
+
+    it("judges a path where its symbolic links lead, as Docker mounts it", () => {
+        // The project holds links "root" -> / and "sockets" -> /run.
+        const realPath = (p: string) => p.replace(/^\/home\/me\/stack\/root$/, "/").replace(/^\/home\/me\/stack\/sockets(?=\/|$)/, "/run");
+        expect(hostPathProblems(mounts("root", "sockets/containerd", "data"), project, "cluster.kind", realPath)).toEqual([
+            'cluster.kind.extraMounts[0].hostPath: "root" (/) would give the cluster\'s pods the whole laptop or its container runtime; allowed: a data directory',
+            'cluster.kind.extraMounts[1].hostPath: "sockets/containerd" (/run/containerd) would give the cluster\'s pods the whole laptop or its container runtime; allowed: a data directory',
+        ]);
+    });
+
+    it("follows real symbolic links, also below a directory that does not exist yet", () => {
+        const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "kind-links-")));
+        try {
+            fs.symlinkSync("/", path.join(dir, "root"));
+            fs.symlinkSync("/var/run", path.join(dir, "run"));
+            fs.symlinkSync(os.tmpdir(), path.join(dir, "tmp"));
+            expect(realHostPath(path.join(dir, "root", "not-there", "x"))).toBe("/not-there/x");
+            expect(hostPathProblems(mounts("root", "run", "./root/.", "tmp/x", "data"), dir, "cluster.kind")).toEqual([
+                expect.stringMatching(/^cluster\.kind\.extraMounts\[0\]\.hostPath: "root" \(\/\) would give the cluster's pods the whole laptop/),
+                expect.stringMatching(/^cluster\.kind\.extraMounts\[1\]\.hostPath: "run" \(\/(var\/)?run\) would give the cluster's pods the whole laptop/),
+                expect.stringMatching(/^cluster\.kind\.extraMounts\[2\]\.hostPath: "\.\/root\/\." \(\/\) would give/),
+                expect.stringMatching(/^cluster\.kind\.extraMounts\[3\]\.hostPath: "tmp\/x" \(\S+\) is outside the project directory/),
+            ]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("refuses the node's root as a containerPath, which Docker refuses", () => {
+        expect(kindClusterArgsProblems({ extraMounts: [{ hostPath: "data", containerPath: "/" }, { hostPath: "data2", containerPath: "/x/.." }, { hostPath: "d3", containerPath: "/data" }] }, "cluster.kind")).toEqual([
+            'cluster.kind.extraMounts[0].containerPath: "/" is the node\'s root directory, which Docker refuses to mount over; allowed: a directory below "/", such as "/data"',
+            'cluster.kind.extraMounts[1].containerPath: "/x/.." is the node\'s root directory, which Docker refuses to mount over; allowed: a directory below "/", such as "/data"',
+        ]);
     });
 
     it("refuses an allowHostPaths entry that is the root or holds a runtime socket", () => {

@@ -10,6 +10,7 @@ import { statefulAppObjects } from "../../components/specs/stateful-app";
 import { statelessAppObjects, StatelessAppArgs } from "../../components/specs/stateless-app";
 import { StackConfigError } from "../../config/load-stack-config";
 import { validateStackConfig } from "../../config/validate-stack";
+import { CONFIG_KEY_MAX, isConfigKey } from "../../kube/names";
 import { validateAgainstOpenApi } from "../support/openapi";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -43,6 +44,19 @@ describe("configFiles in the pod", () => {
         expect(hash({ ...files, "/etc/app/app.yaml": { content: "level: debug\n" } })).not.toBe(hash(files));
         expect(hash({ "/etc/app/other.yaml": files["/etc/app/app.yaml"], "/etc/nginx/conf.d/default.conf": files["/etc/nginx/conf.d/default.conf"] })).not.toBe(hash(files));
         expect((statelessAppObjects("web", web()).deployment as any).spec.template.metadata.annotations).toBeUndefined();
+    });
+
+    it("keeps every key a valid ConfigMap and Secret key, however long the file name (a file name may have 255 bytes)", () => {
+        const long = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`/etc/app/${String.fromCharCode(97 + i).repeat(252)}`, { content: `${i}` }]));
+        const o = statelessAppObjects("web", web({ configFiles: long, secretFilePaths: Object.keys(long) }));
+        const keys = Object.keys(o.configFiles!.data as Record<string, string>);
+        expect(keys).toHaveLength(12);
+        for (const key of keys) expect(isConfigKey(key), key).toBe(true);
+        expect(keys.filter((k) => k.length === CONFIG_KEY_MAX)).toHaveLength(12);
+        expect(keys).toContain(`11-${"l".repeat(CONFIG_KEY_MAX - 3)}`);
+        const mounts = (o.deployment as any).spec.template.spec.containers[0].volumeMounts as Array<{ mountPath: string; subPath?: string; name: string }>;
+        expect(new Set(mounts.filter((m) => m.name === "secret-files").map((m) => m.subPath))).toEqual(new Set(keys));
+        expect(mounts.find((m) => m.mountPath === `/etc/app/${"l".repeat(252)}` && m.name === "config-files")?.subPath).toBe(`11-${"l".repeat(CONFIG_KEY_MAX - 3)}`);
     });
 
     it("works the same for a stateful app", () => {

@@ -85,6 +85,16 @@ describe("network policy in a stack config", () => {
         expect(problems([app("api", { ingressFrom: [{ cidr: "fd00::/8", except: ["fd00:1::/32"] }] })])).toEqual([]);
     });
 
+    it("refuses an IPv6 network with a zone, which Node's isIP takes and the API server's CIDR parser does not", () => {
+        expect(problems([app("api", { ingressFrom: [{ cidr: "fe80::1%eth0/64" }] })])).toEqual([
+            'kube-appstack:apps[0].networkPolicy.ingressFrom[0].cidr: "fe80::1%eth0/64" names an IPv6 zone (after "%"), which a CIDR cannot have; allowed: an IPv4 or IPv6 network such as "10.0.0.0/8" or "fd00::/8", without a zone',
+        ]);
+        expect(problems([app("api", { ingressFrom: [], egressTo: [{ cidr: "fe80::/10", except: ["fe80::%1/64"] }] })])).toEqual([
+            'kube-appstack:apps[0].networkPolicy.egressTo[0].except[0]: "fe80::%1/64" names an IPv6 zone (after "%"), which a CIDR cannot have; allowed: an IPv4 or IPv6 network such as "10.0.0.0/8" or "fd00::/8", without a zone',
+        ]);
+        expect(problems([app("api", { ingressFrom: [{ cidr: "fe80::/10" }] })])).toEqual([]);
+    });
+
     it("refuses a network that is no CIDR and a peer of no known shape", () => {
         expect(problems([app("api", { ingressFrom: [{ cidr: "10.0.0.0/33" }] })])[0]).toMatch(/^kube-appstack:apps\[0\]\.networkPolicy\.ingressFrom\[0\].*"10\.0\.0\.0\/33" is not a CIDR/);
         expect(problems([app("api", { ingressFrom: [{ pods: "web" }] })])[0]).toContain("allowed: { app: \"<name>\" }, { namespace: \"<name>\", podLabels?: {...} } or { cidr: \"<network>\", except?: [...] }");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { appNamespaceObjects } from "../../components/specs/app-namespace";
-import { imageTag, isPinnedImage } from "../../kube/image";
+import { imageTag, isImageReference, isPinnedImage } from "../../kube/image";
 import { persistentStorageObjects } from "../../components/specs/persistent-storage";
 import { validateAgainstOpenApi } from "../support/openapi";
 
@@ -55,5 +55,14 @@ describe("image references", () => {
     ])("%s has tag %s and pinned=%s", (image, tag, pinned) => {
         expect(imageTag(image)).toBe(tag);
         expect(isPinnedImage(image)).toBe(pinned);
+    });
+
+    // distribution/reference: alphanumeric runs joined by ".", "_", "__" or any number of "-".
+    it.each(["x.y:1", "x_y:1", "x__y:1", "x-y:1", "x---y:1", "a.b-c__d_e:1", "registry.local:5000/team/app-x:1", "a0/b1.c2:v1.0"])("takes %s as an image reference", (image) => {
+        expect(isImageReference(image)).toBe(true);
+    });
+
+    it.each(["x..y:1", "x___y:1", "a.-b:1", "a-.b:1", "a_-b:1", "a._b:1", "-a:1", "a-:1", "a_:1", "team/x..y:1", "team/.x:1", "reg.io/a__.b:1"])("refuses %s, which no runtime can parse", (image) => {
+        expect(isImageReference(image)).toBe(false);
     });
 });

@@ -32,6 +32,7 @@ const LEAVES: Record<string, () => fc.Arbitrary<unknown>> = {
         `ghcr.io/example/app@sha256:${"a1".repeat(32)}`, "localhost:5000/team/app:v1.2.3",
     ),
     'integer or percentage ("25%")': () => fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 100 }).map((n) => `${n}%`)),
+    'integer or percentage up to "100%"': () => LEAVES['integer or percentage ("25%")'](),
     "host name": () => fc.tuple(fc.constantFrom("", "*."), LEAVES["DNS-1123 subdomain"]()).map(([wildcard, name]) => `${wildcard}${name}`),
     "URL path": () => fc.oneof(fc.constant("/"), LEAVES["absolute path"]()),
     "absolute path": () => fc.array(fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,6}$/), { minLength: 1, maxLength: 3 }).map((parts) => `/${parts.join("/")}`),

@@ -58,9 +58,18 @@ export function readStackFile(projectDir: string, stack: string): { raw: Record<
     try {
         document = parse(text, { maxAliasCount: MAX_STACK_FILE_ALIASES });
     } catch (error) {
-        throw new StackFileError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+        // The parser's first line ends with a colon before its snippet of the file; the position is in the line itself.
+        throw new StackFileError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0].replace(/:$/, "")}`);
     }
-    const config = ((document ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+    const shape = (value: unknown) => (Array.isArray(value) ? "a list" : JSON.stringify(value));
+    if (document !== null && (typeof document !== "object" || Array.isArray(document))) {
+        throw new StackFileError(`${file}: a stack file is a mapping with a config: section; given ${shape(document)}`);
+    }
+    const section = (document as { config?: unknown } | null)?.config ?? {};
+    if (typeof section !== "object" || Array.isArray(section)) {
+        throw new StackFileError(`${file}: config must be a mapping of keys such as ${CONFIG_NAMESPACE}:apps; given ${shape(section)}`);
+    }
+    const config = section as Record<string, unknown>;
     const prefix = `${CONFIG_NAMESPACE}:`;
     const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), configValue(v)]));
     // Secret values stay encrypted in the file; the renderer never decrypts them, so they become the placeholder.

@@ -181,6 +181,22 @@ describe("kube-appstack render", () => {
         expect(escape.stdout).toBe("");
     });
 
+    it("says what a stack file or its config section is when it is no mapping, and where YAML that does not parse breaks", async () => {
+        const dir = tempDir();
+        const files = { list: "[1]\n", scalar: "config: 5\n", listed: "config: [1, 2]\n", broken: "config:\n  kube-appstack:apps: [\n    {a: b\n" };
+        for (const [stack, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+        const stderr = async (stack: string) => {
+            const result = await capture(["render", "--stack", stack, "--project-dir", dir]);
+            expect(result.code, stack).toBe(2);
+            return result.stderr;
+        };
+        const file = (stack: string) => path.join(dir, `Pulumi.${stack}.yaml`);
+        expect(await stderr("list")).toBe(`error: ${file("list")}: a stack file is a mapping with a config: section; given a list\n`);
+        expect(await stderr("scalar")).toBe(`error: ${file("scalar")}: config must be a mapping of keys such as kube-appstack:apps; given 5\n`);
+        expect(await stderr("listed")).toBe(`error: ${file("listed")}: config must be a mapping of keys such as kube-appstack:apps; given a list\n`);
+        expect(await stderr("broken")).toMatch(new RegExp(`^error: ${file("broken")}: not valid YAML: .* at line 4, column 1\n$`));
+    });
+
     it("refuses a stack file that would expand without bound (YAML aliases) or is too big, quickly and with one line", async () => {
         const dir = tempDir();
         const levels = Array.from({ length: 12 }, (_, i) => `  l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(", ")}]`);

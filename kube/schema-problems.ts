@@ -51,32 +51,78 @@ export interface SchemaDef {
 
 export const defOf = (schema: z.ZodType): SchemaDef => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
 
-/** The keys a strict object at `path` allows, found by walking the schema along the data (unions by their discriminator). */
-function allowedKeysAt(schema: z.ZodType, path: Path, data: unknown): string[] {
-    const def = defOf(schema);
+/** The schema inside its optional, nullable, default and pipe wrappers. */
+function unwrapped(schema: z.ZodType): z.ZodType {
+    for (let def = defOf(schema); ; def = defOf(schema)) {
+        if (def.type === "optional" || def.type === "nullable" || def.type === "default") schema = def.innerType!;
+        else if (def.type === "pipe") schema = def.in!;
+        else return schema;
+    }
+}
+
+const keysOf = (schema: z.ZodType): string[] => Object.keys(defOf(unwrapped(schema)).shape ?? {});
+const fieldsOf = (data: unknown): string[] => (typeof data === "object" && data !== null && !Array.isArray(data) ? Object.keys(data) : []);
+
+/**
+ * The options of a union that `data` is meant as: the one its `type` names (a discriminated union), else those that
+ * take a key it has (`{configMap: a, prefix: X}` is meant as the configMap option), else all of them.
+ */
+function meantOptions(options: z.ZodType[], data: unknown): z.ZodType[] {
+    const type = (data as { type?: unknown } | undefined)?.type;
+    const byType = options.find((o) => {
+        const field = defOf(unwrapped(o)).shape?.type;
+        return field !== undefined && defOf(field).type === "literal" && (field as unknown as { _zod: { def: { values: unknown[] } } })._zod.def.values.includes(type);
+    });
+    if (byType !== undefined) return [byType];
+    const given = fieldsOf(data);
+    const fitting = options.filter((o) => keysOf(o).some((key) => given.includes(key)));
+    return fitting.length > 0 ? fitting : options;
+}
+
+/** The schema at `path` of the data, walking unions by the option the data is meant as; undefined if the path leaves it. */
+function schemaAt(schema: z.ZodType, path: Path, data: unknown): z.ZodType | undefined {
+    const node = unwrapped(schema);
+    const def = defOf(node);
+    if (path.length === 0) return node;
+    const [head, ...rest] = path;
+    const child = (data as Record<PropertyKey, unknown> | undefined)?.[head];
     switch (def.type) {
-        case "optional":
-        case "nullable":
-        case "default":
-            return allowedKeysAt(def.innerType!, path, data);
-        case "pipe":
-            return allowedKeysAt(def.in!, path, data);
         case "union": {
-            const type = (data as { type?: unknown } | undefined)?.type;
-            const match = def.options!.find((o) => defOf(o).shape?.type && defOf(defOf(o).shape!.type).type === "literal"
-                && (defOf(o).shape!.type as unknown as { _zod: { def: { values: unknown[] } } })._zod.def.values.includes(type));
-            return match ? allowedKeysAt(match, path, data) : [];
+            const meant = meantOptions(def.options!, data);
+            return meant.length === 1 ? schemaAt(meant[0], path, data) : undefined;
         }
         case "object":
-            if (path.length === 0) return Object.keys(def.shape!);
-            return allowedKeysAt(def.shape![String(path[0])], path.slice(1), (data as Record<string, unknown>)?.[String(path[0])]);
+            return def.shape![String(head)] === undefined ? undefined : schemaAt(def.shape![String(head)], rest, child);
         case "array":
-            return allowedKeysAt(def.element!, path.slice(1), (data as unknown[])?.[Number(path[0])]);
+            return schemaAt(def.element!, rest, child);
         case "record":
-            return allowedKeysAt(def.valueType!, path.slice(1), (data as Record<string, unknown>)?.[String(path[0])]);
+            return schemaAt(def.valueType!, rest, child);
         default:
-            return [];
+            return undefined;
     }
+}
+
+/** The keys a strict object at `path` allows (for a union, those of the options the data is meant as). */
+function allowedKeysAt(schema: z.ZodType, path: Path, data: unknown): string[] {
+    const node = schemaAt(schema, path, data);
+    if (node === undefined) return [];
+    const def = defOf(node);
+    const valueAt = path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key], data);
+    return def.type === "union" ? [...new Set(meantOptions(def.options!, valueAt).flatMap(keysOf))] : keysOf(node);
+}
+
+/**
+ * What a union of mappings (`envFrom`, a network peer, a config file) allows, when the data fits none of its options:
+ * each option by its keys, and "did you mean" for a key of the data that is close to one of theirs.
+ */
+function unionOfMappingsProblem(union: z.ZodType, input: unknown): string | undefined {
+    const options = defOf(union).options!.map(unwrapped);
+    if (options.some((option) => keysOf(option).length === 0)) return undefined;
+    const known = options.flatMap(keysOf);
+    const close = fieldsOf(input).filter((key) => !known.includes(key)).map((key) => suggestion(key, known)).find((hint) => hint !== "") ?? "";
+    // Each form by its keys, an optional one marked "?": `{ cidr, except? }`.
+    const form = (option: z.ZodType) => `{ ${Object.entries(defOf(option).shape!).map(([key, field]) => (defOf(field).type === "optional" ? `${key}?` : key)).join(", ")} }`;
+    return `${JSON.stringify(input)} is none of the forms allowed here${close}; allowed: ${options.map(form).join(" or ")}`;
 }
 
 /** Keys that a release renamed, by their former name: a config written before it is told where the key went. */
@@ -89,6 +135,12 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: 
             const renamed = RENAMED_KEYS[key] !== undefined && allowed.includes(RENAMED_KEYS[key]) ? ` (renamed: ${RENAMED_KEYS[key]})` : "";
             return `${formatPath([...issue.path, key], root)}: unknown key${renamed || suggestion(key, allowed)}; allowed keys here: ${allowed.join(", ")}`;
         });
+    }
+    // Zod's own message says nothing of the forms; a union with a message of its own keeps it.
+    if (issue.code === "invalid_union" && issue.message === "Invalid input") {
+        const union = schemaAt(schema, issue.path, data);
+        const problem = union !== undefined && defOf(union).type === "union" ? unionOfMappingsProblem(union, issue.input) : undefined;
+        if (problem !== undefined) return [`${formatPath(issue.path, root)}: ${problem}`];
     }
     // A map key that fails its own schema: that schema's message says what is wrong with it.
     if (issue.code === "invalid_key" && issue.issues.length > 0) return [`${formatPath(issue.path, root)}: ${issue.issues[0].message}`];

@@ -97,6 +97,15 @@ describe("stack config validation", () => {
         expect(problem).toMatch(/^kube-appstack:apps\[0\]\.replica: unknown key \(did you mean "replicas"\?\); allowed keys here: name, type, image, port, /);
     });
 
+    it("says which forms a union of mappings allows when a value fits none, and which keys the form it was meant as takes", () => {
+        expect(withApp((a) => (a.envFrom = [{ configMap: "a", secret: "b" }, {}, { configMap: "a", prefix: "X_" }, { configmap: "a" }]))).toEqual([
+            'kube-appstack:apps[0].envFrom[0]: {"configMap":"a","secret":"b"} is none of the forms allowed here; allowed: { configMap } or { secret }',
+            "kube-appstack:apps[0].envFrom[1]: {} is none of the forms allowed here; allowed: { configMap } or { secret }",
+            "kube-appstack:apps[0].envFrom[2].prefix: unknown key; allowed keys here: configMap",
+            'kube-appstack:apps[0].envFrom[3]: {"configmap":"a"} is none of the forms allowed here (did you mean "configMap"?); allowed: { configMap } or { secret }',
+        ]);
+    });
+
     it("rejects unknown top-level keys", () => {
         expect(problems({ ...base(), namespce: {} })).toEqual([
             'kube-appstack:namespce: unknown key (did you mean "namespace"?); allowed keys: kube-appstack:cluster, kube-appstack:namespace, kube-appstack:apps, kube-appstack:storage, kube-appstack:protectData',

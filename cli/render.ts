@@ -8,9 +8,9 @@ import "./zod-jitless";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { parse } from "yaml";
 import { KubeObject } from "../components/specs/kube-object";
-import { CONFIG_NAMESPACE, configValue, MAX_STACK_FILE_ALIASES, readStackFileText, StackConfigError, StackFileError } from "../config/load-stack-config";
+import { CONFIG_NAMESPACE, configValue, readStackFileText, StackConfigError, StackFileError } from "../config/load-stack-config";
+import { parseStackFile } from "../config/stack-file-yaml";
 import { FileReadError } from "../io/bounded-file";
 import { validateStackConfig } from "../config/validate-stack";
 import { SECRET_PLACEHOLDER, stackObjects } from "../program/stack-objects";
@@ -56,7 +56,7 @@ export function readStackFile(projectDir: string, stack: string): { raw: Record<
     const text = readStackFileText(file);
     let document: unknown;
     try {
-        document = parse(text, { maxAliasCount: MAX_STACK_FILE_ALIASES });
+        document = parseStackFile(text);
     } catch (error) {
         // The parser's first line ends with a colon before its snippet of the file; the position is in the line itself.
         throw new StackFileError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0].replace(/:$/, "")}`);

@@ -7,8 +7,6 @@ export const CONFIG_NAMESPACE = "kube-appstack";
 
 /** Far above any real stack file; keeps a hostile one from exhausting memory before it is even parsed. */
 export const MAX_STACK_FILE_BYTES = 1024 * 1024;
-/** YAML aliases let a few hundred bytes expand to gigabytes (a "billion laughs"); real stack files need few, if any. */
-export const MAX_STACK_FILE_ALIASES = 100;
 
 /** The text of a stack file (or of Pulumi.yaml beside it), read within MAX_STACK_FILE_BYTES; throws FileReadError. */
 export const readStackFileText = (file: string): string => readBoundedFile(file, MAX_STACK_FILE_BYTES).toString("utf8");

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
-import { CONFIG_NAMESPACE, configValue, MAX_STACK_FILE_ALIASES, readStackFileText } from "../config/load-stack-config";
+import { CONFIG_NAMESPACE, configValue, readStackFileText } from "../config/load-stack-config";
+import { parseStackFile } from "../config/stack-file-yaml";
 import { ConfigPath, securePaths } from "../config/secret-paths";
 
 /**
@@ -36,7 +36,7 @@ export function secretConfigPaths(stack: string, raw: Record<string, unknown>): 
         // The same bounds as `kube-appstack render`: Pulumi itself has read this file, but we read and parse it again,
         // and it may have changed since.
         const text = readStackFileText(stackFile);
-        file = ((parse(text, { maxAliasCount: MAX_STACK_FILE_ALIASES }) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+        file = ((parseStackFile(text) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
     } catch {
         // No readable stack file: every secret key counts as secret as a whole.
     }
@@ -50,7 +50,7 @@ export function secretConfigPaths(stack: string, raw: Record<string, unknown>): 
 function stackConfigDir(): string {
     const project = process.cwd();
     try {
-        const settings = parse(readStackFileText(path.join(project, "Pulumi.yaml")), { maxAliasCount: MAX_STACK_FILE_ALIASES }) as { stackConfigDir?: unknown } | null;
+        const settings = parseStackFile(readStackFileText(path.join(project, "Pulumi.yaml"))) as { stackConfigDir?: unknown } | null;
         return typeof settings?.stackConfigDir === "string" ? path.resolve(project, settings.stackConfigDir) : project;
     } catch {
         return project;

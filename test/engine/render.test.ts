@@ -43,6 +43,12 @@ describe("render mode under the real engine", () => {
         project.writeStackFile(stack, {
             config: { ...prod.config, "kube-appstack:cluster": { renderYamlToDirectory: renderDir } },
         });
+        // The cache's replicas through a merge key and spelled as go-yaml v3 reads differently from YAML 1.2 (010 is
+        // octal to Pulumi): the engine-free render must read both as Pulumi does.
+        const file = path.join(project.dir, `Pulumi.${stack}.yaml`);
+        const text = fs.readFileSync(file, "utf8");
+        if (!/^ +replicas: 3$/m.test(text)) throw new Error(`the prod stack's cache no longer has replicas: 3:\n${text}`);
+        fs.writeFileSync(file, text.replace(/^( +)replicas: 3$/m, "$1<<: { replicas: 010 }"));
         // The reference: what the engine-free renderer makes of the stack file as written, before Pulumi
         // rewrites it (stack init stores `protectData: true` as the string "true").
         const render = kubeAppstack(["render", "--stack", stack, "--project-dir", project.dir, "--out", engineFreeDir], project.dir);
@@ -63,6 +69,16 @@ describe("render mode under the real engine", () => {
         for (const kind of ["Namespace", "Deployment", "Service", "HorizontalPodAutoscaler", "StatefulSet", "PersistentVolume"]) {
             expect(rendered.some((id) => id.split(" ")[1] === kind), `${kind} in ${rendered.join(", ")}`).toBe(true);
         }
+    });
+
+    it("reads the stack file as Pulumi does: a merge key's replicas: 010 is 8 under the engine and in the engine-free render", () => {
+        const replicas = (dir: string) => fs
+            .readdirSync(dir, { recursive: true, encoding: "utf8" })
+            .filter((file) => /\.ya?ml$/.test(file))
+            .flatMap((file) => parseAllDocuments(fs.readFileSync(path.join(dir, file), "utf8")).map((doc) => doc.toJS() as { kind: string; metadata: { name: string }; spec?: { replicas?: number } } | null))
+            .find((o) => o?.kind === "StatefulSet" && o.metadata.name === "cache")?.spec?.replicas;
+        expect(replicas(renderDir)).toBe(8);
+        expect(replicas(engineFreeDir)).toBe(8);
     });
 
     it("passes kube-appstack check with the prod policy config", () => {

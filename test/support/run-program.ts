@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { parse } from "yaml";
+import { parseStackFile } from "../../config/stack-file-yaml";
 import { READ_STACK_OUTPUTS } from "../../program/previous-outputs";
 
 export const REPO = path.resolve(__dirname, "../..");
@@ -52,7 +52,7 @@ export class ProgramFailure extends Error {
 /** The `config:` map of a Pulumi.<stack>.yaml in the repo, with `secure:` values given in clear by `secrets`. */
 export function stackConfigFile(stack: string): Record<string, unknown> {
     const file = path.join(REPO, `Pulumi.${stack}.yaml`);
-    return (parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> }).config ?? {};
+    return (parseStackFile(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> }).config ?? {};
 }
 
 // Internal SDK helpers (not in the public typings): wait until every registration reached the mock monitor, and

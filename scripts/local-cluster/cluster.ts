@@ -229,16 +229,33 @@ export function stoppedComponents(): string[] {
 }
 
 /** Processes whose command line names the state folder: after `down`, there must be none. */
-function leftoverProcesses(): string[] {
+function leftoverProcesses(): Array<{ pid: number; cmdline: string[] }> {
     return fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid).flatMap((pid) => {
         try {
-            const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
-            return cmdline.includes(stateDir) ? [`${pid} ${cmdline.slice(0, 200)}`] : [];
+            const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+            return cmdline.join(" ").includes(stateDir) ? [{ pid: Number(pid), cmdline }] : [];
         } catch {
             return [];
         }
     });
 }
+
+/** What leftoverProcesses finds once it has had up to `ms` to find nothing. */
+function leftoverAfter(ms: number): Array<{ pid: number; cmdline: string[] }> {
+    const deadline = Date.now() + ms;
+    let left = leftoverProcesses();
+    while (left.length > 0 && Date.now() < deadline) {
+        spawnSync("sleep", ["0.2"]);
+        left = leftoverProcesses();
+    }
+    return left;
+}
+
+/**
+ * How long `down` gives the components to exit after kwokctl signalled them: kwokctl returns before they have, and on
+ * a busy machine the controller manager took more than a moment (seen in CI).
+ */
+const EXIT_GRACE_MS = 30_000;
 
 /** Builds one group of tools (`engine` or `cluster`) with scripts/install-tools.sh, which skips what is current. */
 export function installTools(group: "engine" | "cluster"): void {
@@ -335,9 +352,17 @@ export function down(): void {
         dropStalePidFiles();
         kwokctl(["delete", "cluster", "--name", CLUSTER_NAME, "--kubeconfig", kubeconfigPath]);
     }
-    const left = leftoverProcesses();
+    let left = leftoverAfter(EXIT_GRACE_MS);
+    // A component that ignored its signal is killed: one whose program is the copy in our state folder. Anything else
+    // that names the folder (a user's kubectl with our kubeconfig) is only reported.
+    const components = left.filter(({ cmdline }) => cmdline[0].startsWith(stateDir));
+    if (components.length > 0) {
+        for (const { pid } of components) signal(pid, "SIGKILL");
+        left = leftoverAfter(5_000);
+    }
     if (left.length > 0) {
-        throw new StepError(`these processes of the local cluster are still running; stop them, then run down again:\n${left.join("\n")}`);
+        const listed = left.map(({ pid, cmdline }) => `${pid} ${cmdline.join(" ").slice(0, 200)}`);
+        throw new StepError(`these processes of the local cluster are still running; stop them, then run down again:\n${listed.join("\n")}`);
     }
     fs.rmSync(stateDir, { recursive: true, force: true });
     log("stopped; .local-cluster/ removed");

@@ -4,14 +4,14 @@
  * UTF-16, little- or big-endian as the mark says, and anything else is UTF-8 (its own mark dropped).
  */
 import { isUtf8 } from "node:buffer";
-import { OPENS_WITH_BRACE } from "../policies/json-stream";
+import { jsonStream } from "../policies/json-stream";
 
 /** Bytes that are not text a manifest reader takes; the message says what was found and what is allowed. */
 export class ManifestEncodingError extends Error {}
 
 const ALLOWED = "allowed: UTF-8, or UTF-16 with a byte order mark";
 
-const REPLACEMENT = "\uFFFD";
+const REPLACEMENT_CODE = 0xfffd;
 
 export function manifestText(bytes: Uint8Array): string {
     const encoding = byteOrderMark(bytes);
@@ -24,8 +24,11 @@ export function manifestText(bytes: Uint8Array): string {
         }
         const text = new TextDecoder("utf-8").decode(bytes);
         // kubectl reads a stream that opens with `{` as JSON, and Go's JSON decoder turns bytes that are not UTF-8 into
-        // U+FFFD as the decoder here does; its YAML reader (go-yaml) refuses them.
-        if (isUtf8(bytes) || OPENS_WITH_BRACE.test(text)) return text;
+        // U+FFFD as the decoder here does; its YAML reader (go-yaml) refuses them, also where such a stream goes on as
+        // YAML (see policies/json-stream.ts).
+        if (isUtf8(bytes)) return text;
+        const stream = jsonStream(text);
+        if (stream !== undefined && stream.yamlFrom === undefined) return text;
         const at = firstInvalidByte(bytes, text);
         throw new ManifestEncodingError(`not UTF-8 text: a byte that is not UTF-8 at line ${lineOf(bytes, at)} (byte ${at}), which kubectl's YAML reader refuses ("invalid leading UTF-8 octet"); ${ALLOWED}`);
     }
@@ -44,13 +47,16 @@ function lineOf(bytes: Uint8Array, offset: number): number {
 }
 
 /**
- * The offset of the first byte that is not UTF-8, given the text decoded with replacements: everything before the first
- * U+FFFD that the bytes do not spell themselves (EF BF BD) decoded as written, so its offset is that prefix's length.
+ * The offset of the first byte that is not UTF-8, given the text decoded with replacements. Everything before the first
+ * U+FFFD that the bytes do not spell themselves (EF BF BD) decoded as written, so the offset is counted along the text,
+ * once (linear, whatever the number of U+FFFD), from after the byte order mark the decoder dropped.
  */
 function firstInvalidByte(bytes: Uint8Array, decoded: string): number {
-    for (let i = decoded.indexOf(REPLACEMENT); i >= 0; i = decoded.indexOf(REPLACEMENT, i + 1)) {
-        const offset = Buffer.byteLength(decoded.slice(0, i));
-        if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
+    let offset = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    for (const character of decoded) {
+        const code = character.codePointAt(0) as number;
+        if (code === REPLACEMENT_CODE && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
+        offset += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
     }
     return 0;
 }

@@ -4,7 +4,7 @@
  * a name is an input error, since kubectl would refuse it too; a nameless object of any other kind is some tool's
  * configuration file, not checked and not given to the rules.
  */
-import { apiGroup, asFields, asString, describeValue, fieldAt, isKind, type KubeObject } from "./kube-object";
+import { apiGroup, asFields, asString, describeValue, fieldAt, type Fields, isKind, type KubeObject } from "./kube-object";
 import { podTemplateOf, templatePath } from "./workload";
 import { suggestion } from "../kube/schema-problems";
 
@@ -42,6 +42,13 @@ const BUILT_IN: Readonly<Record<string, readonly string[]>> = {
 function builtInKindsOf(obj: KubeObject): readonly string[] | undefined {
     const group = apiGroup(obj.apiVersion);
     return Object.hasOwn(BUILT_IN, group) ? BUILT_IN[group] : undefined;
+}
+
+/** Whether a mapping names Kubernetes' own API: one of its built-in kinds, or an apiVersion of a group it serves. */
+export function namesBuiltInApi(fields: Fields): boolean {
+    const { apiVersion, kind } = fields;
+    if (typeof kind === "string" && Object.values(BUILT_IN).some((kinds) => kinds.includes(kind))) return true;
+    return typeof apiVersion === "string" && Object.hasOwn(BUILT_IN, apiGroup(apiVersion));
 }
 
 /** A custom resource: an object of an API group Kubernetes itself does not serve (its operator may create pods). */

@@ -21,8 +21,7 @@ export interface JsonStream {
     readonly broken?: { readonly start: number; readonly message: string };
 }
 
-/** Where kubectl starts reading JSON instead of YAML. */
-export const OPENS_WITH_BRACE = /^\s*\{/;
+const OPENS_WITH_BRACE = /^\s*\{/;
 const SPACE = /\s/;
 
 /** The text as a JSON stream, or `undefined` when kubectl would read it as YAML from the start. */

@@ -36,10 +36,12 @@ const IDENTITY = ["apiVersion", "kind"] as const;
  * Why a value is meant as a Kubernetes object but is none, or `undefined`. An item of a List (`inList`) must be an
  * object: kubectl refuses the List otherwise. A document is meant as one when it has both `apiVersion` and `kind` (and
  * one of them is no string: `kind: 123`, a Helm action `{{ .Values.kind }}` read as a mapping), or one of them and a
- * `metadata` mapping (`apiversion: v1` misspelled beside `kind: Pod` would hide the whole Pod). Other YAML, such as a
- * Helm chart's Chart.yaml (an apiVersion, no kind, no metadata) or a values file, is none and not meant as one.
+ * `metadata` mapping where the other is misspelled (`apiversion: v1` beside `kind: Pod` would hide the whole Pod) or
+ * the one given is Kubernetes' own (`namesBuiltIn`: `kind: Pod`, `apiVersion: apps/v1`). Other YAML is none and not
+ * meant as one: a Helm chart's Chart.yaml (an apiVersion, no kind, no metadata), a values file, a score.dev workload or
+ * a kustomization without its optional kind (another group's apiVersion and a metadata).
  */
-export function identityProblem(value: unknown, inList = false): string | undefined {
+export function identityProblem(value: unknown, inList = false, namesBuiltIn: (fields: Fields) => boolean = () => false): string | undefined {
     const fields = asFields(value);
     if (fields === undefined) return inList ? `a List item must be a Kubernetes object; given ${describeValue(value)}, which kubectl refuses` : undefined;
     const present = IDENTITY.filter((key) => Object.hasOwn(fields, key));
@@ -49,9 +51,9 @@ export function identityProblem(value: unknown, inList = false): string | undefi
         const example = wrong === "kind" ? `"Deployment"` : `"apps/v1"`;
         return `${wrong} must be a string, such as ${example}; given ${describeValue(fields[wrong])}, so this is no Kubernetes object`;
     }
-    if (!inList && (present.length === 0 || asFields(fields.metadata) === undefined)) return undefined;
     const missing = IDENTITY.filter((key) => !Object.hasOwn(fields, key));
     const misspelled = missing.flatMap((key) => Object.keys(fields).filter((field) => field !== key && field.toLowerCase() === key.toLowerCase()).map((field) => `"${field}"`));
+    if (!inList && (present.length === 0 || asFields(fields.metadata) === undefined || (misspelled.length === 0 && !namesBuiltIn(fields)))) return undefined;
     return `${missing.join(" and ")} not set${misspelled.length > 0 ? ` (given ${misspelled.join(" and ")}: field names are case-sensitive)` : ""}, so kubectl refuses this object; allowed: both apiVersion and kind, such as "apps/v1" and "Deployment"`;
 }
 
@@ -60,7 +62,9 @@ export function describeValue(value: unknown): string {
     if (Array.isArray(value)) return "a list";
     if (typeof value === "object" && value !== null) return "a mapping";
     if (value === null) return "nothing (null)";
-    return `${JSON.stringify(value)}, a ${typeof value}`;
+    // A message quotes at most the start of a long string: a List item may be megabytes of text.
+    const shown = typeof value === "string" && value.length > 80 ? `${JSON.stringify(value.slice(0, 80))}...` : JSON.stringify(value);
+    return `${shown}, a ${typeof value}`;
 }
 
 /** The value as a JSON object (not an array), or `undefined`. */

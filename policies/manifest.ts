@@ -11,8 +11,9 @@
 import { load, YAMLException } from "js-yaml";
 import { readBlockYaml, UNSUPPORTED } from "./block-yaml";
 import { jsonStream } from "./json-stream";
+import { namesBuiltInApi } from "./coverage";
 import { asList, identityProblem, isKubeObject, type KubeObject } from "./kube-object";
-import { applyMergeKeys, MergeError } from "./yaml-merge";
+import { applyMergeKeys, MAY_HOLD_MERGE, MergeError } from "./yaml-merge";
 import { MANIFEST_SCHEMA, resolvePlainScalar } from "./yaml-schema";
 
 /** A document that could not be parsed; `document` counts from 1 within the source. */
@@ -34,6 +35,7 @@ export interface ParsedManifest {
 }
 
 const BLANK_OR_COMMENT = /^[ \t]*(#.*)?$/;
+const MERGE_TAG = "tag:yaml.org,2002:merge";
 
 export interface DocumentText {
     /** Counts from 1, like the documents of the stream. */
@@ -83,7 +85,9 @@ export function parseManifest(text: string, source: string): ParsedManifest {
                 const { mark } = error;
                 const where = mark === undefined ? "" : ` at line ${document.firstLine + mark.line + 1}, column ${(mark.line === 0 ? document.firstColumn : 0) + mark.column + 1}`;
                 const template = templateAction(document, ACTION_LINE);
-                errors.push({ source, document: document.number, message: `${error.reason}${where}${template === undefined ? "" : `; ${template}`}` });
+                // go-yaml merges an explicit !!merge key like a plain <<; the schema here knows only the plain one.
+                const reason = error.reason === `unknown tag !<${MERGE_TAG}>` ? "an explicit merge tag (!!merge), which this reader does not take; allowed: a plain << (kubectl merges both alike)" : error.reason;
+                errors.push({ source, document: document.number, message: `${reason}${where}${template === undefined ? "" : `; ${template}`}` });
                 continue;
             }
         }
@@ -105,7 +109,7 @@ export function parseManifest(text: string, source: string): ParsedManifest {
             errors.push({ source, document: document.number, message: EXCESSIVE_ALIASING });
             continue;
         }
-        if (!document.json && document.text.includes("<<")) {
+        if (!document.json && MAY_HOLD_MERGE.test(document.text)) {
             try {
                 applyMergeKeys(value);
             } catch (error) {
@@ -149,12 +153,6 @@ const MAYBE_EMPTY_ENTRY = /(?:^|[\n\r ])-[ \t]*(?:[\n\r#]|$)/;
 const ENTRY = /^( *)-(?:[ \t]|$)/;
 const BLANK_LINE = /^[ \t]*(?:#.*)?$/;
 
-// A mapping key `<<` in quotes: go-yaml merges only a plain `<<` (or one tagged !!merge), so to kubectl this is a field
-// named "<<", which the API server refuses as unknown (or drops, unvalidated), where the readers here would merge it.
-const QUOTED_MERGE_KEY = /(?:^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)(["'])<<\1[ \t]*:/m;
-// An explicit merge tag, which go-yaml merges like a plain `<<` and js-yaml's schema here does not know.
-const MERGE_TAG = /!!merge\b|!<tag:yaml\.org,2002:merge>/;
-
 /** Why kubectl would read a YAML document (from line `firstLine` of its file) differently from both readers here, so it must not be judged, or undefined. */
 function yamlOnlyKubectlProblem(text: string, firstLine: number): string | undefined {
     // Lines of the file, as the parser's errors give them: the document's first line is `firstLine` (from 0).
@@ -163,16 +161,6 @@ function yamlOnlyKubectlProblem(text: string, firstLine: number): string | undef
     if (foreign !== null) {
         const code = foreign[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
         return `contains U+${code} at line ${lineAt(foreign.index)}, which kubectl's YAML reader takes for a line break; allowed: ordinary line breaks (write the character escaped in a double-quoted string)`;
-    }
-    if (text.includes("<<")) {
-        const quoted = QUOTED_MERGE_KEY.exec(text);
-        if (quoted !== null) {
-            return `has a quoted ${quoted[1]}<<${quoted[1]} key at line ${lineAt(quoted.index + quoted[0].indexOf("<<"))}, which kubectl reads as a field named "<<", not as a merge key (the API server refuses the unknown field); allowed: a plain << to merge, or no such key`;
-        }
-        const tagged = MERGE_TAG.exec(text);
-        if (tagged !== null) {
-            return `has an explicit merge tag (${tagged[0]}) at line ${lineAt(tagged.index)}, which this reader does not take; allowed: a plain << (kubectl merges both alike)`;
-        }
     }
     if (!MAYBE_EMPTY_ENTRY.test(text)) return undefined;
     for (const empty of text.matchAll(EMPTY_ENTRY)) {
@@ -377,7 +365,7 @@ function collectObjects(value: unknown, into: KubeObject[], aliased: boolean): s
     while (pending.length > 0) {
         const [next, list, index] = pending.pop() as [unknown, string, number];
         if (!isKubeObject(next)) {
-            const problem = index < 0 && Array.isArray(next) ? topLevelListProblem(next) : identityProblem(next, index >= 0);
+            const problem = index < 0 && Array.isArray(next) ? topLevelListProblem(next) : identityProblem(next, index >= 0, namesBuiltInApi);
             if (problem !== undefined) problems.push(index < 0 ? problem : `${pathOf(list, index)}: ${problem}`);
             continue;
         }
@@ -402,7 +390,7 @@ function collectObjects(value: unknown, into: KubeObject[], aliased: boolean): s
  * object, and a sequence is none. A sequence of anything else is other YAML.
  */
 function topLevelListProblem(list: unknown[]): string | undefined {
-    if (!list.some((item) => isKubeObject(item) || identityProblem(item) !== undefined)) return undefined;
+    if (!list.some((item) => isKubeObject(item) || identityProblem(item, false, namesBuiltInApi) !== undefined)) return undefined;
     return `a list of ${list.length} item(s) at the top of the document, which kubectl refuses (it reads one object per document); allowed: one object per document, separated by "---", or a kind: List with the objects under items`;
 }
 

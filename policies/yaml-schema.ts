@@ -2,6 +2,7 @@
  * The YAML schema of manifests, as kubectl reads them, for both readers of policies/manifest.ts: js-yaml's and the fast
  * one for block-style YAML (policies/block-yaml.ts), which resolves plain scalars through the same types.
  */
+import { randomUUID } from "node:crypto";
 import { FAILSAFE_SCHEMA, Type } from "js-yaml";
 
 // kubectl and the API server read YAML through sigs.k8s.io/yaml, which turns it into JSON with its fork of go-yaml v2,
@@ -75,19 +76,32 @@ const GO_NUMBER = new Type("tag:yaml.org,2002:float", {
 });
 
 /**
+ * What a plain `<<` reads as, as a key or a value: the merge key go-yaml merges, told from a `<<` that is quoted,
+ * escaped (`"\x3c<"`) or tagged (`!!str <<`), which go-yaml reads as a field named "<<" and the readers here would
+ * otherwise give as the same string. policies/yaml-merge.ts merges under it and turns it back into "<<" as a value. It
+ * holds a random part, so that no document can spell it.
+ */
+export const MERGE_KEY = `\u0000merge-key-${randomUUID()}`;
+const PLAIN_MERGE_KEY = new Type("tag:kube-appstack.io,2026:merge-key", {
+    kind: "scalar",
+    resolve: (data: unknown) => data === "<<",
+    construct: () => MERGE_KEY,
+});
+
+/**
  * The failsafe schema with nulls as go-yaml v2 reads them, the YAML 1.1 booleans above and go-yaml v2's numbers, as
  * kubectl reads manifests; dates stay strings. Merge keys (`<<`) stay plain keys here: js-yaml lets a mapping's own
  * keys win over merged ones wherever they stand, go-yaml lets the later one win, so policies/yaml-merge.ts applies
  * them afterwards, go-yaml's way.
  */
-export const MANIFEST_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [YAML_NULL, YAML11_BOOL, GO_NUMBER] });
+export const MANIFEST_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [PLAIN_MERGE_KEY, YAML_NULL, YAML11_BOOL, GO_NUMBER] });
 
 /**
  * The characters a plain scalar that any implicit type resolves can start with: `~` and `null` (null), the YAML 1.1
  * booleans, numbers, `.inf` and `.nan`. Every other scalar is a string without trying the types, which
  * matters at millions of scalars (test/policies/block-yaml.test.ts checks the types against every other character).
  */
-export const IMPLICIT_FIRST_CHARACTERS = "-+.0123456789~nNyYoOtTfF";
+export const IMPLICIT_FIRST_CHARACTERS = "-+.0123456789~nNyYoOtTfF<";
 const MAY_RESOLVE = new Uint8Array(128);
 for (const c of IMPLICIT_FIRST_CHARACTERS) MAY_RESOLVE[c.charCodeAt(0)] = 1;
 
@@ -95,7 +109,7 @@ for (const c of IMPLICIT_FIRST_CHARACTERS) MAY_RESOLVE[c.charCodeAt(0)] = 1;
 export function resolvePlainScalar(text: string): unknown {
     const first = text.charCodeAt(0);
     if (first < 128 && MAY_RESOLVE[first] === 0) return text;
-    // The types of MANIFEST_SCHEMA in js-yaml's order (null, bool, number), without its per-type calls: a number would
+    // The types of MANIFEST_SCHEMA in js-yaml's order (merge key, null, bool, number), without its per-type calls: a number would
     // be parsed twice there, once to resolve and once to construct. A letter or `~` starts no number, only a keyword.
     if (first > 0x39 /* 9 */) {
         const keyword = text.length > LONGEST_KEYWORD ? undefined : KEYWORDS.get(text);
@@ -107,8 +121,9 @@ export function resolvePlainScalar(text: string): unknown {
     return keyword === undefined ? goYamlNumber(text) ?? text : keyword;
 }
 
-/** The plain scalars the null and bool types resolve, with their values. */
-const KEYWORDS = new Map<string, boolean | null>([
+/** The plain scalars the merge key, null and bool types resolve, with their values. */
+const KEYWORDS = new Map<string, string | boolean | null>([
+    ["<<", MERGE_KEY],
     ...[...NULLS].map((text) => [text, null] as const),
     ...[...YAML11_TRUE].map((text) => [text, true] as const),
     ...[...YAML11_FALSE].map((text) => [text, false] as const),

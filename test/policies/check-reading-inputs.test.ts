@@ -210,12 +210,17 @@ describe("bytes that are not UTF-8", () => {
         const bad = Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe]), Buffer.from("\n")]);
         // An overlong encoding of "/" and a lone continuation byte are not UTF-8 either.
         const overlong = Buffer.concat([Buffer.from("a: b\n"), Buffer.from([0xc0, 0xaf]), Buffer.from("\n")]);
-        const dir = tree({ "bad.yaml": bad, "overlong.yaml": overlong });
+        // After a byte order mark, which the decoder drops; and in flow YAML, which opens with "{" but is no JSON.
+        const marked = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("a: 1\n"), Buffer.from([0xff]), Buffer.from("\n")]);
+        const flow = Buffer.concat([Buffer.from("{a: b}\n# "), Buffer.from([0xff]), Buffer.from("\n")]);
+        const dir = tree({ "bad.yaml": bad, "overlong.yaml": overlong, "marked.yaml": marked, "flow.yaml": flow });
         const { status, stderr } = await check(dir);
         expect(status).toBe(2);
         const refused = "which kubectl's YAML reader refuses (\"invalid leading UTF-8 octet\"); allowed: UTF-8, or UTF-16 with a byte order mark";
         expect(stderr).toBe([
             `error: ${path.join(dir, "bad.yaml")}: not UTF-8 text: a byte that is not UTF-8 at line ${before.split("\n").length} (byte ${Buffer.byteLength(before)}), ${refused}`,
+            `error: ${path.join(dir, "flow.yaml")}: not UTF-8 text: a byte that is not UTF-8 at line 2 (byte 9), ${refused}`,
+            `error: ${path.join(dir, "marked.yaml")}: not UTF-8 text: a byte that is not UTF-8 at line 2 (byte 8), ${refused}`,
             `error: ${path.join(dir, "overlong.yaml")}: not UTF-8 text: a byte that is not UTF-8 at line 2 (byte 5), ${refused}`,
             "",
         ].join("\n"));

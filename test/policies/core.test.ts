@@ -99,6 +99,9 @@ describe("parseManifest", () => {
             "- a list",
             // A Helm chart's Chart.yaml: an apiVersion, but no kind and no metadata.
             "apiVersion: v2\nname: chart\nversion: 1.0.0",
+            // A score.dev workload and a kustomization without its optional kind: another group's apiVersion and a metadata.
+            "apiVersion: score.dev/v1b1\nmetadata: {name: web}\ncontainers: {web: {image: nginx}}",
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nmetadata: {name: base}\nresources: [deployment.yaml]",
             "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n- {apiVersion: v1, kind: List, items: [{apiVersion: v1, kind: Secret, metadata: {name: c}}]}",
         ].join("\n---\n");
         const { objects, errors } = parseManifest(text, "m.yaml");
@@ -112,7 +115,7 @@ describe("parseManifest", () => {
             "apiversion: v1\nkind: Pod\nmetadata: {name: misspelled}",
             "apiVersion: v1\nmetadata: {name: no-kind}",
             "- {apiVersion: v1, kind: Pod, metadata: {name: listed}}",
-            "apiVersion: v1\nkind: List\nitems:\n- {kind: Pod, metadata: {name: item}}\n- 42\n- null\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: kept}}",
+            `apiVersion: v1\nkind: List\nitems:\n- {kind: Pod, metadata: {name: item}}\n- 42\n- null\n- ${"x".repeat(1000)}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: kept}}`,
         ].join("\n---\n");
         const { objects, errors } = parseManifest(text, "m.yaml");
         const allowed = 'so kubectl refuses this object; allowed: both apiVersion and kind, such as "apps/v1" and "Deployment"';
@@ -124,6 +127,8 @@ describe("parseManifest", () => {
             { source: "m.yaml", document: 5, message: `items[0]: apiVersion not set, ${allowed}` },
             { source: "m.yaml", document: 5, message: "items[1]: a List item must be a Kubernetes object; given 42, a number, which kubectl refuses" },
             { source: "m.yaml", document: 5, message: "items[2]: a List item must be a Kubernetes object; given nothing (null), which kubectl refuses" },
+            // A long item is quoted by its start only.
+            { source: "m.yaml", document: 5, message: `items[3]: a List item must be a Kubernetes object; given "${"x".repeat(80)}"..., a string, which kubectl refuses` },
         ]);
         expect(objects.map((o) => o.kind)).toEqual(["ConfigMap"]);
     });

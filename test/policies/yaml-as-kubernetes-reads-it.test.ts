@@ -111,19 +111,30 @@ describe("what kubectl reads, where YAML readers disagree", () => {
         }
     });
 
-    it("refuses a quoted << key, a field to kubectl, and an explicit merge tag, instead of merging either the wrong way", () => {
-        // Merged here, the false would hide the host network kubectl's pod has (with --validate=false it ignores "<<").
-        for (const spec of ["  hostNetwork: true\n  '<<': {hostNetwork: false}", '  hostNetwork: true\n  "<<": {hostNetwork: false}', '  hostNetwork: true\n  securityContext: {runAsNonRoot: true, "<<": {}}']) {
-            const { objects, errors } = read(pod(spec));
+    it("merges only a plain <<, and refuses a << key kubectl reads as a field (quoted, escaped, tagged), however it is spelled", () => {
+        // Merged here, the false would hide the host network kubectl's pod has (with --validate=false it drops "<<").
+        const literal = 'has a key "<<" that is quoted, escaped or tagged: kubectl reads it as a field named "<<", not as a merge key';
+        const specs = [
+            "  '<<': {hostNetwork: false}", '  "<<": {hostNetwork: false}', '  "\\x3c<": {hostNetwork: false}', '  "\\u003c\\u003C": {hostNetwork: false}',
+            "  !!str <<: {hostNetwork: false}", '  ? "<<"\n  : {hostNetwork: false}', '  &k "<<": {hostNetwork: false}', '  ? "<\\\n    <"\n  : {hostNetwork: false}',
+            '  securityContext: {runAsNonRoot: true, "<<": {}}',
+        ];
+        for (const spec of specs) {
+            const { objects, errors } = read(pod(`  hostNetwork: true\n${spec}`));
             expect(objects, spec).toEqual([]);
-            expect(errors[0].message, spec).toMatch(/^has a quoted (["'])<<\1 key at line 6, which kubectl reads as a field named "<<", not as a merge key/);
+            expect(errors[0]?.message, spec).toMatch(new RegExp(`^${literal.replace(/[()"]/g, "\\$&")}`));
         }
+        // The block reader, for a quoted key in block style, and js-yaml alike.
+        expect(read(pod('  hostNetwork: true\n  "<<":\n    hostNetwork: false')).errors[0]?.message).toMatch(/^has a key "<<" that is quoted/);
         const tagged = read(`---\n${pod("  !!merge <<: {hostNetwork: true}")}`);
         expect(tagged.objects).toEqual([]);
         // The line is the file's, as a parse error's is: the document starts after its "---".
-        expect(tagged.errors[0].message).toBe("has an explicit merge tag (!!merge) at line 6, which this reader does not take; allowed: a plain << (kubectl merges both alike)");
-        // In a value, or in a string, "<<" is only text.
-        expect(read(pod("  hostNetwork: false", `      command: ["sh", "-c", "cat <<'EOF' > /x", '"<<": not a key']`)).errors).toEqual([]);
+        expect(tagged.errors[0].message).toMatch(/^an explicit merge tag \(!!merge\), which this reader does not take; allowed: a plain << \(kubectl merges both alike\) at line 6, column \d+$/);
+        // In a block scalar, in a string or as a value, "<<" is only text; as a plain value it stays the text "<<".
+        const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a.json: |\n    {"<<": "x"}\n  note: "see !!merge docs << here"\n  plain: <<\n  list: [<<, "cat <<'EOF'"]\n`;
+        const { errors, objects } = read(configMap);
+        expect(errors).toEqual([]);
+        expect((objects[0] as unknown as { data: unknown }).data).toEqual({ "a.json": '{"<<": "x"}\n', note: "see !!merge docs << here", plain: "<<", list: ["<<", "cat <<'EOF'"] });
     });
 
     it("reads a JSON stream's << as a plain key, as kubectl's JSON decoder does", () => {

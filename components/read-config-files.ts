@@ -51,7 +51,7 @@ export function readConfigFiles(files: ConfigFiles, projectDir: string, keyPath:
             bytes = readBoundedFile(real, MAX_CONFIG_FILES_BYTES);
         } catch (error) {
             if (!(error instanceof FileReadError)) throw error;
-            problem(`is ${error.reason}`);
+            problem(`could not be read: ${error.reason}`);
             continue;
         }
         const content = bytes.toString("utf8");

@@ -17,18 +17,27 @@ const GO_INTEGER = /^([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|0(
 // go-yaml v3's yamlStyleFloat.
 const YAML_STYLE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
 /** What go-yaml v3 makes of a plain scalar that starts with a digit, after an optional sign. */
-export function goYamlNumber(source: string): number | string {
+export function goYamlV3Number(source: string): number | string {
     const plain = source.replaceAll("_", "");
     const integer = GO_INTEGER.exec(plain);
     if (integer !== null) {
         const [, sign, hex, octal, binary, legacyOctal, decimal] = integer;
-        const [digits, radix] = hex !== undefined ? [hex, 16] : octal !== undefined ? [octal, 8] : binary !== undefined ? [binary, 2] : legacyOctal !== undefined ? [legacyOctal || "0", 8] : [decimal, 10];
-        const magnitude = Number.parseInt(digits, radix);
-        // Beyond 64 bits ParseInt and ParseUint fail, and a decimal is then read as a float (the same number here).
-        return sign === "-" ? -magnitude : magnitude;
+        const prefix = hex !== undefined ? "0x" : octal !== undefined || legacyOctal !== undefined ? "0o" : binary !== undefined ? "0b" : "";
+        const magnitude = BigInt(prefix + (hex ?? octal ?? binary ?? (legacyOctal !== undefined ? legacyOctal || "0" : decimal)));
+        const value = sign === "-" ? -magnitude : magnitude;
+        // ParseInt takes int64; ParseUint, tried next, takes no sign and up to 2^64 - 1.
+        if ((value >= INT64_MIN && value <= INT64_MAX) || (sign === "" && value <= UINT64_MAX)) return Number(value);
+        // Beyond both, a decimal (or a legacy octal's digits, read as decimal) is read as a float next; the rest is text.
     }
-    return YAML_STYLE_FLOAT.test(plain) ? Number(plain) : source;
+    if (!YAML_STYLE_FLOAT.test(plain)) return source;
+    // ParseFloat fails out of range (1e999), and go-yaml then keeps the text.
+    const float = Number(plain);
+    return Number.isFinite(float) ? float : source;
 }
 
 const goNumber: ScalarTag = {
@@ -36,7 +45,7 @@ const goNumber: ScalarTag = {
     default: true,
     // Tried before the core schema's own numbers; whatever go-yaml would keep as text comes back as the text.
     test: /^[-+]?[0-9][0-9A-Za-z_.+-]*$/,
-    resolve: goYamlNumber,
+    resolve: goYamlV3Number,
 };
 
 /** The value of a stack file's text; throws the `yaml` package's error for YAML that does not parse. */

@@ -148,10 +148,13 @@ function stopProvisioner(): void {
     fs.rmSync(provisionerPidFile);
 }
 
+/** Whether a command line names our state folder or something in it (not a sibling such as `.local-cluster-old`). */
+const namesStateDir = (cmdline: readonly string[]): boolean => cmdline.some((arg) => arg === stateDir || arg.includes(`${stateDir}${path.sep}`));
+
 /** Whether the process with this PID runs a program from our state folder (kwokctl copies each component's binary there). */
 function isOurs(pid: number): boolean {
     try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(stateDir);
+        return namesStateDir(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0"));
     } catch {
         return false;
     }
@@ -233,7 +236,7 @@ function leftoverProcesses(): Array<{ pid: number; cmdline: string[] }> {
     return fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid).flatMap((pid) => {
         try {
             const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-            return cmdline.join(" ").includes(stateDir) ? [{ pid: Number(pid), cmdline }] : [];
+            return namesStateDir(cmdline) ? [{ pid: Number(pid), cmdline }] : [];
         } catch {
             return [];
         }
@@ -348,16 +351,19 @@ function installCrds(): void {
 /** Stops every process `up` started (the provisioner by its PID, the rest through kwokctl's PID files) and removes the state folder. */
 export function down(): void {
     stopProvisioner();
+    // The components kwokctl started, by its PID files (read before it deletes them), and still ours.
+    let components: number[] = [];
     if (fs.existsSync(path.join(kwokWorkdir, "clusters", CLUSTER_NAME))) {
         dropStalePidFiles();
+        components = [...componentPids().values()].filter((pid): pid is number => pid !== undefined);
         kwokctl(["delete", "cluster", "--name", CLUSTER_NAME, "--kubeconfig", kubeconfigPath]);
     }
     let left = leftoverAfter(EXIT_GRACE_MS);
-    // A component that ignored its signal is killed: one whose program is the copy in our state folder. Anything else
-    // that names the folder (a user's kubectl with our kubeconfig) is only reported.
-    const components = left.filter(({ cmdline }) => cmdline[0].startsWith(stateDir));
-    if (components.length > 0) {
-        for (const { pid } of components) signal(pid, "SIGKILL");
+    // A component that ignored its signal is killed. Anything else that names the folder (a user's kubectl with our
+    // kubeconfig, or one kwokctl runs for them) is only reported.
+    const stubborn = left.filter(({ pid }) => components.includes(pid));
+    if (stubborn.length > 0) {
+        for (const { pid } of stubborn) signal(pid, "SIGKILL");
         left = leftoverAfter(5_000);
     }
     if (left.length > 0) {

@@ -117,22 +117,24 @@ export function objectProblem(obj: KubeObject): string | undefined {
 const OBJECT_MAPS: ReadonlyArray<readonly string[]> = [["metadata", "labels"], ["metadata", "annotations"]];
 const SELECTOR_MAP: ReadonlyArray<readonly string[]> = [["spec", "selector"]];
 const MATCH_LABELS: ReadonlyArray<readonly string[]> = [["spec", "selector", "matchLabels"]];
-// Worked out once per template path (the paths are constants of workload.ts): this runs for every object checked.
+// Worked out once per template path (each kind's own constant in workload.ts): this runs for every object checked.
 const workloadMaps = new Map<readonly string[], ReadonlyArray<readonly string[]>>();
 
 function stringMapPaths(obj: KubeObject): ReadonlyArray<readonly string[]> {
     const template = templatePath(obj);
-    if (template !== undefined) {
-        let paths = workloadMaps.get(template);
-        if (paths === undefined) {
-            const inTemplate = template.length === 0 ? [] : [[...template, "metadata", "labels"], [...template, "metadata", "annotations"], ...MATCH_LABELS];
-            workloadMaps.set(template, (paths = [...OBJECT_MAPS, [...template, "spec", "nodeSelector"], ...inTemplate]));
-        }
-        return isKind(obj, "", "ReplicationController") ? [...paths, ...SELECTOR_MAP] : paths;
+    if (template === undefined) {
+        if (isKind(obj, "", "Service")) return [...OBJECT_MAPS, ...SELECTOR_MAP];
+        if (isKind(obj, "policy", "PodDisruptionBudget")) return [...OBJECT_MAPS, ...MATCH_LABELS];
+        return OBJECT_MAPS;
     }
-    if (isKind(obj, "", "Service")) return [...OBJECT_MAPS, ...SELECTOR_MAP];
-    if (isKind(obj, "policy", "PodDisruptionBudget")) return [...OBJECT_MAPS, ...MATCH_LABELS];
-    return OBJECT_MAPS;
+    let paths = workloadMaps.get(template);
+    if (paths === undefined) {
+        // A bare Pod is its own template; a ReplicationController's selector is a map itself, the others' a LabelSelector.
+        const selector = template.length === 0 ? [] : isKind(obj, "", "ReplicationController") ? SELECTOR_MAP : MATCH_LABELS;
+        const inTemplate = template.length === 0 ? [] : [[...template, "metadata", "labels"], [...template, "metadata", "annotations"]];
+        workloadMaps.set(template, (paths = [...OBJECT_MAPS, [...template, "spec", "nodeSelector"], ...inTemplate, ...selector]));
+    }
+    return paths;
 }
 
 function stringMapProblem(obj: KubeObject): string | undefined {

@@ -97,6 +97,15 @@ describe("kube-appstack check: what it judges", () => {
         expect(stderr).toContain(`error: ${file}: document 4: spec.template.spec.nodeSelector.gpu must be a string, which Kubernetes requires there; given true, a boolean: ${quote}`);
     });
 
+    it("reads a ReplicationController's selector as the map it is, whatever its label keys are named", async () => {
+        const rc = (selector: string, labels = selector) => `apiVersion: v1\nkind: ReplicationController\nmetadata: {name: rc, namespace: shop}\nspec:\n  replicas: 3\n  selector: {${selector}}\n  template:\n    metadata: {labels: {${labels}}}\n    spec: {containers: [{name: app, image: "nginx:1.27"}]}\n`;
+        // A label named matchLabels is only a label here, not a Deployment's LabelSelector.
+        expect((await check(rc("matchLabels: x"))).stderr).toBe("");
+        const { status, stderr, file } = await check(rc("app: web, version: 2", "app: web"));
+        expect(status).toBe(2);
+        expect(stderr).toContain(`error: ${file}: document 1: spec.selector.version must be a string, which Kubernetes requires there; given 2, a number`);
+    });
+
     it("lists a built-in group's kind it does not know, and is not close to a known one, as not checked (it may be newer)", async () => {
         const { status, stdout } = await check("apiVersion: networking.k8s.io/v1beta1\nkind: FutureThing\nmetadata: {name: f}\n");
         expect(status).toBe(0);

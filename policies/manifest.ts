@@ -153,7 +153,10 @@ const MAYBE_EMPTY_ENTRY = /(?:^|[\n\r ])-[ \t]*(?:[\n\r#]|$)/;
 const ENTRY = /^( *)-(?:[ \t]|$)/;
 const BLANK_LINE = /^[ \t]*(?:#.*)?$/;
 
-/** Why kubectl would read a YAML document (from line `firstLine` of its file) differently from both readers here, so it must not be judged, or undefined. */
+/**
+ * Why kubectl would read a YAML document (from line `firstLine` of its file) differently from both readers here, so it
+ * must not be judged, or undefined.
+ */
 function yamlOnlyKubectlProblem(text: string, firstLine: number): string | undefined {
     // Lines of the file, as the parser's errors give them: the document's first line is `firstLine` (from 0).
     const lineAt = (index: number) => firstLine + lineOf(text, index);

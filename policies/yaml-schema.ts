@@ -90,15 +90,15 @@ const PLAIN_MERGE_KEY = new Type("tag:kube-appstack.io,2026:merge-key", {
 
 /**
  * The failsafe schema with nulls as go-yaml v2 reads them, the YAML 1.1 booleans above and go-yaml v2's numbers, as
- * kubectl reads manifests; dates stay strings. Merge keys (`<<`) stay plain keys here: js-yaml lets a mapping's own
- * keys win over merged ones wherever they stand, go-yaml lets the later one win, so policies/yaml-merge.ts applies
- * them afterwards, go-yaml's way.
+ * kubectl reads manifests; dates stay strings. A plain merge key (`<<`) is read as the key MERGE_KEY, not merged:
+ * js-yaml lets a mapping's own keys win over merged ones wherever they stand, go-yaml lets the later one win, so
+ * policies/yaml-merge.ts applies them afterwards, go-yaml's way.
  */
 export const MANIFEST_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [PLAIN_MERGE_KEY, YAML_NULL, YAML11_BOOL, GO_NUMBER] });
 
 /**
- * The characters a plain scalar that any implicit type resolves can start with: `~` and `null` (null), the YAML 1.1
- * booleans, numbers, `.inf` and `.nan`. Every other scalar is a string without trying the types, which
+ * The characters a plain scalar that any implicit type resolves can start with: `<<` (the merge key), `~` and `null`
+ * (null), the YAML 1.1 booleans, numbers, `.inf` and `.nan`. Every other scalar is a string without trying the types, which
  * matters at millions of scalars (test/policies/block-yaml.test.ts checks the types against every other character).
  */
 export const IMPLICIT_FIRST_CHARACTERS = "-+.0123456789~nNyYoOtTfF<";
@@ -109,8 +109,9 @@ for (const c of IMPLICIT_FIRST_CHARACTERS) MAY_RESOLVE[c.charCodeAt(0)] = 1;
 export function resolvePlainScalar(text: string): unknown {
     const first = text.charCodeAt(0);
     if (first < 128 && MAY_RESOLVE[first] === 0) return text;
-    // The types of MANIFEST_SCHEMA in js-yaml's order (merge key, null, bool, number), without its per-type calls: a number would
-    // be parsed twice there, once to resolve and once to construct. A letter or `~` starts no number, only a keyword.
+    // The types of MANIFEST_SCHEMA in js-yaml's order (merge key, null, bool, number), without its per-type calls: a
+    // number would be parsed twice there, once to resolve and once to construct. A letter, `~` or `<` starts no number,
+    // only a keyword.
     if (first > 0x39 /* 9 */) {
         const keyword = text.length > LONGEST_KEYWORD ? undefined : KEYWORDS.get(text);
         return keyword === undefined ? text : keyword;

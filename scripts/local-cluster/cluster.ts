@@ -122,6 +122,16 @@ function signal(pid: number, name: NodeJS.Signals): void {
     }
 }
 
+/** Polls `done` until it holds or `ms` have passed, blocking (down and up run synchronously); its last answer. */
+function waitSync(ms: number, done: () => boolean): boolean {
+    const deadline = Date.now() + ms;
+    for (;;) {
+        if (done()) return true;
+        if (Date.now() >= deadline) return false;
+        spawnSync("sleep", ["0.1"]);
+    }
+}
+
 /** The provisioner's PID and start time as `up` recorded them; undefined without a PID file or with a damaged one. */
 function readProvisionerPid(): { pid: number; start: string } | undefined {
     if (!fs.existsSync(provisionerPidFile)) return undefined;
@@ -141,9 +151,7 @@ function stopProvisioner(): void {
     if (recorded !== undefined && processStartTime(recorded.pid) === recorded.start) {
         const { pid, start } = recorded;
         signal(pid, "SIGTERM");
-        const deadline = Date.now() + 10_000;
-        while (processStartTime(pid) === start && Date.now() < deadline) spawnSync("sleep", ["0.1"]);
-        if (processStartTime(pid) === start) signal(pid, "SIGKILL");
+        if (!waitSync(10_000, () => processStartTime(pid) !== start)) signal(pid, "SIGKILL");
     }
     fs.rmSync(provisionerPidFile);
 }
@@ -245,12 +253,8 @@ function leftoverProcesses(): Array<{ pid: number; cmdline: string[] }> {
 
 /** What leftoverProcesses finds once it has had up to `ms` to find nothing. */
 function leftoverAfter(ms: number): Array<{ pid: number; cmdline: string[] }> {
-    const deadline = Date.now() + ms;
     let left = leftoverProcesses();
-    while (left.length > 0 && Date.now() < deadline) {
-        spawnSync("sleep", ["0.2"]);
-        left = leftoverProcesses();
-    }
+    waitSync(ms, () => (left = leftoverProcesses()).length === 0);
     return left;
 }
 

@@ -9,7 +9,10 @@
  */
 import { parse, type ScalarTag } from "yaml";
 
-/** YAML aliases let a few hundred bytes expand to gigabytes (a "billion laughs"); real stack files need few, if any. */
+/**
+ * YAML aliases let a few hundred bytes expand to gigabytes (a "billion laughs"); real stack files need few, if any. The
+ * `yaml` package bounds each anchor: its uses times the aliases nested in it may not pass this.
+ */
 export const MAX_STACK_FILE_ALIASES = 100;
 
 // Go's integer literals with base 0, once go-yaml has taken the underscores out.

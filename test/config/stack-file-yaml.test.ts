@@ -24,5 +24,9 @@ describe("a stack file read as Pulumi (go-yaml v3) reads it", () => {
         expect(parseStackFile("base: &b {type: stateless, replicas: 2}\napp:\n  <<: *b\n  replicas: 3\n")).toEqual({ base: { type: "stateless", replicas: 2 }, app: { type: "stateless", replicas: 3 } });
         const levels = Array.from({ length: 12 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(", ")}]`);
         expect(() => parseStackFile(["l0: &l0 [lol]", ...levels, ""].join("\n"))).toThrow(/alias/i);
+        // The bound is per anchor (docs/rendering.md): 100 uses of one refused, 60 of each of two taken.
+        const uses = (anchor: string, n: number) => `${anchor}: &${anchor} x\nuse-${anchor}: [${Array(n).fill(`*${anchor}`).join(", ")}]\n`;
+        expect(() => parseStackFile(uses("a", 100))).toThrow(/alias/i);
+        expect(parseStackFile(uses("a", 60) + uses("b", 60))).toMatchObject({ a: "x", b: "x" });
     });
 });
